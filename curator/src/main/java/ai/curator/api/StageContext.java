@@ -1,0 +1,53 @@
+package ai.curator.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/** What a running stage sees: the data, the products of earlier stages, its random stream, I/O. */
+public interface StageContext {
+
+  /** The loaded data set. */
+  Table table();
+
+  /** Score columns written so far, by name, one value per table row (read-only). */
+  Map<String, double[]> scores();
+
+  /** Adds a score column (one finite value per table row). */
+  void putScore(String name, double[] values);
+
+  /** The current selection, if a select stage has run. */
+  Optional<Selection> selection();
+
+  /** Sets the selection. */
+  void setSelection(Selection selection);
+
+  /**
+   * This stage's own random stream, derived from the recipe seed and the stage's position and
+   * name: the only source of randomness a stage may use.
+   */
+  SplittableRandom random();
+
+  /** The recipe seed (for libraries that take a long seed). */
+  long seed();
+
+  /** The run's output directory (exists). */
+  Path outputDir();
+
+  /**
+   * The provenance record for an output file this stage writes, to be stored beside it as
+   * {@code <file>.provenance.json}: run, recipe, inputs, and every stage so far.
+   */
+  ObjectNode provenance();
+
+  /** Declares a file this stage wrote into the output directory (for caching and the summary). */
+  void addOutput(Path file);
+
+  /** A progress bar over {@code total} units of {@code task}. */
+  Progress progress(String task, long total);
+
+  /** A one-line message to the user (stderr). */
+  void log(String message);
+}

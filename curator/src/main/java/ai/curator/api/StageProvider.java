@@ -1,0 +1,29 @@
+package ai.curator.api;
+
+/**
+ * Registers one stage method under its recipe name, found with {@link java.util.ServiceLoader}
+ * (list implementations in {@code META-INF/services/ai.curator.api.StageProvider}).
+ *
+ * <p>In a recipe a stage is written {@code - ROLE: {method: METHOD, option: value, …}}; the
+ * options are read into {@link #optionsType()}, a record whose compact constructor fills
+ * defaults and rejects bad values with a message naming the option.
+ *
+ * @param <O> the options record
+ */
+public interface StageProvider<O extends Record> {
+
+  /** The role key in a recipe: {@code embed}, {@code score}, {@code select} or {@code export}. */
+  String role();
+
+  /** The method name within the role, snake_case: {@code uniform}, {@code low_rank_sensitivity}. */
+  String method();
+
+  /** One line saying what the stage does, shown by {@code curator list}. */
+  String summary();
+
+  /** The options record type; every component must accept null (meaning: the default). */
+  Class<O> optionsType();
+
+  /** Builds the stage from validated options. */
+  Stage create(O options);
+}

@@ -1,0 +1,343 @@
+package ai.curator.io;
+
+import ai.curator.api.Column;
+import ai.curator.api.DataException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.arrow.dataset.file.DatasetFileWriter;
+import org.apache.arrow.dataset.file.FileFormat;
+import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
+import org.apache.arrow.dataset.jni.NativeMemoryPool;
+import org.apache.arrow.dataset.scanner.ScanOptions;
+import org.apache.arrow.dataset.scanner.Scanner;
+import org.apache.arrow.dataset.source.Dataset;
+import org.apache.arrow.dataset.source.DatasetFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.LargeVarCharVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Reads and writes tables as Arrow IPC files and as Parquet.
+ *
+ * <p>Types map one to one: STRING ↔ utf8, INT64 ↔ int64, FLOAT64 ↔ float64, BOOL ↔ bool. JSON
+ * columns are written as utf8 with field metadata {@code curator.type=json}; on reading, any other
+ * Arrow type (lists, structs, …) becomes a JSON column. IPC is written with Arrow Java's writer;
+ * Parquet goes through the Arrow C++ dataset writer (arrow-dataset's JNI library), the same code
+ * pyarrow uses, and is read back through the same library.
+ */
+public final class ArrowIo {
+  /** Rows per Arrow record batch when writing. */
+  static final int BATCH_ROWS = 65_536;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TYPE_KEY = "curator.type";
+
+  private ArrowIo() {}
+
+  /** A shared allocator; Arrow tracks memory per child, which each operation opens and closes. */
+  private static final class Alloc {
+    static final RootAllocator ROOT = new RootAllocator();
+  }
+
+  static BufferAllocator newAllocator(String name) {
+    return Alloc.ROOT.newChildAllocator(name, 0, Long.MAX_VALUE);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** Reads an Arrow IPC file (file or stream format). */
+  public static RawTable readIpc(Path path) {
+    try (BufferAllocator alloc = newAllocator("read-ipc")) {
+      byte[] magic = new byte[6];
+      try (var in = Files.newInputStream(path)) {
+        int n = in.readNBytes(magic, 0, 6);
+        if (n < 6) {
+          magic = new byte[0];
+        }
+      }
+      boolean fileFormat = new String(magic, StandardCharsets.US_ASCII).equals("ARROW1");
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+          ArrowReader reader =
+              fileFormat ? new ArrowFileReader(ch, alloc) : new ArrowStreamReader(Channels.newInputStream(ch), alloc)) {
+        return readAll(reader, path);
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DataException de) {
+        throw de;
+      }
+      throw new DataException("Cannot read Arrow IPC file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a Parquet file through Arrow's C++ dataset reader. */
+  public static RawTable readParquet(Path path) {
+    String uri = path.toAbsolutePath().toUri().toString();
+    try (BufferAllocator alloc = newAllocator("read-parquet");
+        DatasetFactory factory =
+            new FileSystemDatasetFactory(alloc, NativeMemoryPool.getDefault(), FileFormat.PARQUET, uri);
+        Dataset dataset = factory.finish();
+        Scanner scanner = dataset.newScan(new ScanOptions(BATCH_ROWS));
+        ArrowReader reader = scanner.scanBatches()) {
+      return readAll(reader, path);
+    } catch (DataException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new DataException("Cannot read Parquet file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static RawTable readAll(ArrowReader reader, Path path) throws IOException {
+    VectorSchemaRoot root = reader.getVectorSchemaRoot();
+    List<Field> fields = root.getSchema().getFields();
+    List<List<Object>> values = new ArrayList<>();
+    for (int c = 0; c < fields.size(); c++) {
+      values.add(new ArrayList<>());
+    }
+    int rows = 0;
+    while (reader.loadNextBatch()) {
+      int n = root.getRowCount();
+      for (int c = 0; c < fields.size(); c++) {
+        FieldVector v = root.getVector(c);
+        List<Object> out = values.get(c);
+        for (int i = 0; i < n; i++) {
+          out.add(v.isNull(i) ? null : value(v, i));
+        }
+      }
+      rows += n;
+    }
+    List<Column> columns = new ArrayList<>();
+    for (int c = 0; c < fields.size(); c++) {
+      columns.add(toColumn(fields.get(c), values.get(c)));
+    }
+    return new RawTable(columns, rows, null);
+  }
+
+  private static Object value(FieldVector v, int i) throws IOException {
+    if (v instanceof VarCharVector s) {
+      return new String(s.get(i), StandardCharsets.UTF_8);
+    }
+    if (v instanceof LargeVarCharVector s) {
+      return new String(s.get(i), StandardCharsets.UTF_8);
+    }
+    if (v instanceof BaseIntVector n && !(v instanceof org.apache.arrow.vector.UInt8Vector)) {
+      return n.getValueAsLong(i);
+    }
+    if (v instanceof Float8Vector f) {
+      return f.get(i);
+    }
+    if (v instanceof Float4Vector f) {
+      return (double) f.get(i);
+    }
+    if (v instanceof BitVector b) {
+      return b.get(i) != 0;
+    }
+    // Lists, structs, maps, decimals, dates: keep the value as JSON text.
+    return new JsonText(JSON.writeValueAsString(v.getObject(i)));
+  }
+
+  private record JsonText(String json) {}
+
+  private static Column toColumn(Field field, List<Object> vals) {
+    String name = field.getName();
+    int n = vals.size();
+    boolean json = "json".equals(field.getMetadata().get(TYPE_KEY));
+    ArrowType t = field.getType();
+    BitSet nulls = new BitSet();
+    if (!json && t instanceof ArrowType.Int) {
+      long[] out = new long[n];
+      for (int i = 0; i < n; i++) {
+        if (vals.get(i) == null) {
+          nulls.set(i);
+        } else {
+          out[i] = (Long) vals.get(i);
+        }
+      }
+      return Column.ofLongs(name, out, nulls);
+    }
+    if (!json && t instanceof ArrowType.FloatingPoint) {
+      double[] out = new double[n];
+      for (int i = 0; i < n; i++) {
+        if (vals.get(i) == null) {
+          nulls.set(i);
+        } else {
+          out[i] = (Double) vals.get(i);
+        }
+      }
+      return Column.ofDoubles(name, out, nulls);
+    }
+    if (!json && t instanceof ArrowType.Bool) {
+      boolean[] out = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        if (vals.get(i) == null) {
+          nulls.set(i);
+        } else {
+          out[i] = (Boolean) vals.get(i);
+        }
+      }
+      return Column.ofBools(name, out, nulls);
+    }
+    String[] out = new String[n];
+    boolean allStrings = !json;
+    for (int i = 0; i < n; i++) {
+      Object o = vals.get(i);
+      if (o instanceof JsonText j) {
+        out[i] = j.json();
+        allStrings = false;
+      } else {
+        out[i] = o == null ? null : o.toString();
+      }
+    }
+    return allStrings ? Column.ofStrings(name, out) : Column.ofJson(name, out);
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Arrow schema for {@code columns}. */
+  static Schema schema(List<Column> columns) {
+    List<Field> fields = new ArrayList<>();
+    for (Column c : columns) {
+      fields.add(field(c));
+    }
+    return new Schema(fields);
+  }
+
+  private static Field field(Column c) {
+    ArrowType type =
+        switch (c.type()) {
+          case STRING, JSON -> ArrowType.Utf8.INSTANCE;
+          case INT64 -> new ArrowType.Int(64, true);
+          case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+          case BOOL -> ArrowType.Bool.INSTANCE;
+        };
+    Map<String, String> meta = c.type() == Column.Type.JSON ? Map.of(TYPE_KEY, "json") : null;
+    return new Field(c.name(), new FieldType(true, type, null, meta), null);
+  }
+
+  /** Fills {@code root} with rows {@code [from, to)} of {@code columns}. */
+  static void fill(VectorSchemaRoot root, List<Column> columns, int from, int to) {
+    int n = to - from;
+    for (int c = 0; c < columns.size(); c++) {
+      Column col = columns.get(c);
+      FieldVector v = root.getVector(c);
+      v.allocateNew();
+      switch (col.type()) {
+        case STRING, JSON -> {
+          VarCharVector s = (VarCharVector) v;
+          for (int i = 0; i < n; i++) {
+            String x = col.string(from + i);
+            if (x == null) {
+              s.setNull(i);
+            } else {
+              s.setSafe(i, x.getBytes(StandardCharsets.UTF_8));
+            }
+          }
+        }
+        case INT64 -> {
+          BigIntVector b = (BigIntVector) v;
+          for (int i = 0; i < n; i++) {
+            if (col.isNull(from + i)) {
+              b.setNull(i);
+            } else {
+              b.setSafe(i, col.int64(from + i));
+            }
+          }
+        }
+        case FLOAT64 -> {
+          Float8Vector f = (Float8Vector) v;
+          for (int i = 0; i < n; i++) {
+            if (col.isNull(from + i)) {
+              f.setNull(i);
+            } else {
+              f.setSafe(i, col.number(from + i));
+            }
+          }
+        }
+        case BOOL -> {
+          BitVector b = (BitVector) v;
+          for (int i = 0; i < n; i++) {
+            if (col.isNull(from + i)) {
+              b.setNull(i);
+            } else {
+              b.setSafe(i, col.bool(from + i) ? 1 : 0);
+            }
+          }
+        }
+      }
+      v.setValueCount(n);
+    }
+    root.setRowCount(n);
+  }
+
+  /** Writes {@code columns} ({@code rows} rows) to an Arrow IPC file stream. */
+  public static void writeIpc(List<Column> columns, int rows, OutputStream out) throws IOException {
+    try (BufferAllocator alloc = newAllocator("write-ipc");
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema(columns), alloc);
+        ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(out))) {
+      writer.start();
+      for (int from = 0; from < rows || (from == 0 && rows == 0); from += BATCH_ROWS) {
+        fill(root, columns, from, Math.min(rows, from + BATCH_ROWS));
+        writer.writeBatch();
+        if (rows == 0) {
+          break;
+        }
+      }
+      writer.end();
+    }
+  }
+
+  /** Writes {@code columns} to a Parquet file at {@code target} (which must not exist). */
+  public static void writeParquet(List<Column> columns, int rows, Path target) throws IOException {
+    // Arrow's dataset writer takes a reader and writes a directory: feed it an in-memory IPC copy,
+    // write into a scratch directory, and move its single file to the target.
+    java.io.ByteArrayOutputStream ipc = new java.io.ByteArrayOutputStream();
+    writeIpc(columns, rows, ipc);
+    Path dir = target.resolveSibling(target.getFileName() + ".dir");
+    AtomicFiles.deleteRecursively(dir);
+    try (BufferAllocator alloc = newAllocator("write-parquet");
+        ArrowFileReader reader =
+            new ArrowFileReader(
+                new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(ipc.toByteArray()), alloc)) {
+      DatasetFileWriter.write(alloc, reader, FileFormat.PARQUET, dir.toAbsolutePath().toUri().toString());
+      Path written;
+      try (Stream<Path> s = Files.list(dir)) {
+        List<Path> files = s.toList();
+        if (files.size() != 1) {
+          throw new IOException("Arrow's Parquet writer produced " + files + ", expected one file");
+        }
+        written = files.get(0);
+      }
+      Files.move(written, target);
+    } finally {
+      AtomicFiles.deleteRecursively(dir);
+    }
+  }
+}

@@ -1,0 +1,320 @@
+package ai.curator.pipeline;
+
+import ai.curator.api.CuratorException;
+import ai.curator.api.Plan;
+import ai.curator.api.RecipeException;
+import ai.curator.api.Selection;
+import ai.curator.api.StageException;
+import ai.curator.api.StageProvider;
+import ai.curator.api.Table;
+import ai.curator.io.AtomicFiles;
+import ai.curator.io.DataFormat;
+import ai.curator.io.FileIo;
+import ai.curator.provenance.Version;
+import ai.curator.recipe.Json;
+import ai.curator.recipe.OptionErrors;
+import ai.curator.recipe.Recipe;
+import ai.curator.recipe.RecipeReader;
+import ai.curator.recipe.StageSpec;
+import ai.curator.recipe.TextTemplate;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A recipe turned into a checked plan, and its run.
+ *
+ * <p>{@link #build} resolves every stage and validates every option before any work; {@link
+ * #run} loads the data set, plans again with the row count (so a budget larger than the data
+ * fails before an expensive stage), then runs each stage or takes its result from the work
+ * directory. A stage's cache key hashes the code version, the previous stage's key (the load
+ * stage's hashes the data file's bytes and the dataset options), the stage's resolved options and
+ * the seed, so changing anything upstream recomputes everything after it.
+ */
+public final class Pipeline {
+  private final Recipe recipe;
+  private final List<PlannedStage> stages;
+
+  private Pipeline(Recipe recipe, List<PlannedStage> stages) {
+    this.recipe = recipe;
+    this.stages = List.copyOf(stages);
+  }
+
+  /** Reads, resolves and checks {@code recipeFile}. */
+  public static Pipeline build(Path recipeFile, StageRegistry registry) {
+    return build(RecipeReader.read(recipeFile), registry);
+  }
+
+  /** Resolves every stage of {@code recipe} and checks the plan; no data is read. */
+  public static Pipeline build(Recipe recipe, StageRegistry registry) {
+    if (recipe.dataset().text() != null) {
+      new TextTemplate(recipe.dataset().text()); // syntax only; fields are checked on load
+    }
+    DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
+    List<PlannedStage> planned = new ArrayList<>();
+    for (StageSpec raw : recipe.stages()) {
+      String where = recipe.file() + (raw.line() > 0 ? " line " + raw.line() : "") + ", stages[" + raw.index() + "]";
+      StageProvider<?> provider = registry.find(raw.role(), raw.method(), where);
+      StageSpec spec = new StageSpec(raw.index(), raw.role(), provider.method(), raw.options(), raw.line());
+      planned.add(plan(spec, provider, where));
+    }
+    Pipeline p = new Pipeline(recipe, planned);
+    p.checkPlan(null, null);
+    return p;
+  }
+
+  private static <O extends Record> PlannedStage plan(StageSpec spec, StageProvider<O> provider, String where) {
+    O options;
+    try {
+      options = Json.MAPPER.treeToValue(spec.options(), provider.optionsType());
+    } catch (JsonProcessingException e) {
+      throw new RecipeException(where + ": " + OptionErrors.describe(e, spec.role() + ": " + spec.method()), e);
+    } catch (IllegalArgumentException e) {
+      throw new RecipeException(where + ": " + e.getMessage(), e);
+    }
+    ObjectNode resolved = Json.MAPPER.valueToTree(options);
+    return new PlannedStage(spec, provider, options, resolved, provider.create(options));
+  }
+
+  private void checkPlan(Integer rows, List<String> columns) {
+    Plan plan = new Plan(rows, columns);
+    for (PlannedStage s : stages) {
+      plan.enter(recipe.file() + ", " + s.spec().label());
+      try {
+        s.stage().plan(plan);
+      } catch (IllegalArgumentException e) {
+        throw new RecipeException(plan.stage() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  public Recipe recipe() {
+    return recipe;
+  }
+
+  public List<PlannedStage> stages() {
+    return stages;
+  }
+
+  /** The resolved plan, as {@code curator describe} prints it. */
+  public ObjectNode describe() {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("recipe", recipe.file().toString());
+    root.put("name", recipe.name());
+    root.put("seed", recipe.seed());
+    ObjectNode ds = root.putObject("dataset");
+    ds.put("path", recipe.datasetPath().toString());
+    ds.put("format", DataFormat.of(recipe.dataset().format(), recipe.datasetPath()).key());
+    ds.put("id", recipe.dataset().id() == null ? "column 'id' if present, else row index" : recipe.dataset().id());
+    ds.put("text", recipe.dataset().text());
+    ds.put("label", recipe.dataset().label());
+    ds.set("features", Json.MAPPER.valueToTree(recipe.dataset().features()));
+    ArrayNode arr = root.putArray("stages");
+    for (PlannedStage s : stages) {
+      ObjectNode o = arr.addObject();
+      o.put("index", s.spec().index());
+      o.put("role", s.spec().role());
+      o.put("method", s.spec().method());
+      o.put("summary", s.provider().summary());
+      o.set("options", s.resolvedOptions());
+    }
+    root.put("output", recipe.output().toString());
+    root.put("work_dir", recipe.workDir().toString());
+    return root;
+  }
+
+  /** Runs the pipeline. */
+  public RunResult run(RunSettings settings) {
+    Path out = recipe.output();
+    prepareOutput(out);
+    Path work = recipe.workDir();
+    try {
+      Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new RecipeException("Cannot create work directory '" + work + "': " + e.getMessage()
+          + "; set work_dir in the recipe to a writable place", e);
+    }
+    String code = Version.codeId();
+    List<ObjectNode> stageRecords = new ArrayList<>();
+    int cached = 0;
+
+    // ---- load
+    long t0 = System.nanoTime();
+    Path dataPath = recipe.datasetPath();
+    FileIo.requireReadableFile(dataPath, "Data file");
+    String dataSha = FileIo.sha256(dataPath);
+    ObjectNode dsOpts = Json.MAPPER.valueToTree(recipe.dataset());
+    String key = Keys.of(code, "load", dataSha, dsOpts.toString());
+    StageCache loadCache = new StageCache(work.resolve("00-load-" + key.substring(0, 12)));
+    ObjectNode loadRec = settings.force() ? null : loadCache.finished(key);
+    Table table;
+    if (loadRec != null) {
+      table = loadCache.readTable(loadRec.path("id_column").isNull() ? null : loadRec.path("id_column").asText(null));
+      cached++;
+      settings.log().printf("[load] %s: %,d rows (cached)%n", dataPath.getFileName(), table.rows());
+    } else {
+      table = DatasetLoader.load(recipe.dataset(), dataPath);
+      loadRec = JsonNodeFactory.instance.objectNode();
+      loadRec.put("key", key);
+      loadRec.put("role", "load");
+      loadRec.put("method", DataFormat.of(recipe.dataset().format(), dataPath).key());
+      loadRec.set("options", dsOpts);
+      loadRec.putNull("seed");
+      loadRec.put("rows_in", table.rows());
+      loadRec.put("rows_out", table.rows());
+      loadRec.put("id_column", table.idColumn());
+      loadRec.put("seconds", seconds(t0));
+      try {
+        loadCache.prepare();
+        loadCache.writeTable(table);
+        loadCache.writeRecord(loadRec);
+      } catch (IOException e) {
+        throw new StageException("Cannot write the load stage's cache in " + loadCache.dir() + ": " + e.getMessage(), e);
+      }
+      settings.log().printf(Locale.ROOT, "[load] %s: %,d rows, %d columns (%.1f s)%n",
+          dataPath.getFileName(), table.rows(), table.columns().size(), seconds(t0));
+    }
+    ObjectNode input = JsonNodeFactory.instance.objectNode();
+    input.put("path", dataPath.toString());
+    input.put("sha256", dataSha);
+    input.put("rows", table.rows());
+    input.put("format", loadRec.path("method").asText());
+    stageRecords.add(withoutKey(loadRec, cached > 0));
+
+    // ---- plan again, now that the data is known
+    checkPlan(table.rows(), table.columnNames());
+
+    // ---- stages
+    RunContext ctx = new RunContext(recipe, table, out, settings);
+    ObjectNode runInfo = runInfo(input);
+    for (PlannedStage s : stages) {
+      StageSpec spec = s.spec();
+      long stageSeed = Keys.stageSeed(recipe.seed(), spec.index(), s.name());
+      key = Keys.of(code, key, s.name(), s.resolvedOptions().toString(), Long.toString(recipe.seed()));
+      StageCache cache = new StageCache(work.resolve(String.format(Locale.ROOT, "%02d-%s-%s-%s",
+          spec.index() + 1, spec.role(), spec.method(), key.substring(0, 12))));
+      String label = String.format(Locale.ROOT, "[%d/%d %s %s]", spec.index() + 1, stages.size(), spec.role(), spec.method());
+      ObjectNode rec = settings.force() ? null : cache.finished(key);
+      if (rec != null && !rec.path("outputs").isEmpty() && !StageCache.outputsIntact(rec, out)) {
+        rec = null; // an output was removed or changed: write it again
+      }
+      int rowsIn = ctx.selection().map(Selection::size).orElse(table.rows());
+      if (rec != null) {
+        ctx.putCachedScores(cache.readScores());
+        Selection sel = cache.readSelection(rec.path("selection_method").asText("unknown"));
+        if (sel != null) {
+          ctx.setSelection(sel);
+        }
+        for (var o : rec.path("outputs")) {
+          ctx.addOutput(out.resolve(o.path("file").asText()));
+        }
+        cached++;
+        stageRecords.add(withoutKey(rec, true));
+        settings.log().printf("%s cached%n", label);
+        continue;
+      }
+      long ts = System.nanoTime();
+      ObjectNode current = JsonNodeFactory.instance.objectNode();
+      current.put("role", spec.role());
+      current.put("method", spec.method());
+      current.set("options", s.resolvedOptions());
+      current.put("seed", stageSeed);
+      current.put("rows_in", rowsIn);
+      List<ObjectNode> soFar = new ArrayList<>(stageRecords);
+      soFar.add(current);
+      ctx.enterStage(stageSeed, runInfo, soFar);
+      try {
+        s.stage().run(ctx);
+      } catch (CuratorException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new StageException(spec.label() + " failed: " + e, e);
+      }
+      current.put("rows_out", ctx.selection().map(Selection::size).orElse(table.rows()));
+      current.put("seconds", seconds(ts));
+      ObjectNode record = current.deepCopy();
+      record.put("key", key);
+      ctx.selection().ifPresent(sel -> record.put("selection_method", sel.method()));
+      ArrayNode outputs = record.putArray("outputs");
+      for (Path f : ctx.stageOutputs()) {
+        ObjectNode o = outputs.addObject();
+        o.put("file", out.relativize(f).toString());
+        o.put("sha256", FileIo.sha256(f));
+      }
+      try {
+        cache.prepare();
+        cache.writeScores(ctx.stageScores());
+        if (ctx.selectionChangedInStage()) {
+          cache.writeSelection(ctx.selection().orElseThrow());
+        }
+        cache.writeRecord(record);
+      } catch (IOException e) {
+        throw new StageException("Cannot write the cache of " + spec.label() + " in " + cache.dir() + ": " + e.getMessage(), e);
+      }
+      stageRecords.add(withoutKey(record, false));
+      settings.log().printf(Locale.ROOT, "%s %s (%.1f s)%n", label, ctx.stageSummary(), seconds(ts));
+    }
+    Selection finalSel = ctx.selection().orElse(Selection.all(table.rows()));
+    return new RunResult(table, ctx.scores(), finalSel, ctx.allOutputs(), cached);
+  }
+
+  private ObjectNode runInfo(ObjectNode input) {
+    ObjectNode p = JsonNodeFactory.instance.objectNode();
+    ObjectNode tool = p.putObject("tool");
+    tool.put("name", "curator");
+    tool.put("version", Version.version());
+    tool.put("commit", Version.commit());
+    ObjectNode rt = p.putObject("runtime");
+    rt.put("java", System.getProperty("java.version"));
+    rt.put("java_vendor", System.getProperty("java.vendor"));
+    rt.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    rt.put("arch", System.getProperty("os.arch"));
+    rt.put("cores", Runtime.getRuntime().availableProcessors());
+    ObjectNode r = p.putObject("recipe");
+    r.put("path", recipe.file().toAbsolutePath().normalize().toString());
+    r.put("sha256", FileIo.sha256(recipe.text().getBytes(StandardCharsets.UTF_8)));
+    r.put("name", recipe.name());
+    r.put("seed", recipe.seed());
+    r.put("text", recipe.text());
+    p.putArray("inputs").add(input);
+    return p;
+  }
+
+  private static ObjectNode withoutKey(ObjectNode rec, boolean cached) {
+    ObjectNode c = rec.deepCopy();
+    c.remove("key");
+    c.remove("outputs");
+    c.remove("id_column");
+    c.remove("selection_method");
+    c.put("cached", cached);
+    return c;
+  }
+
+  private static void prepareOutput(Path out) {
+    try {
+      Files.createDirectories(out);
+      Path probe = Files.createTempFile(out, ".write-check", AtomicFiles.TMP_MARK + "probe");
+      Files.delete(probe);
+      AtomicFiles.cleanLeftovers(out);
+    } catch (IOException | SecurityException e) {
+      throw new RecipeException(
+          "Output directory '" + out + "' is not writable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+              + "); set 'output' in the recipe or pass --output DIR");
+    }
+  }
+
+  private static double seconds(long t0) {
+    return Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
+  }
+
+}

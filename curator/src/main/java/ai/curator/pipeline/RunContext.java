@@ -1,0 +1,171 @@
+package ai.curator.pipeline;
+
+import ai.curator.api.Progress;
+import ai.curator.api.Selection;
+import ai.curator.api.StageContext;
+import ai.curator.api.Table;
+import ai.curator.recipe.Recipe;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/** The pipeline state one run carries from stage to stage, seen by each stage as its context. */
+final class RunContext implements StageContext {
+  private final Recipe recipe;
+  private final Table table;
+  private final Path outputDir;
+  private final RunSettings settings;
+  private final Map<String, double[]> scores = new LinkedHashMap<>();
+  private final List<Path> allOutputs = new ArrayList<>();
+  private Selection selection;
+
+  // per stage
+  private long stageSeed;
+  private SplittableRandom random;
+  private ObjectNode runInfo;
+  private List<ObjectNode> stageRecords;
+  private final Map<String, double[]> stageScores = new LinkedHashMap<>();
+  private final List<Path> stageOutputs = new ArrayList<>();
+  private boolean selectionChanged;
+
+  RunContext(Recipe recipe, Table table, Path outputDir, RunSettings settings) {
+    this.recipe = recipe;
+    this.table = table;
+    this.outputDir = outputDir;
+    this.settings = settings;
+  }
+
+  void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords) {
+    this.stageSeed = seed;
+    this.random = new SplittableRandom(seed);
+    this.runInfo = runInfo;
+    this.stageRecords = stageRecords;
+    stageScores.clear();
+    stageOutputs.clear();
+    selectionChanged = false;
+  }
+
+  void putCachedScores(Map<String, double[]> cached) {
+    scores.putAll(cached);
+  }
+
+  Map<String, double[]> stageScores() {
+    return stageScores;
+  }
+
+  List<Path> stageOutputs() {
+    return List.copyOf(stageOutputs);
+  }
+
+  List<Path> allOutputs() {
+    return List.copyOf(allOutputs);
+  }
+
+  boolean selectionChangedInStage() {
+    return selectionChanged;
+  }
+
+  String stageSummary() {
+    List<String> parts = new ArrayList<>();
+    if (!stageScores.isEmpty()) {
+      parts.add("scores " + stageScores.keySet());
+    }
+    if (selectionChanged) {
+      parts.add(String.format("selected %,d of %,d rows (%,d draws)", selection.size(), table.rows(), selection.draws()));
+    }
+    if (!stageOutputs.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      stageOutputs.forEach(p -> names.add(p.getFileName().toString()));
+      parts.add("wrote " + String.join(", ", names));
+    }
+    return parts.isEmpty() ? "done" : String.join("; ", parts);
+  }
+
+  @Override
+  public Table table() {
+    return table;
+  }
+
+  @Override
+  public Map<String, double[]> scores() {
+    return Collections.unmodifiableMap(scores);
+  }
+
+  @Override
+  public void putScore(String name, double[] values) {
+    if (values.length != table.rows()) {
+      throw new IllegalArgumentException(
+          "Score '" + name + "' has " + values.length + " values for " + table.rows() + " rows");
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new IllegalArgumentException("Score '" + name + "' is " + values[i] + " at row " + i);
+      }
+    }
+    scores.put(name, values);
+    stageScores.put(name, values);
+  }
+
+  @Override
+  public Optional<Selection> selection() {
+    return Optional.ofNullable(selection);
+  }
+
+  @Override
+  public void setSelection(Selection selection) {
+    if (selection.size() > 0 && selection.rows()[selection.size() - 1] >= table.rows()) {
+      throw new IllegalArgumentException("Selection has a row beyond the table's " + table.rows() + " rows");
+    }
+    this.selection = selection;
+    this.selectionChanged = true;
+  }
+
+  @Override
+  public SplittableRandom random() {
+    return random;
+  }
+
+  @Override
+  public long seed() {
+    return stageSeed;
+  }
+
+  @Override
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  @Override
+  public ObjectNode provenance() {
+    ObjectNode p = runInfo.deepCopy();
+    var arr = p.putArray("stages");
+    stageRecords.forEach(r -> arr.add(r.deepCopy()));
+    return p;
+  }
+
+  @Override
+  public void addOutput(Path file) {
+    stageOutputs.add(file);
+    allOutputs.add(file);
+  }
+
+  @Override
+  public Progress progress(String task, long total) {
+    return settings.progress().start(task, total);
+  }
+
+  @Override
+  public void log(String message) {
+    settings.log().println("  " + message);
+  }
+
+  Recipe recipe() {
+    return recipe;
+  }
+}

@@ -1,0 +1,49 @@
+package ai.curator.recipe;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A parsed, strictly checked recipe: the data set, the stages in order, the seed and where outputs
+ * go. Stage options are checked against their stage's options record when the pipeline is built.
+ *
+ * @param file the recipe file
+ * @param text the recipe's exact text (hashed and copied into provenance)
+ * @param name a name for the run (default: the recipe file's name without extension)
+ * @param seed the one seed every random choice derives from (default 42)
+ * @param dataset the data set to load
+ * @param stages the stages after loading, in order
+ * @param output the output directory (resolved against the recipe's directory)
+ * @param workDir the cache directory for stage results (default {@code <output>/.work})
+ */
+public record Recipe(
+    Path file,
+    String text,
+    String name,
+    long seed,
+    DatasetSpec dataset,
+    List<StageSpec> stages,
+    Path output,
+    Path workDir) {
+
+  public Recipe {
+    stages = List.copyOf(stages);
+  }
+
+  /** The directory relative paths in the recipe are resolved against. */
+  public Path baseDir() {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? Path.of(".").toAbsolutePath() : parent;
+  }
+
+  /** The data file, resolved. */
+  public Path datasetPath() {
+    return baseDir().resolve(dataset.path()).normalize();
+  }
+
+  /** This recipe with another output directory (and its default work directory under it). */
+  public Recipe withOutput(Path newOutput) {
+    Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
+    return new Recipe(file, text, name, seed, dataset, stages, newOutput, work);
+  }
+}

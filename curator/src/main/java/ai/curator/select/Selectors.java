@@ -1,0 +1,47 @@
+package ai.curator.select;
+
+import ai.curator.api.Plan;
+import ai.curator.api.RecipeException;
+import ai.curator.api.Selection;
+import java.util.function.IntToDoubleFunction;
+
+/** Helpers shared by selectors. */
+public final class Selectors {
+  private Selectors() {}
+
+  /** A recipe has one select stage: a second one would silently discard the first's weights. */
+  public static void requireFirstSelection(Plan plan) {
+    if (plan.hasSelection()) {
+      throw new RecipeException(
+          plan.stage() + ": an earlier stage already selected rows; a recipe has one select stage");
+    }
+  }
+
+  /**
+   * The selection of every row with a positive count, in row order.
+   *
+   * @param counts draws per row (length N)
+   * @param weight the weight of one copy of row {@code i}
+   */
+  public static Selection fromCounts(int[] counts, IntToDoubleFunction weight, String method) {
+    int k = 0;
+    for (int c : counts) {
+      if (c > 0) {
+        k++;
+      }
+    }
+    int[] rows = new int[k];
+    int[] cs = new int[k];
+    double[] ws = new double[k];
+    int j = 0;
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        rows[j] = i;
+        cs[j] = counts[i];
+        ws[j] = weight.applyAsDouble(i);
+        j++;
+      }
+    }
+    return new Selection(rows, cs, ws, method);
+  }
+}
