@@ -322,8 +322,10 @@ public final class ArrowIo {
     writeIpc(columns, rows, ipc);
     Path dir = target.resolveSibling(target.getFileName() + ".dir");
     AtomicFiles.deleteRecursively(dir);
-    try (BufferAllocator alloc = newAllocator("write-parquet");
-        ArrowFileReader reader =
+    // The C++ writer releases exported buffers from its own threads, possibly after this method
+    // returns, so the buffers come from the long-lived root allocator rather than a closed child.
+    BufferAllocator alloc = Alloc.ROOT;
+    try (ArrowFileReader reader =
             new ArrowFileReader(
                 new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(ipc.toByteArray()), alloc)) {
       DatasetFileWriter.write(alloc, reader, FileFormat.PARQUET, dir.toAbsolutePath().toUri().toString());

@@ -74,6 +74,7 @@ public final class Pipeline {
   }
 
   private static <O extends Record> PlannedStage plan(StageSpec spec, StageProvider<O> provider, String where) {
+    checkOptionNames(spec, provider.optionsType(), where);
     O options;
     try {
       options = Json.MAPPER.treeToValue(spec.options(), provider.optionsType());
@@ -84,6 +85,22 @@ public final class Pipeline {
     }
     ObjectNode resolved = Json.MAPPER.valueToTree(options);
     return new PlannedStage(spec, provider, options, resolved, provider.create(options));
+  }
+
+  /** Unknown option names fail before the options record is built, listing the valid ones. */
+  private static void checkOptionNames(StageSpec spec, Class<? extends Record> type, String where) {
+    java.util.TreeSet<String> valid = new java.util.TreeSet<>();
+    for (var c : type.getRecordComponents()) {
+      valid.add(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
+    }
+    for (var it = spec.options().fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!valid.contains(k)) {
+        throw new RecipeException(where + ": unknown option '" + k + "' for " + spec.role() + ": " + spec.method()
+            + ". Valid options: " + (valid.isEmpty() ? "(none)" : String.join(", ", valid))
+            + OptionErrors.suggest(k, valid));
+      }
+    }
   }
 
   private void checkPlan(Integer rows, List<String> columns) {

@@ -1,0 +1,75 @@
+package ai.curator.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.curator.api.Column;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArrowIoTest {
+  @TempDir Path dir;
+
+  private static List<Column> sample() {
+    BitSet nulls = new BitSet();
+    nulls.set(1);
+    return List.of(
+        Column.ofStrings("s", new String[] {"a", null, "ü€"}),
+        Column.ofLongs("i", new long[] {1, 0, -3}, nulls),
+        Column.ofDoubles("d", new double[] {0.5, 1e-300, -2}, null),
+        Column.ofBools("b", new boolean[] {true, false, true}, null),
+        Column.ofJson("j", new String[] {"[{\"role\":\"user\",\"content\":\"x\"}]", "{}", null}));
+  }
+
+  private static void assertSame(List<Column> expected, RawTable got) {
+    assertSame(expected, got, false);
+  }
+
+  /** {@code jsonAsText}: Parquet keeps JSON columns' text but not their field metadata. */
+  private static void assertSame(List<Column> expected, RawTable got, boolean jsonAsText) {
+    assertEquals(3, got.rows());
+    assertEquals(expected.size(), got.columns().size());
+    for (int c = 0; c < expected.size(); c++) {
+      Column e = expected.get(c);
+      Column g = got.columns().get(c);
+      assertEquals(e.name(), g.name());
+      Column.Type want = jsonAsText && e.type() == Column.Type.JSON ? Column.Type.STRING : e.type();
+      assertEquals(want, g.type(), e.name());
+      for (int r = 0; r < 3; r++) {
+        assertEquals(e.isNull(r), g.isNull(r), e.name() + " row " + r);
+        assertEquals(e.text(r), g.text(r), e.name() + " row " + r);
+      }
+    }
+  }
+
+  @Test
+  void ipcRoundTrip() throws Exception {
+    Path f = dir.resolve("t.arrow");
+    try (OutputStream out = Files.newOutputStream(f)) {
+      ArrowIo.writeIpc(sample(), 3, out);
+    }
+    assertArrayEquals("ARROW1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 6));
+    assertSame(sample(), ArrowIo.readIpc(f));
+  }
+
+  @Test
+  void parquetRoundTripAndDeterministicBytes() throws Exception {
+    Path f = dir.resolve("t.parquet");
+    Path g = dir.resolve("u.parquet");
+    ArrowIo.writeParquet(sample(), 3, f);
+    ArrowIo.writeParquet(sample(), 3, g);
+    assertTrue(Files.size(f) > 0);
+    assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
+    assertArrayEquals("PAR1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 4));
+    assertSame(sample(), ArrowIo.readParquet(f), true);
+    try (var s = Files.list(dir)) {
+      assertEquals(2, s.count(), "no scratch directory left behind");
+    }
+  }
+}
