@@ -134,7 +134,9 @@ public final class RecipeReader {
     Path base = file.toAbsolutePath().getParent();
     Path output = base.resolve(optText(root, "output", "out/" + name, where)).normalize();
     Path work =
-        root.has("work_dir") ? base.resolve(optText(root, "work_dir", null, where)).normalize() : output.resolve(".work");
+        optText(root, "work_dir", null, where) != null
+            ? base.resolve(optText(root, "work_dir", null, where)).normalize()
+            : output.resolve(".work");
     return new Recipe(file, text, name, seed, dataset, stages, output, work);
   }
 

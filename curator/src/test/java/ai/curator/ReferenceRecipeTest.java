@@ -1,0 +1,56 @@
+package ai.curator;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.curator.api.StageProvider;
+import ai.curator.pipeline.Pipeline;
+import ai.curator.pipeline.StageRegistry;
+import ai.curator.recipe.RecipeReader;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** recipes/reference.yaml documents every stage and option, and is itself a valid recipe. */
+class ReferenceRecipeTest {
+  private static final Path REFERENCE = TestFiles.repoRoot().resolve("recipes/reference.yaml");
+
+  @Test
+  void documentsEveryStageAndOption() throws Exception {
+    String text = Files.readString(REFERENCE);
+    for (StageProvider<?> p : StageRegistry.load().all()) {
+      String header = "# " + p.role() + ": " + p.method() + " ";
+      int at = text.indexOf(header);
+      assertTrue(at >= 0, "reference.yaml lacks a section starting '" + header + "'");
+      int end = text.indexOf("\n  # ", at + 1);
+      String section = text.substring(at, end < 0 ? text.length() : end);
+      for (var c : p.optionsType().getRecordComponents()) {
+        String key = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
+        Matcher m = Pattern.compile("(?m)^\\s+" + Pattern.quote(key) + ":").matcher(section);
+        assertTrue(m.find(), "reference.yaml's " + p.role() + ": " + p.method() + " section lacks option '" + key + "'");
+      }
+    }
+    for (String k : RecipeReader.TOP_KEYS) {
+      assertTrue(Pattern.compile("(?m)^" + k + ":").matcher(text).find(), "top-level key " + k);
+    }
+    for (String k : RecipeReader.DATASET_KEYS) {
+      assertTrue(Pattern.compile("(?m)^  " + k + ":").matcher(text).find(), "dataset key " + k);
+    }
+  }
+
+  @Test
+  void isValid() {
+    Pipeline.build(REFERENCE, StageRegistry.load());
+  }
+
+  @Test
+  void everyBundledRecipeIsValid() throws Exception {
+    try (var s = Files.list(REFERENCE.getParent())) {
+      for (Path r : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml"))::iterator) {
+        Pipeline.build(r, StageRegistry.load());
+      }
+    }
+  }
+}
