@@ -6,6 +6,7 @@ import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
 import ai.curator.api.Table;
+import ai.curator.linalg.FloatMatrix;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ public final class StageHarness implements StageContext {
   private final Map<String, double[]> scores = new LinkedHashMap<>();
   private final List<Path> outputs = new ArrayList<>();
   private Selection selection;
+  private FloatMatrix embeddings;
+  private List<String> texts;
+  private String label;
 
   public StageHarness(Table table, long seed, Path outputDir) {
     this.table = table;
@@ -37,14 +41,35 @@ public final class StageHarness implements StageContext {
 
   /** Plans (with the table's shape) and runs {@code stage}; returns this harness. */
   public StageHarness run(Stage stage) {
-    Plan plan = new Plan(table.rows(), table.columnNames());
+    Plan plan = new Plan(table.rows(), table.columnNames(), texts == null ? null : "{text}", label);
     scores.keySet().forEach(plan::produceScore);
     if (selection != null) {
       plan.produceSelection();
     }
+    if (embeddings != null) {
+      plan.produceEmbeddings();
+    }
     plan.enter("test stage");
     stage.plan(plan);
     stage.run(this);
+    return this;
+  }
+
+  /** Sets the rows' texts (as the recipe's dataset.text would render them). */
+  public StageHarness texts(List<String> texts) {
+    this.texts = texts;
+    return this;
+  }
+
+  /** Sets the label column. */
+  public StageHarness label(String label) {
+    this.label = label;
+    return this;
+  }
+
+  /** Sets embeddings as an upstream embed stage would. */
+  public StageHarness embeddings(FloatMatrix m) {
+    this.embeddings = m;
     return this;
   }
 
@@ -55,6 +80,40 @@ public final class StageHarness implements StageContext {
   @Override
   public Table table() {
     return table;
+  }
+
+  @Override
+  public List<String> texts() {
+    if (texts == null) {
+      throw new IllegalStateException("no texts set on the harness");
+    }
+    return texts;
+  }
+
+  @Override
+  public String labelColumn() {
+    return label;
+  }
+
+  @Override
+  public List<String> featureColumns() {
+    List<String> out = new ArrayList<>();
+    for (var c : table.columns()) {
+      if (c.type().isNumeric() && !c.name().equals(label) && !c.name().equals(table.idColumn())) {
+        out.add(c.name());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<FloatMatrix> embeddings() {
+    return Optional.ofNullable(embeddings);
+  }
+
+  @Override
+  public void setEmbeddings(FloatMatrix m, String source) {
+    this.embeddings = m;
   }
 
   @Override

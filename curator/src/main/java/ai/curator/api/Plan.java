@@ -12,6 +12,8 @@ import java.util.Set;
 public final class Plan {
   private final Integer rows; // null before the data set is loaded
   private final List<String> dataColumns; // null before the data set is loaded
+  private final String textTemplate; // dataset.text, or null
+  private final String label; // dataset.label, or null
   private final Set<String> scores = new LinkedHashSet<>();
   private boolean embeddings;
   private boolean selection;
@@ -22,8 +24,38 @@ public final class Plan {
    * @param dataColumns the data set's column names, or null when not yet known
    */
   public Plan(Integer rows, List<String> dataColumns) {
+    this(rows, dataColumns, null, null);
+  }
+
+  /**
+   * @param rows the data set's row count, or null when not yet known
+   * @param dataColumns the data set's column names, or null when not yet known
+   * @param textTemplate the recipe's {@code dataset.text}, or null when it has none
+   * @param label the recipe's {@code dataset.label}, or null when it has none
+   */
+  public Plan(Integer rows, List<String> dataColumns, String textTemplate, String label) {
     this.rows = rows;
     this.dataColumns = dataColumns == null ? null : List.copyOf(dataColumns);
+    this.textTemplate = textTemplate;
+    this.label = label;
+  }
+
+  /** The recipe's {@code dataset.text} template, or null. */
+  public String textTemplate() {
+    return textTemplate;
+  }
+
+  /** The recipe's {@code dataset.label} column, or null. */
+  public String label() {
+    return label;
+  }
+
+  /** Requires {@code dataset.text}: stages that read row texts (embedders of text) call this. */
+  public void requireText() {
+    if (textTemplate == null) {
+      throw new RecipeException(
+          stageLabel + " reads each row's text; set dataset.text in the recipe, e.g. text: \"{question}\"");
+    }
   }
 
   /** Sets the stage being planned, used in messages, e.g. {@code stages[2] (select: uniform)}. */

@@ -1,7 +1,9 @@
 package ai.curator.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.curator.linalg.FloatMatrix;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -11,6 +13,33 @@ public interface StageContext {
 
   /** The loaded data set. */
   Table table();
+
+  /**
+   * Each row's text, from the recipe's {@code dataset.text} template (rendered once, then kept).
+   *
+   * @throws RecipeException when the recipe has no {@code dataset.text}
+   */
+  List<String> texts();
+
+  /** The recipe's label column ({@code dataset.label}), or null. */
+  String labelColumn();
+
+  /**
+   * The data set's feature columns: {@code dataset.features}, or every numeric column but the id
+   * and the label.
+   */
+  List<String> featureColumns();
+
+  /** The embeddings (one row per table row), if an embed stage has run. */
+  Optional<FloatMatrix> embeddings();
+
+  /**
+   * Sets the embeddings.
+   *
+   * @param embeddings one finite row per table row
+   * @param source what made them (model id and settings), for provenance
+   */
+  void setEmbeddings(FloatMatrix embeddings, String source);
 
   /** Score columns written so far, by name, one value per table row (read-only). */
   Map<String, double[]> scores();

@@ -24,6 +24,8 @@ import org.apache.arrow.dataset.scanner.ScanOptions;
 import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.dataset.source.DatasetFactory;
+import ai.curator.linalg.FloatMatrix;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseIntVector;
@@ -35,6 +37,7 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.LargeVarCharVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -311,6 +314,80 @@ public final class ArrowIo {
         }
       }
       writer.end();
+    }
+  }
+
+  /**
+   * Writes a matrix as an Arrow IPC file with one column {@code name} of type
+   * FixedSizeList&lt;float32&gt;(cols): one row per matrix row.
+   */
+  public static void writeMatrix(FloatMatrix m, String name, OutputStream out) throws IOException {
+    int d = m.cols();
+    Field child = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
+    Field field = new Field(name, FieldType.notNullable(new ArrowType.FixedSizeList(d)), List.of(child));
+    float[] data = m.data();
+    try (BufferAllocator alloc = newAllocator("write-matrix");
+        VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(List.of(field)), alloc);
+        ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(out))) {
+      writer.start();
+      FixedSizeListVector list = (FixedSizeListVector) root.getVector(0);
+      int batch = Math.max(1, (1 << 22) / Math.max(1, d)); // about 16 MB of floats per batch
+      for (int from = 0; from < m.rows(); from += batch) {
+        int n = Math.min(batch, m.rows() - from);
+        list.allocateNew();
+        Float4Vector values = (Float4Vector) list.getDataVector();
+        values.allocateNew(n * d);
+        ArrowBuf buf = values.getDataBuffer();
+        long base = (long) from * d;
+        for (int k = 0; k < n * d; k++) {
+          buf.setFloat((long) k * 4, data[(int) (base + k)]);
+        }
+        values.setValueCount(n * d);
+        for (int i = 0; i < n; i++) {
+          list.setNotNull(i);
+        }
+        for (int k = 0; k < n * d; k++) {
+          org.apache.arrow.vector.BitVectorHelper.setBit(values.getValidityBuffer(), k);
+        }
+        list.setValueCount(n);
+        root.setRowCount(n);
+        writer.writeBatch();
+      }
+      writer.end();
+    }
+  }
+
+  /** Reads a matrix written by {@link #writeMatrix} (first column, FixedSizeList of float32). */
+  public static FloatMatrix readMatrix(Path path) {
+    try (BufferAllocator alloc = newAllocator("read-matrix");
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        ArrowFileReader reader = new ArrowFileReader(ch, alloc)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      Field f = root.getSchema().getFields().get(0);
+      if (!(f.getType() instanceof ArrowType.FixedSizeList fl)) {
+        throw new DataException(path + ": column '" + f.getName() + "' is " + f.getType() + ", not a fixed-size list of floats");
+      }
+      int d = fl.getListSize();
+      long rows = 0;
+      for (var block : reader.getRecordBlocks()) {
+        reader.loadRecordBatch(block);
+        rows += root.getRowCount();
+      }
+      float[] data = new float[Math.toIntExact(rows * d)];
+      int at = 0;
+      for (var block : reader.getRecordBlocks()) {
+        reader.loadRecordBatch(block);
+        Float4Vector values = (Float4Vector) ((FixedSizeListVector) root.getVector(0)).getDataVector();
+        int n = root.getRowCount() * d;
+        ArrowBuf buf = values.getDataBuffer();
+        for (int k = 0; k < n; k++) {
+          data[at + k] = buf.getFloat((long) k * 4);
+        }
+        at += n;
+      }
+      return new FloatMatrix((int) rows, d, data);
+    } catch (IOException e) {
+      throw new DataException("Cannot read matrix file " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -10,6 +10,7 @@ import ai.curator.api.Table;
 import ai.curator.io.AtomicFiles;
 import ai.curator.io.DataFormat;
 import ai.curator.io.FileIo;
+import ai.curator.linalg.FloatMatrix;
 import ai.curator.provenance.Version;
 import ai.curator.recipe.Json;
 import ai.curator.recipe.OptionErrors;
@@ -104,7 +105,7 @@ public final class Pipeline {
   }
 
   private void checkPlan(Integer rows, List<String> columns) {
-    Plan plan = new Plan(rows, columns);
+    Plan plan = new Plan(rows, columns, recipe.dataset().text(), recipe.dataset().label());
     for (PlannedStage s : stages) {
       plan.enter(recipe.file() + ", " + s.spec().label());
       try {
@@ -228,6 +229,10 @@ public final class Pipeline {
       int rowsIn = ctx.selection().map(Selection::size).orElse(table.rows());
       if (rec != null) {
         ctx.putCachedScores(cache.readScores());
+        FloatMatrix cachedEmb = cache.readEmbeddings();
+        if (cachedEmb != null) {
+          ctx.putCachedEmbeddings(cachedEmb, rec.path("embedding_source").asText("unknown"));
+        }
         Selection sel = cache.readSelection(rec.path("selection_method").asText("unknown"));
         if (sel != null) {
           ctx.setSelection(sel);
@@ -262,6 +267,10 @@ public final class Pipeline {
       ObjectNode record = current.deepCopy();
       record.put("key", key);
       ctx.selection().ifPresent(sel -> record.put("selection_method", sel.method()));
+      if (ctx.embeddingsChangedInStage()) {
+        record.put("embedding_source", ctx.embeddingSource());
+        current.put("embedding_source", ctx.embeddingSource());
+      }
       ArrayNode outputs = record.putArray("outputs");
       for (Path f : ctx.stageOutputs()) {
         ObjectNode o = outputs.addObject();
@@ -271,6 +280,9 @@ public final class Pipeline {
       try {
         cache.prepare();
         cache.writeScores(ctx.stageScores());
+        if (ctx.embeddingsChangedInStage()) {
+          cache.writeEmbeddings(ctx.embeddings().orElseThrow());
+        }
         if (ctx.selectionChangedInStage()) {
           cache.writeSelection(ctx.selection().orElseThrow());
         }

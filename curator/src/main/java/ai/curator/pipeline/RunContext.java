@@ -4,6 +4,8 @@ import ai.curator.api.Progress;
 import ai.curator.api.Selection;
 import ai.curator.api.StageContext;
 import ai.curator.api.Table;
+import ai.curator.linalg.FloatMatrix;
+import ai.curator.recipe.TextTemplate;
 import ai.curator.recipe.Recipe;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -24,6 +26,9 @@ final class RunContext implements StageContext {
   private final Map<String, double[]> scores = new LinkedHashMap<>();
   private final List<Path> allOutputs = new ArrayList<>();
   private Selection selection;
+  private FloatMatrix embeddings;
+  private String embeddingSource;
+  private List<String> texts;
 
   // per stage
   private long stageSeed;
@@ -33,6 +38,7 @@ final class RunContext implements StageContext {
   private final Map<String, double[]> stageScores = new LinkedHashMap<>();
   private final List<Path> stageOutputs = new ArrayList<>();
   private boolean selectionChanged;
+  private boolean embeddingsChanged;
 
   RunContext(Recipe recipe, Table table, Path outputDir, RunSettings settings) {
     this.recipe = recipe;
@@ -49,6 +55,20 @@ final class RunContext implements StageContext {
     stageScores.clear();
     stageOutputs.clear();
     selectionChanged = false;
+    embeddingsChanged = false;
+  }
+
+  boolean embeddingsChangedInStage() {
+    return embeddingsChanged;
+  }
+
+  String embeddingSource() {
+    return embeddingSource;
+  }
+
+  void putCachedEmbeddings(FloatMatrix m, String source) {
+    this.embeddings = m;
+    this.embeddingSource = source;
   }
 
   void putCachedScores(Map<String, double[]> cached) {
@@ -76,6 +96,9 @@ final class RunContext implements StageContext {
     if (!stageScores.isEmpty()) {
       parts.add("scores " + stageScores.keySet());
     }
+    if (embeddingsChanged) {
+      parts.add(String.format("embedded %,d rows × %d dims (%s)", embeddings.rows(), embeddings.cols(), embeddingSource));
+    }
     if (selectionChanged) {
       parts.add(String.format("selected %,d of %,d rows (%,d draws)", selection.size(), table.rows(), selection.draws()));
     }
@@ -90,6 +113,48 @@ final class RunContext implements StageContext {
   @Override
   public Table table() {
     return table;
+  }
+
+  @Override
+  public List<String> texts() {
+    if (texts == null) {
+      if (recipe.dataset().text() == null) {
+        throw new ai.curator.api.RecipeException("This stage reads row texts; set dataset.text in the recipe");
+      }
+      TextTemplate template = new TextTemplate(recipe.dataset().text());
+      String[] out = new String[table.rows()];
+      for (int r = 0; r < out.length; r++) {
+        out[r] = template.render(table, r);
+      }
+      texts = List.of(out);
+    }
+    return texts;
+  }
+
+  @Override
+  public String labelColumn() {
+    return recipe.dataset().label();
+  }
+
+  @Override
+  public List<String> featureColumns() {
+    return DatasetLoader.featureColumns(recipe.dataset(), table);
+  }
+
+  @Override
+  public Optional<FloatMatrix> embeddings() {
+    return Optional.ofNullable(embeddings);
+  }
+
+  @Override
+  public void setEmbeddings(FloatMatrix m, String source) {
+    if (m.rows() != table.rows()) {
+      throw new IllegalArgumentException("Embeddings have " + m.rows() + " rows for " + table.rows() + " table rows");
+    }
+    m.requireFinite("embeddings from " + source);
+    this.embeddings = m;
+    this.embeddingSource = source;
+    this.embeddingsChanged = true;
   }
 
   @Override

@@ -7,6 +7,7 @@ import ai.curator.io.ArrowIo;
 import ai.curator.io.AtomicFiles;
 import ai.curator.io.FileIo;
 import ai.curator.io.RawTable;
+import ai.curator.linalg.FloatMatrix;
 import ai.curator.recipe.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -86,6 +87,17 @@ final class StageCache {
       }
     }
     return new Table(cols, idColumn, lines);
+  }
+
+  // --- embeddings
+
+  void writeEmbeddings(FloatMatrix m) throws IOException {
+    AtomicFiles.write(dir.resolve("embeddings.arrow"), out -> ArrowIo.writeMatrix(m, "embedding", out));
+  }
+
+  FloatMatrix readEmbeddings() {
+    Path f = dir.resolve("embeddings.arrow");
+    return Files.exists(f) ? ArrowIo.readMatrix(f) : null;
   }
 
   // --- scores

@@ -1,0 +1,2 @@
+/** Tabular data: feature columns as embeddings, and (later) the tabular benchmark. */
+package ai.curator.tabular;
