@@ -72,4 +72,22 @@ class ArrowIoTest {
       assertEquals(2, s.count(), "no scratch directory left behind");
     }
   }
+
+  @Test
+  void matrixRoundTripAcrossBatches() throws Exception {
+    int rows = 70_000; // more than one batch at d = 64
+    int d = 64;
+    float[] data = new float[rows * d];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) Math.sin(i);
+    }
+    Path f = dir.resolve("m.arrow");
+    try (OutputStream out = Files.newOutputStream(f)) {
+      ArrowIo.writeMatrix(new ai.curator.linalg.FloatMatrix(rows, d, data), "embedding", out);
+    }
+    ai.curator.linalg.FloatMatrix back = ArrowIo.readMatrix(f);
+    assertEquals(rows, back.rows());
+    assertEquals(d, back.cols());
+    assertArrayEquals(data, back.data());
+  }
 }
