@@ -2,6 +2,7 @@ package ai.curator.io;
 
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
+import ai.curator.api.Progress;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -30,6 +31,11 @@ public final class DelimitedReader {
 
   /** Reads {@code path}; {@code tab} selects TSV, else CSV. */
   public static RawTable read(Path path, boolean tab) {
+    return read(path, tab, Progress.none(), Progress.none());
+  }
+
+  /** As {@link #read(Path, boolean)}, reporting bytes read in each pass to its progress. */
+  public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2) {
     CSVFormat format =
         (tab ? CSVFormat.TDF : CSVFormat.RFC4180)
             .builder()
@@ -42,7 +48,7 @@ public final class DelimitedReader {
     String[] header;
     int[] kind; // 0 = all null so far, 1 = long, 2 = double, 3 = string
     int rows = 0;
-    try (Reader r = reader(path); CSVParser p = CSVParser.parse(r, format)) {
+    try (Reader r = reader(path, pass1); CSVParser p = CSVParser.parse(r, format)) {
       header = p.getHeaderNames().toArray(new String[0]);
       checkHeader(path, header);
       kind = new int[header.length];
@@ -81,7 +87,7 @@ public final class DelimitedReader {
       }
     }
     long[] lines = new long[rows];
-    try (Reader r = reader(path); CSVParser p = CSVParser.parse(r, format)) {
+    try (Reader r = reader(path, pass2); CSVParser p = CSVParser.parse(r, format)) {
       int row = 0;
       long prevLine = 1;
       for (CSVRecord rec : p) {
@@ -131,8 +137,8 @@ public final class DelimitedReader {
     }
   }
 
-  private static Reader reader(Path path) throws IOException {
-    return new InputStreamReader(FileIo.open(path), StandardCharsets.UTF_8);
+  private static Reader reader(Path path, Progress progress) throws IOException {
+    return new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8);
   }
 
   static Long parseLong(String s) {

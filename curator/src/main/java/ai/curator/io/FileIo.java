@@ -1,6 +1,7 @@
 package ai.curator.io;
 
 import ai.curator.api.DataException;
+import ai.curator.api.Progress;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,37 @@ public final class FileIo {
 
   /** Opens a file for reading, decompressing it when its name ends in {@code .gz}. */
   public static InputStream open(Path path) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    return open(path, Progress.none());
+  }
+
+  /**
+   * Opens a file for reading, decompressing it when its name ends in {@code .gz}, and reports
+   * the file bytes read (compressed bytes for {@code .gz}) to {@code progress}.
+   */
+  public static InputStream open(Path path, Progress progress) throws IOException {
+    InputStream raw = Files.newInputStream(path);
+    if (progress != null) {
+      raw = new java.io.FilterInputStream(raw) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            progress.step(1);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          if (n > 0) {
+            progress.step(n);
+          }
+          return n;
+        }
+      };
+    }
+    InputStream in = new BufferedInputStream(raw, 1 << 16);
     if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz")) {
       return new GZIPInputStream(in, 1 << 16);
     }

@@ -2,6 +2,7 @@ package ai.curator.io;
 
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
+import ai.curator.api.Progress;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,12 +30,17 @@ public final class JsonlReader {
 
   /** The rows of {@code path}: columns and each row's 1-based line number. */
   public static RawTable read(Path path) {
+    return read(path, Progress.none());
+  }
+
+  /** As {@link #read(Path)}, reporting bytes read to {@code progress}. */
+  public static RawTable read(Path path, Progress progress) {
     Map<String, ColumnBuilder> fields = new LinkedHashMap<>();
     List<Long> lines = new ArrayList<>();
     int rows = 0;
     long lineNo = 0;
     try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(FileIo.open(path), StandardCharsets.UTF_8), 1 << 16)) {
+        new BufferedReader(new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8), 1 << 16)) {
       String line;
       while ((line = in.readLine()) != null) {
         lineNo++;

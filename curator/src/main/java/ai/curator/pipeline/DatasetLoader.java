@@ -2,6 +2,7 @@ package ai.curator.pipeline;
 
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
+import ai.curator.api.Progress;
 import ai.curator.api.RecipeException;
 import ai.curator.api.Table;
 import ai.curator.io.ArrowIo;
@@ -28,16 +29,31 @@ public final class DatasetLoader {
 
   /** Reads and checks the data set of {@code spec} at {@code path}. */
   public static Table load(DatasetSpec spec, Path path) {
+    return load(spec, path, new ProgressBars(false, System.err));
+  }
+
+  /** As {@link #load(DatasetSpec, Path)}, with progress bars over the bytes read. */
+  public static Table load(DatasetSpec spec, Path path, ProgressBars bars) {
     FileIo.requireReadableFile(path, "Data file");
     DataFormat format = DataFormat.of(spec.format(), path);
-    RawTable raw =
-        switch (format) {
-          case JSONL -> JsonlReader.read(path);
-          case CSV -> DelimitedReader.read(path, false);
-          case TSV -> DelimitedReader.read(path, true);
-          case PARQUET -> ArrowIo.readParquet(path);
-          case ARROW -> ArrowIo.readIpc(path);
-        };
+    long size = path.toFile().length();
+    String name = path.getFileName().toString();
+    RawTable raw;
+    switch (format) {
+      case JSONL -> {
+        try (Progress p = bars.start("read " + name, size)) {
+          raw = JsonlReader.read(path, p);
+        }
+      }
+      case CSV, TSV -> {
+        try (Progress p = bars.start("read " + name + " (2 passes)", 2 * size)) {
+          raw = DelimitedReader.read(path, format == DataFormat.TSV, p, p);
+        }
+      }
+      case PARQUET -> raw = ArrowIo.readParquet(path);
+      case ARROW -> raw = ArrowIo.readIpc(path);
+      default -> throw new IllegalStateException(format.toString());
+    }
     if (raw.rows() == 0) {
       throw new DataException("Data file '" + path + "' has no rows; point dataset.path at a non-empty " + format.key() + " file");
     }

@@ -181,7 +181,7 @@ public final class Pipeline {
       cached++;
       settings.log().printf("[load] %s: %,d rows (cached)%n", dataPath.getFileName(), table.rows());
     } else {
-      table = DatasetLoader.load(recipe.dataset(), dataPath);
+      table = DatasetLoader.load(recipe.dataset(), dataPath, settings.progress());
       loadRec = JsonNodeFactory.instance.objectNode();
       loadRec.put("key", key);
       loadRec.put("role", "load");

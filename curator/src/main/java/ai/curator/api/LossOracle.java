@@ -1,0 +1,17 @@
+package ai.curator.api;
+
+/**
+ * The expensive per-sample loss ℓ(i) of the target model (paper 003 §3.1), queried only on the rows
+ * an algorithm chooses (landmarks, cluster representatives).
+ */
+@FunctionalInterface
+public interface LossOracle {
+  /**
+   * Losses of the given rows.
+   *
+   * @param rows row indices into the data matrix, each in {@code [0, N)}, distinct
+   * @return one loss per requested row, in the same order; callers reject non-finite or negative
+   *     values
+   */
+  double[] losses(int[] rows);
+}
