@@ -41,14 +41,16 @@ class ReferenceRecipeTest {
   }
 
   @Test
-  void isValid() {
-    Pipeline.build(REFERENCE, StageRegistry.load());
+  void everyEntryResolves() {
+    // reference.yaml lists alternatives side by side (several select stages), so it is not one
+    // runnable plan; every entry's method and options must still be valid.
+    assertTrue(Pipeline.resolve(RecipeReader.read(REFERENCE), StageRegistry.load()).size() >= StageRegistry.load().all().size());
   }
 
   @Test
   void everyBundledRecipeIsValid() throws Exception {
     try (var s = Files.list(REFERENCE.getParent())) {
-      for (Path r : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml"))::iterator) {
+      for (Path r : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml") && !f.equals(REFERENCE))::iterator) {
         Pipeline.build(r, StageRegistry.load());
       }
     }

@@ -295,7 +295,23 @@ public final class FloatMatrix {
       for (int b = s; b < e; b += 256) {
         int be = Math.min(e, b + 256);
         Arrays.fill(blk, 0f);
-        for (int i = b; i < be; i++) {
+        int i = b;
+        for (; i + 3 < be; i += 4) { // four rows per pass over blk: 4 FMAs per blk load/store
+          int xo = i * d;
+          int yo = i * l;
+          for (int j = 0; j < d; j++) {
+            float a0 = data[xo + j];
+            float a1 = data[xo + d + j];
+            float a2 = data[xo + 2 * d + j];
+            float a3 = data[xo + 3 * d + j];
+            int bo = j * l;
+            for (int t = 0; t < l; t++) {
+              blk[bo + t] += a0 * y.data[yo + t] + a1 * y.data[yo + l + t]
+                  + a2 * y.data[yo + 2 * l + t] + a3 * y.data[yo + 3 * l + t];
+            }
+          }
+        }
+        for (; i < be; i++) {
           int xo = i * d;
           int yo = i * l;
           for (int j = 0; j < d; j++) {

@@ -58,6 +58,17 @@ public final class Pipeline {
 
   /** Resolves every stage of {@code recipe} and checks the plan; no data is read. */
   public static Pipeline build(Recipe recipe, StageRegistry registry) {
+    Pipeline p = new Pipeline(recipe, resolve(recipe, registry));
+    p.checkPlan(null, null);
+    return p;
+  }
+
+  /**
+   * Resolves every stage of {@code recipe} — method, options with defaults — without checking
+   * that the stages fit together (how {@code recipes/reference.yaml}, which lists every stage,
+   * is checked).
+   */
+  public static List<PlannedStage> resolve(Recipe recipe, StageRegistry registry) {
     if (recipe.dataset().text() != null) {
       new TextTemplate(recipe.dataset().text()); // syntax only; fields are checked on load
     }
@@ -69,9 +80,7 @@ public final class Pipeline {
       StageSpec spec = new StageSpec(raw.index(), raw.role(), provider.method(), raw.options(), raw.line());
       planned.add(plan(spec, provider, where));
     }
-    Pipeline p = new Pipeline(recipe, planned);
-    p.checkPlan(null, null);
-    return p;
+    return planned;
   }
 
   private static <O extends Record> PlannedStage plan(StageSpec spec, StageProvider<O> provider, String where) {
@@ -90,16 +99,28 @@ public final class Pipeline {
 
   /** Unknown option names fail before the options record is built, listing the valid ones. */
   private static void checkOptionNames(StageSpec spec, Class<? extends Record> type, String where) {
-    java.util.TreeSet<String> valid = new java.util.TreeSet<>();
+    checkOptionNames(spec.options(), type, "", spec.role() + ": " + spec.method(), where);
+  }
+
+  private static void checkOptionNames(
+      com.fasterxml.jackson.databind.JsonNode options, Class<? extends Record> type, String prefix, String what, String where) {
+    java.util.Map<String, Class<?>> valid = new java.util.TreeMap<>();
     for (var c : type.getRecordComponents()) {
-      valid.add(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()));
+      valid.put(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName()), c.getType());
     }
-    for (var it = spec.options().fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!valid.contains(k)) {
-        throw new RecipeException(where + ": unknown option '" + k + "' for " + spec.role() + ": " + spec.method()
-            + ". Valid options: " + (valid.isEmpty() ? "(none)" : String.join(", ", valid))
-            + OptionErrors.suggest(k, valid));
+    for (var it = options.fields(); it.hasNext(); ) {
+      var e = it.next();
+      String k = e.getKey();
+      Class<?> t = valid.get(k);
+      if (t == null) {
+        throw new RecipeException(where + ": unknown option '" + prefix + k + "' for " + what
+            + ". Valid options: " + (valid.isEmpty() ? "(none)" : String.join(", ", valid.keySet()).replaceAll("(^|, )", "$1" + prefix))
+            + OptionErrors.suggest(k, valid.keySet()));
+      }
+      if (t.isRecord() && e.getValue().isObject()) {
+        @SuppressWarnings("unchecked")
+        Class<? extends Record> rt = (Class<? extends Record>) t;
+        checkOptionNames(e.getValue(), rt, prefix + k + ".", what, where);
       }
     }
   }

@@ -44,4 +44,27 @@ public final class Selectors {
     }
     return new Selection(rows, cs, ws, method);
   }
+
+  /**
+   * A {@link Selection} from an algorithm's weighted sample, whose weights already include the
+   * count: the per-copy weight is {@code weight / count}.
+   */
+  public static Selection fromSample(ai.curator.select.algo.WeightedSample w, String method) {
+    double[] perCopy = new double[w.size()];
+    for (int j = 0; j < perCopy.length; j++) {
+      perCopy[j] = w.weights()[j] / w.counts()[j];
+    }
+    return new Selection(w.rows().clone(), w.counts().clone(), perCopy, method);
+  }
+
+  /** Rows (any order, distinct) with one copy each and the same weight, as a selection. */
+  public static Selection equalWeights(int[] rows, double weight, String method) {
+    int[] sorted = rows.clone();
+    java.util.Arrays.sort(sorted);
+    int[] counts = new int[sorted.length];
+    double[] weights = new double[sorted.length];
+    java.util.Arrays.fill(counts, 1);
+    java.util.Arrays.fill(weights, weight);
+    return new Selection(sorted, counts, weights, method);
+  }
 }

@@ -58,10 +58,10 @@ class CuratorCliTest {
   void unknownStageAndMethodListValidOnes() throws Exception {
     Result stage = exec("validate", recipe("  - selekt: {method: uniform}\n").toString());
     assertEquals(2, stage.code());
-    assertTrue(stage.err().contains("unknown stage 'selekt'. Stages are: embed, export, select"), stage.err());
+    assertTrue(stage.err().contains("unknown stage 'selekt'. Stages are: embed, export, score, select"), stage.err());
     Result method = exec("validate", recipe("  - select: {method: unifrom, budget: 3}\n").toString());
     assertEquals(2, method.code());
-    assertTrue(method.err().contains("unknown select method 'unifrom'. Methods are: uniform"), method.err());
+    assertTrue(method.err().contains("unknown select method 'unifrom'. Methods are: k_center_greedy, k_means, nn_thinning, sensitivity_sampling, top_m, uniform"), method.err());
   }
 
   @Test
