@@ -41,6 +41,13 @@ public final class StageHarness implements StageContext {
 
   /** Plans (with the table's shape) and runs {@code stage}; returns this harness. */
   public StageHarness run(Stage stage) {
+    stage.plan(plan());
+    stage.run(this);
+    return this;
+  }
+
+  /** The plan a stage running on this harness sees: the table's shape and what is already here. */
+  public Plan plan() {
     Plan plan = new Plan(table.rows(), table.columnNames(), texts == null ? null : "{text}", label);
     scores.keySet().forEach(plan::produceScore);
     if (selection != null) {
@@ -50,9 +57,7 @@ public final class StageHarness implements StageContext {
       plan.produceEmbeddings();
     }
     plan.enter("test stage");
-    stage.plan(plan);
-    stage.run(this);
-    return this;
+    return plan;
   }
 
   /** Sets the rows' texts (as the recipe's dataset.text would render them). */

@@ -69,6 +69,21 @@ public abstract class SelectorContractTest {
         "three seeds gave the same subset");
   }
 
+  /** Whether the selector keeps exactly the budget (k-means may keep fewer: empty clusters). */
+  protected boolean exactBudget() {
+    return true;
+  }
+
+  /** Embeddings for the table: N points in 3 well-spread dimensions. */
+  protected static ai.curator.linalg.FloatMatrix embeddings() {
+    float[] x = new float[N * 3];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(99);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian() + (i % 3 == 0 ? (i / 3) % 4 : 0);
+    }
+    return new ai.curator.linalg.FloatMatrix(N, 3, x);
+  }
+
   /** Methods with no randomness (top-M, k-center from a fixed start) override this to true. */
   protected boolean deterministicMethod() {
     return false;
@@ -84,15 +99,18 @@ public abstract class SelectorContractTest {
       if (withReplacement()) {
         assertEquals(budget, s.draws());
         assertTrue(s.size() <= budget);
-      } else {
+      } else if (exactBudget()) {
         assertEquals(budget, s.size());
+      } else {
+        assertTrue(s.size() <= budget && s.size() >= 1, "size " + s.size() + " for budget " + budget);
       }
       for (double w : s.weights()) {
         assertTrue(w > 0 && Double.isFinite(w));
       }
     }
-    assertEquals(N / 10, withReplacement() ? select(table(), Budget.ofRatio(0.1), 1).draws()
-        : select(table(), Budget.ofRatio(0.1), 1).size());
+    Selection tenth = select(table(), Budget.ofRatio(0.1), 1);
+    long got = withReplacement() ? tenth.draws() : tenth.size();
+    assertTrue(exactBudget() ? got == N / 10 : got <= N / 10, "ratio 0.1 of " + N + " gave " + got);
   }
 
   @Test
@@ -105,9 +123,7 @@ public abstract class SelectorContractTest {
 
   @Test
   void budgetLargerThanDataFailsAtPlanTime() {
-    Plan plan = new Plan(N, table().columnNames());
-    prepare(new StageHarness(table(), 0, null)).scores().keySet().forEach(plan::produceScore);
-    plan.enter("test");
+    Plan plan = prepare(new StageHarness(table(), 0, null)).plan();
     RuntimeException e = assertThrows(RuntimeException.class, () -> selector(Budget.ofCount(N + 1)).plan(plan));
     assertTrue(e instanceof IllegalArgumentException || e instanceof RecipeException, e.toString());
     assertTrue(e.getMessage().contains("larger than the data set"), e.getMessage());
@@ -115,10 +131,8 @@ public abstract class SelectorContractTest {
 
   @Test
   void secondSelectStageIsRejected() {
-    Plan plan = new Plan(N, table().columnNames());
-    prepare(new StageHarness(table(), 0, null)).scores().keySet().forEach(plan::produceScore);
+    Plan plan = prepare(new StageHarness(table(), 0, null)).plan();
     plan.produceSelection();
-    plan.enter("test");
     assertThrows(RecipeException.class, () -> selector(Budget.ofCount(5)).plan(plan));
   }
 
