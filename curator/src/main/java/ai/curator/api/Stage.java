@@ -22,4 +22,12 @@ public interface Stage {
 
   /** Runs the stage. */
   void run(StageContext context);
+
+  /**
+   * What else, beyond the stage's options and its inputs, decides its output — e.g. the sha256 of
+   * a model file that the options name by path. It joins the stage's cache key; default none.
+   */
+  default String fingerprint() {
+    return "";
+  }
 }

@@ -239,7 +239,7 @@ public final class Pipeline {
     for (PlannedStage s : stages) {
       StageSpec spec = s.spec();
       long stageSeed = Keys.stageSeed(recipe.seed(), spec.index(), s.name());
-      key = Keys.of(code, key, s.name(), s.resolvedOptions().toString(), Long.toString(recipe.seed()));
+      key = Keys.of(code, key, s.name(), s.resolvedOptions().toString(), Long.toString(recipe.seed()), s.stage().fingerprint());
       StageCache cache = new StageCache(work.resolve(String.format(Locale.ROOT, "%02d-%s-%s-%s",
           spec.index() + 1, spec.role(), spec.method(), key.substring(0, 12))));
       String label = String.format(Locale.ROOT, "[%d/%d %s %s]", spec.index() + 1, stages.size(), spec.role(), spec.method());
