@@ -296,7 +296,7 @@ public final class KernelRidgeRegression {
         }
       }
       try {
-        return Dense.choleskySolve(Dense.cholesky(aj, n), n, b);
+        return Dense.choleskySolve(Dense.choleskyEjml(aj, n), n, b);
       } catch (ArithmeticException e) {
         jitter = jitter == 0 ? base : jitter * 100;
       }
