@@ -168,6 +168,14 @@ public final class StageHarness implements StageContext {
     outputs.add(file);
   }
 
+  /** Details stages recorded, by key. */
+  public final Map<String, Object> details = new LinkedHashMap<>();
+
+  @Override
+  public void record(String key, Object value) {
+    details.put(key, value);
+  }
+
   @Override
   public Progress progress(String task, long total) {
     return Progress.none();

@@ -18,6 +18,18 @@ public final class Plan {
   private boolean embeddings;
   private boolean selection;
   private String stageLabel = "";
+  private java.nio.file.Path baseDir = java.nio.file.Path.of("").toAbsolutePath();
+
+  /** Sets the directory relative paths in stage options are resolved against (the recipe's). */
+  public Plan baseDir(java.nio.file.Path dir) {
+    this.baseDir = dir;
+    return this;
+  }
+
+  /** Resolves a path named in a stage option against the recipe's directory. */
+  public java.nio.file.Path resolve(String path) {
+    return baseDir.resolve(path).normalize();
+  }
 
   /**
    * @param rows the data set's row count, or null when not yet known

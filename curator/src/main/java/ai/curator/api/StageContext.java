@@ -74,6 +74,12 @@ public interface StageContext {
   /** Declares a file this stage wrote into the output directory (for caching and the summary). */
   void addOutput(Path file);
 
+  /**
+   * Records a detail of this run of the stage (a count, a fitted parameter) in the stage's
+   * provenance entry, under {@code details}. Values are numbers, text, or lists of them.
+   */
+  void record(String key, Object value);
+
   /** A progress bar over {@code total} units of {@code task}. */
   Progress progress(String task, long total);
 

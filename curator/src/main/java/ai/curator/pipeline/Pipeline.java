@@ -126,7 +126,7 @@ public final class Pipeline {
   }
 
   private void checkPlan(Integer rows, List<String> columns) {
-    Plan plan = new Plan(rows, columns, recipe.dataset().text(), recipe.dataset().label());
+    Plan plan = new Plan(rows, columns, recipe.dataset().text(), recipe.dataset().label()).baseDir(recipe.baseDir());
     for (PlannedStage s : stages) {
       plan.enter(recipe.file() + ", " + s.spec().label());
       try {
@@ -275,7 +275,7 @@ public final class Pipeline {
       current.put("rows_in", rowsIn);
       List<ObjectNode> soFar = new ArrayList<>(stageRecords);
       soFar.add(current);
-      ctx.enterStage(stageSeed, runInfo, soFar);
+      ctx.enterStage(stageSeed, runInfo, soFar, current);
       try {
         s.stage().run(ctx);
       } catch (CuratorException e) {

@@ -47,7 +47,10 @@ final class RunContext implements StageContext {
     this.settings = settings;
   }
 
-  void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords) {
+  private ObjectNode currentRecord;
+
+  void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords, ObjectNode currentRecord) {
+    this.currentRecord = currentRecord;
     this.stageSeed = seed;
     this.random = new SplittableRandom(seed);
     this.runInfo = runInfo;
@@ -218,6 +221,12 @@ final class RunContext implements StageContext {
   public void addOutput(Path file) {
     stageOutputs.add(file);
     allOutputs.add(file);
+  }
+
+  @Override
+  public void record(String key, Object value) {
+    ObjectNode details = currentRecord.has("details") ? (ObjectNode) currentRecord.get("details") : currentRecord.putObject("details");
+    details.set(key, ai.curator.recipe.Json.MAPPER.valueToTree(value));
   }
 
   @Override

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the bundled quickstart recipe and reads its outputs back with readers other than the
+ * Runs the bundled uniform GSM8K recipe and reads its outputs back with readers other than the
  * writing code: DuckDB (its own C++ Parquet reader) for Parquet, Arrow C++ (through
  * arrow-dataset's JNI scanner, the library pyarrow wraps) for the Arrow IPC file that Arrow Java
  * wrote, and plain Jackson for JSONL. All three must agree row by row.
@@ -43,8 +43,8 @@ class ExportReadBackIT {
   static List<JsonNode> jsonl = new ArrayList<>();
 
   @BeforeAll
-  static void runQuickstart() throws Exception {
-    Path recipe = TestFiles.repoRoot().resolve("recipes/quickstart.yaml");
+  static void runUniformRecipe() throws Exception {
+    Path recipe = TestFiles.repoRoot().resolve("recipes/gsm8k-uniform.yaml");
     int code = CuratorCli.commandLine().execute("run", "-q", "-o", out.toString(), recipe.toString());
     assertEquals(0, code);
     ObjectMapper m = new ObjectMapper();

@@ -1,7 +1,8 @@
-package ai.curator;
+package ai.curator.recipes;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.curator.TestFiles;
 import ai.curator.api.StageProvider;
 import ai.curator.pipeline.Pipeline;
 import ai.curator.pipeline.StageRegistry;
@@ -13,8 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** recipes/reference.yaml documents every stage and option, and is itself a valid recipe. */
-class ReferenceRecipeTest {
+/**
+ * recipes/reference.yaml documents every stage and option, and every bundled recipe is valid.
+ * It lives in the module whose test class path holds every stage (core and embeddings).
+ */
+class BundledRecipesTest {
   private static final Path REFERENCE = TestFiles.repoRoot().resolve("recipes/reference.yaml");
 
   @Test

@@ -1,0 +1,154 @@
+package ai.curator.embed;
+
+import ai.curator.api.Plan;
+import ai.curator.api.Progress;
+import ai.curator.api.Stage;
+import ai.curator.api.StageContext;
+import ai.curator.api.StageProvider;
+import ai.curator.io.FileIo;
+import ai.curator.linalg.FloatMatrix;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Embeds each row's text ({@code dataset.text}) with a BERT-family sentence encoder on DJL and
+ * ONNX Runtime: a bundled model ({@code bge-small-en} by default; MiniLM, E5, and int8 variants)
+ * or a local directory with {@code model.onnx} and {@code tokenizer.json}. Vectors are pooled as
+ * the model requires and L2-normalised. Texts longer than the model's maximum length are
+ * truncated; their count is recorded in provenance ({@code details.truncated}).
+ */
+public final class EncoderEmbedder implements Stage {
+  /** Texts handed to the encoder per call: big enough to sort by length, small enough for a live progress bar. */
+  static final int CHUNK = 1024;
+
+  /**
+   * Options of {@code embed: encoder} (the default embed method).
+   *
+   * @param model a bundled model name or a model directory (relative to the recipe); default bge-small-en
+   * @param kind {@code document} (default) or {@code query}: which prefix the model adds (E5, BGE)
+   * @param maxLength tokens per text, 0 = the model's default (512; 256 for MiniLM); at most 512
+   * @param batchSize texts per ONNX Runtime call, 0 = the model's default (64; 1 for int8 models)
+   * @param threads ONNX Runtime intra-op threads, 0 = all cores
+   */
+  public record Options(String model, String kind, Integer maxLength, Integer batchSize, Integer threads) {
+    public Options {
+      model = model == null ? ModelRegistry.DEFAULT_MODEL : model;
+      kind = kind == null ? "document" : kind.toLowerCase(Locale.ROOT);
+      if (!kind.equals("document") && !kind.equals("query")) {
+        throw new IllegalArgumentException("encoder.kind must be document or query, got '" + kind + "'");
+      }
+      maxLength = maxLength == null ? 0 : maxLength;
+      batchSize = batchSize == null ? 0 : batchSize;
+      threads = threads == null ? 0 : threads;
+      encoderOptions(kind, maxLength, batchSize, threads); // validates
+    }
+
+    EncoderOptions encoderOptions() {
+      return encoderOptions(kind, maxLength, batchSize, threads);
+    }
+
+    private static EncoderOptions encoderOptions(String kind, int maxLength, int batchSize, int threads) {
+      return EncoderOptions.defaults()
+          .withKind(kind.equals("query") ? InputKind.QUERY : InputKind.DOCUMENT)
+          .withMaxLength(maxLength)
+          .withBatchSize(batchSize)
+          .withThreads(threads);
+    }
+  }
+
+  /** Registers {@code embed: encoder}. */
+  public static final class Provider implements StageProvider<Options> {
+    @Override
+    public String role() {
+      return "embed";
+    }
+
+    @Override
+    public String method() {
+      return "encoder";
+    }
+
+    @Override
+    public String summary() {
+      return "embed each row's text with a BERT-family encoder (bundled: " + String.join(", ", ModelRegistry.bundledNames())
+          + "; or a local ONNX model directory)";
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+      return Options.class;
+    }
+
+    @Override
+    public Stage create(Options options) {
+      return new EncoderEmbedder(options);
+    }
+  }
+
+  private final Options options;
+  private ModelSpec spec;
+
+  public EncoderEmbedder(Options options) {
+    this.options = options;
+  }
+
+  @Override
+  public void plan(Plan plan) {
+    plan.requireText();
+    spec = isBundled(options.model()) ? ModelRegistry.bundled(options.model())
+        : ModelRegistry.local(plan.resolve(options.model()));
+    plan.produceEmbeddings();
+  }
+
+  private static boolean isBundled(String model) {
+    return ModelRegistry.bundledNames().contains(model);
+  }
+
+  /** A local model's files decide its vectors: their hashes join the cache key. */
+  @Override
+  public String fingerprint() {
+    if (spec == null || spec.bundled()) {
+      return "";
+    }
+    return FileIo.sha256(spec.onnxFile()) + ":" + FileIo.sha256(spec.tokenizerFile());
+  }
+
+  @Override
+  public void run(StageContext ctx) {
+    List<String> texts = ctx.texts();
+    int n = texts.size();
+    InputKind kind = options.kind().equals("query") ? InputKind.QUERY : InputKind.DOCUMENT;
+    try (DjlOnnxEncoder encoder = DjlOnnxEncoder.open(spec, options.encoderOptions());
+        Progress progress = ctx.progress("embed " + spec.name(), n)) {
+      int d = encoder.dimension();
+      float[] data = new float[Math.multiplyExact(n, d)];
+      int truncated = 0;
+      long tokens = 0;
+      for (int from = 0; from < n; from += CHUNK) {
+        int to = Math.min(n, from + CHUNK);
+        Embeddings e = encoder.encode(texts.subList(from, to), kind);
+        for (int i = 0; i < to - from; i++) {
+          System.arraycopy(e.vectors()[i], 0, data, (from + i) * d, d);
+          tokens += e.tokenCounts()[i];
+        }
+        truncated += e.truncated();
+        progress.step(to - from);
+      }
+      ctx.record("model", spec.name());
+      ctx.record("encoder", encoder.id());
+      ctx.record("dimension", d);
+      ctx.record("max_length", encoder.maxLength());
+      ctx.record("truncated", truncated);
+      ctx.record("tokens", tokens);
+      if (truncated > 0) {
+        ctx.log(String.format("%,d of %,d texts were longer than %d tokens and were truncated", truncated, n, encoder.maxLength()));
+      }
+      ctx.setEmbeddings(new FloatMatrix(n, d, data), encoder.id());
+    }
+  }
+
+  /** The spec planned (for tests). */
+  ModelSpec spec() {
+    return spec;
+  }
+}

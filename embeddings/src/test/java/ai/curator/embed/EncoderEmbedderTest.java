@@ -1,0 +1,63 @@
+package ai.curator.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.curator.StageHarness;
+import ai.curator.api.Column;
+import ai.curator.api.RecipeException;
+import ai.curator.api.Table;
+import ai.curator.linalg.FloatMatrix;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EncoderEmbedderTest {
+  private static final List<String> TEXTS = List.of(
+      "Natalia sold clips to 48 of her friends in April.", "Weng earns $12 an hour for babysitting.",
+      "Betty is saving money for a new wallet which costs $100.", "");
+
+  private static Table table() {
+    return new Table(List.of(Column.ofStrings("q", TEXTS.toArray(new String[0]))), null, null);
+  }
+
+  @Test
+  void embedsEveryRowNormalisedAndRecordsTheModel() {
+    StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
+    h.run(new EncoderEmbedder(new EncoderEmbedder.Options("minilm-l6", null, null, null, null)));
+    FloatMatrix m = h.embeddings().orElseThrow();
+    assertEquals(4, m.rows());
+    assertEquals(384, m.cols());
+    double[] norms = m.rowNorms();
+    for (double n : norms) {
+      assertEquals(1.0, n, 1e-4, "L2-normalised");
+    }
+    assertEquals("minilm-l6", h.details.get("model"));
+    assertEquals(0, h.details.get("truncated"));
+    // The two money questions are closer to each other than to the clips question.
+    double money = dot(m, 1, 2);
+    assertTrue(money > dot(m, 0, 3), "similar texts embed close: " + money);
+  }
+
+  @Test
+  void needsTextAndAKnownModel() {
+    StageHarness noText = new StageHarness(table(), 1, null);
+    RecipeException e = assertThrows(RecipeException.class,
+        () -> new EncoderEmbedder(new EncoderEmbedder.Options(null, null, null, null, null)).plan(noText.plan()));
+    assertTrue(e.getMessage().contains("set dataset.text"), e.getMessage());
+    StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
+    ModelException unknown = assertThrows(ModelException.class,
+        () -> new EncoderEmbedder(new EncoderEmbedder.Options("bert-huge", null, null, null, null)).plan(h.plan()));
+    assertTrue(unknown.getMessage().contains("model.onnx"), unknown.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new EncoderEmbedder.Options(null, "passage", null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> new EncoderEmbedder.Options(null, null, 100_000, null, null));
+  }
+
+  private static double dot(FloatMatrix m, int a, int b) {
+    double s = 0;
+    for (int j = 0; j < m.cols(); j++) {
+      s += m.get(a, j) * m.get(b, j);
+    }
+    return s;
+  }
+}
