@@ -41,7 +41,8 @@ public final class EmbedBench {
      * @throws Exception on I/O or model errors
      */
     public static void main(String[] args) throws Exception {
-        Path data = Path.of("/work/shared/data/gsm8k/train.jsonl");
+        // Default: GSM8K train from the shared data folder beside the checkout (run from the repository root).
+        Path data = Path.of("../shared/data/gsm8k/train.jsonl");
         String field = "question";
         int limit = Integer.MAX_VALUE;
         List<String> models = List.of("bge-small-en", "minilm-l6");
