@@ -7,7 +7,7 @@ import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
 import ai.curator.api.StageException;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.api.Table;
 import ai.curator.io.ArrowIo;
 import ai.curator.io.AtomicFiles;
@@ -69,30 +69,11 @@ public final class FileExporter implements Stage {
   }
 
   /** Registers {@code export: files}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "export";
-    }
-
-    @Override
-    public String method() {
-      return "files";
-    }
-
-    @Override
-    public String summary() {
-      return "write the selected rows with id, weight, count and scores as JSONL / Parquet / Arrow IPC, with provenance";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new FileExporter(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("export", "files",
+          "write the selected rows with id, weight, count and scores as JSONL / Parquet / Arrow IPC, with provenance",
+          Options.class, FileExporter::new);
     }
   }
 

@@ -3,7 +3,7 @@ package ai.curator.score;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.ClusteringSensitivity;
 import ai.curator.select.algo.KMeans;
 
@@ -48,30 +48,11 @@ public final class ClusteringSensitivityScorer implements Stage {
   }
 
   /** Registers {@code score: clustering_sensitivity}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "score";
-    }
-
-    @Override
-    public String method() {
-      return "clustering_sensitivity";
-    }
-
-    @Override
-    public String summary() {
-      return "clustering sensitivity σ = ℓ(rep(x)) + λ‖x − c(x)‖² over k-means clusters (Axiotis et al. 2024)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new ClusteringSensitivityScorer(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("score", "clustering_sensitivity",
+          "clustering sensitivity σ = ℓ(rep(x)) + λ‖x − c(x)‖² over k-means clusters (Axiotis et al. 2024)",
+          Options.class, ClusteringSensitivityScorer::new);
     }
   }
 

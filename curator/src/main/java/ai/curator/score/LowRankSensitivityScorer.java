@@ -4,7 +4,7 @@ import ai.curator.api.LossOracle;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.RandomizedSvd;
 import ai.curator.select.algo.KernelRidgeRegression;
@@ -72,30 +72,11 @@ public final class LowRankSensitivityScorer implements Stage {
   }
 
   /** Registers {@code score: low_rank_sensitivity}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "score";
-    }
-
-    @Override
-    public String method() {
-      return "low_rank_sensitivity";
-    }
-
-    @Override
-    public String summary() {
-      return "low-rank sensitivity σ = (γ+1)·L̂ + γkξ + λ‖r‖² from a rank-k SVD of the embeddings (paper 003)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new LowRankSensitivityScorer(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("score", "low_rank_sensitivity",
+          "low-rank sensitivity σ = (γ+1)·L̂ + γkξ + λ‖r‖² from a rank-k SVD of the embeddings (paper 003)",
+          Options.class, LowRankSensitivityScorer::new);
     }
   }
 

@@ -3,7 +3,7 @@ package ai.curator.score;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import java.util.Arrays;
 
 /**
@@ -24,30 +24,11 @@ public final class UniformScorer implements Stage {
   }
 
   /** Registers {@code score: uniform}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "score";
-    }
-
-    @Override
-    public String method() {
-      return "uniform";
-    }
-
-    @Override
-    public String summary() {
-      return "the constant score 1 (sensitivity sampling on it is uniform sampling)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new UniformScorer(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("score", "uniform",
+          "the constant score 1 (sensitivity sampling on it is uniform sampling)",
+          Options.class, UniformScorer::new);
     }
   }
 

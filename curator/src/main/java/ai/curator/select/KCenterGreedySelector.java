@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.KCenterGreedy;
 
 /**
@@ -28,30 +28,11 @@ public final class KCenterGreedySelector implements Stage {
   }
 
   /** Registers {@code select: k_center_greedy}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "k_center_greedy";
-    }
-
-    @Override
-    public String summary() {
-      return "farthest-point greedy cover of the embeddings (Sener & Savarese 2018)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new KCenterGreedySelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "k_center_greedy",
+          "farthest-point greedy cover of the embeddings (Sener & Savarese 2018)",
+          Options.class, KCenterGreedySelector::new);
     }
   }
 
@@ -63,10 +44,7 @@ public final class KCenterGreedySelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
-    plan.requireEmbeddings();
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), true);
   }
 
   @Override

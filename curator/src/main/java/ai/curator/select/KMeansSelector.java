@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.CentroidNearestSelection;
 import ai.curator.select.algo.KMeans;
 
@@ -34,30 +34,11 @@ public final class KMeansSelector implements Stage {
   }
 
   /** Registers {@code select: k_means}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "k_means";
-    }
-
-    @Override
-    public String summary() {
-      return "the row nearest each k-means centroid (k = budget), weighted by cluster size";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new KMeansSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "k_means",
+          "the row nearest each k-means centroid (k = budget), weighted by cluster size",
+          Options.class, KMeansSelector::new);
     }
   }
 
@@ -69,10 +50,7 @@ public final class KMeansSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
-    plan.requireEmbeddings();
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), true);
   }
 
   @Override

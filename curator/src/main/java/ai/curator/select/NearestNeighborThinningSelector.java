@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.RadiusThinning;
 
 /**
@@ -33,30 +33,11 @@ public final class NearestNeighborThinningSelector implements Stage {
   }
 
   /** Registers {@code select: nn_thinning}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "nn_thinning";
-    }
-
-    @Override
-    public String summary() {
-      return "drop rows within radius ρ of a kept row; ρ bisected to meet the budget";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new NearestNeighborThinningSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "nn_thinning",
+          "drop rows within radius ρ of a kept row; ρ bisected to meet the budget",
+          Options.class, NearestNeighborThinningSelector::new);
     }
   }
 
@@ -68,10 +49,7 @@ public final class NearestNeighborThinningSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
-    plan.requireEmbeddings();
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), true);
   }
 
   @Override

@@ -18,6 +18,19 @@ public final class Selectors {
   }
 
   /**
+   * The common plan of a selector: the first select stage, embeddings if it needs them, a budget
+   * that fits the data once its size is known; it produces the selection.
+   */
+  public static void plan(Plan plan, ai.curator.api.Budget budget, boolean needsEmbeddings) {
+    requireFirstSelection(plan);
+    if (needsEmbeddings) {
+      plan.requireEmbeddings();
+    }
+    plan.rows().ifPresent(n -> budget.resolve(n));
+    plan.produceSelection();
+  }
+
+  /**
    * The selection of every row with a positive count, in row order.
    *
    * @param counts draws per row (length N)

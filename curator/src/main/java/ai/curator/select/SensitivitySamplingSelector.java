@@ -5,7 +5,7 @@ import ai.curator.api.Plan;
 import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.SensitivitySampling;
 import ai.curator.select.algo.WeightedSample;
 
@@ -31,30 +31,11 @@ public final class SensitivitySamplingSelector implements Stage {
   }
 
   /** Registers {@code select: sensitivity_sampling}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "sensitivity_sampling";
-    }
-
-    @Override
-    public String summary() {
-      return "draw s rows with replacement ∝ a score (sensitivity), weight 1/(s·p) per copy";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new SensitivitySamplingSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "sensitivity_sampling",
+          "draw s rows with replacement ∝ a score (sensitivity), weight 1/(s·p) per copy",
+          Options.class, SensitivitySamplingSelector::new);
     }
   }
 
@@ -67,10 +48,8 @@ public final class SensitivitySamplingSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
     column = ScoreColumns.resolve(options.score(), plan, "sensitivity_sampling");
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), false);
   }
 
   @Override

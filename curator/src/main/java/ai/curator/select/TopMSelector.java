@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 
 /**
  * The M rows with the highest (or lowest) score; ties broken by row order. Each kept row weighs
@@ -29,30 +29,11 @@ public final class TopMSelector implements Stage {
   }
 
   /** Registers {@code select: top_m}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "top_m";
-    }
-
-    @Override
-    public String summary() {
-      return "the M rows with the highest (or lowest) score";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new TopMSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "top_m",
+          "the M rows with the highest (or lowest) score",
+          Options.class, TopMSelector::new);
     }
   }
 
@@ -65,10 +46,8 @@ public final class TopMSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
     column = ScoreColumns.resolve(options.score(), plan, "top_m");
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), false);
   }
 
   @Override

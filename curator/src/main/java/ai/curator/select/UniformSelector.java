@@ -5,7 +5,7 @@ import ai.curator.api.Plan;
 import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -36,30 +36,11 @@ public final class UniformSelector implements Stage {
   }
 
   /** Registers {@code select: uniform}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "uniform";
-    }
-
-    @Override
-    public String summary() {
-      return "uniform random sample at a budget, with or without replacement (weight N/s)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new UniformSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "uniform",
+          "uniform random sample at a budget, with or without replacement (weight N/s)",
+          Options.class, UniformSelector::new);
     }
   }
 
@@ -71,9 +52,7 @@ public final class UniformSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    Selectors.requireFirstSelection(plan);
-    plan.rows().ifPresent(n -> options.budget().resolve(n));
-    plan.produceSelection();
+    Selectors.plan(plan, options.budget(), false);
   }
 
   @Override

@@ -5,7 +5,7 @@ import ai.curator.api.Plan;
 import ai.curator.api.RecipeException;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.api.Table;
 import ai.curator.linalg.FloatMatrix;
 import java.util.List;
@@ -39,30 +39,11 @@ public final class FeatureEmbedder implements Stage {
   }
 
   /** Registers {@code embed: features}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "embed";
-    }
-
-    @Override
-    public String method() {
-      return "features";
-    }
-
-    @Override
-    public String summary() {
-      return "tabular data: the numeric feature columns (z-scored by default) as embeddings";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new FeatureEmbedder(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("embed", "features",
+          "tabular data: the numeric feature columns (z-scored by default) as embeddings",
+          Options.class, FeatureEmbedder::new);
     }
   }
 

@@ -4,7 +4,7 @@ import ai.curator.api.Plan;
 import ai.curator.api.Progress;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.io.FileIo;
 import ai.curator.linalg.FloatMatrix;
 import java.util.List;
@@ -57,31 +57,12 @@ public final class EncoderEmbedder implements Stage {
   }
 
   /** Registers {@code embed: encoder}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "embed";
-    }
-
-    @Override
-    public String method() {
-      return "encoder";
-    }
-
-    @Override
-    public String summary() {
-      return "embed each row's text with a BERT-family encoder (bundled: " + String.join(", ", ModelRegistry.bundledNames())
-          + "; or a local ONNX model directory)";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new EncoderEmbedder(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("embed", "encoder",
+          "embed each row's text with a BERT-family encoder (bundled: " + String.join(", ", ModelRegistry.bundledNames())
+          + "; or a local ONNX model directory)",
+          Options.class, EncoderEmbedder::new);
     }
   }
 
