@@ -284,9 +284,9 @@ public final class FloatMatrix {
     }
     int d = cols;
     int l = y.cols;
-    int chunks = Math.max(1, Math.min(4 * Parallel.threads(), (rows + 255) / 256));
+    int chunks = Parallel.reductionChunks(rows);
     double[][] partial = new double[chunks][];
-    int per = (rows + chunks - 1) / chunks;
+    int per = Parallel.REDUCTION_CHUNK;
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
       int s = c * per;
       int e = Math.min(rows, s + per);

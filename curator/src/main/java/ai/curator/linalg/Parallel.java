@@ -39,12 +39,22 @@ public final class Parallel {
         .forEach(b -> body.run(b * bs, (int) Math.min((long) n, (long) (b + 1) * bs)));
   }
 
+  /** Rows per chunk of a reduction: fixed, so sums add up in the same order on any machine. */
+  public static final int REDUCTION_CHUNK = 16_384;
+
   /**
-   * Block size that gives roughly {@code 4 * threads()} blocks but never fewer than {@code min}
-   * rows per block, so per-block overhead stays small.
+   * Block size that gives about 32 blocks but never fewer than {@code min} rows per block. It
+   * does not depend on the number of cores, so that no result does (a rule for every kernel here:
+   * block boundaries and the order partial sums are added in are functions of the data's shape
+   * only, which keeps subsets byte-identical across machines).
    */
   public static int blockSize(int n, int min) {
-    int target = (int) Math.ceil(n / (4.0 * threads()));
+    int target = (int) Math.ceil(n / 32.0);
     return Math.max(min, target);
+  }
+
+  /** Number of fixed-size reduction chunks over {@code n} rows (at least 1). */
+  public static int reductionChunks(int n) {
+    return Math.max(1, (n + REDUCTION_CHUNK - 1) / REDUCTION_CHUNK);
   }
 }

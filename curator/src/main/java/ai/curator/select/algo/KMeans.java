@@ -220,9 +220,21 @@ public final class KMeans {
     }
     final int[] fa = a;
     final FloatMatrix fc = c;
-    double inertia = IntStream.range(0, n).parallel()
-        .mapToDouble(i -> Kernels.squaredDistance(x.data(), i * d, fc.data(), fa[i] * d, d))
-        .sum();
+    // Fixed chunks added in order: the inertia (which picks the best restart) is the same on any machine.
+    int chunks = Parallel.reductionChunks(n);
+    double[] part = new double[chunks];
+    IntStream.range(0, chunks).parallel().forEach(ch -> {
+      double acc = 0;
+      int end = Math.min(n, (ch + 1) * Parallel.REDUCTION_CHUNK);
+      for (int i = ch * Parallel.REDUCTION_CHUNK; i < end; i++) {
+        acc += Kernels.squaredDistance(x.data(), i * d, fc.data(), fa[i] * d, d);
+      }
+      part[ch] = acc;
+    });
+    double inertia = 0;
+    for (double v : part) {
+      inertia += v;
+    }
     return new Result(c, a, sizes, inertia, it);
   }
 
@@ -231,8 +243,8 @@ public final class KMeans {
     int n = x.rows();
     int d = x.cols();
     float[] xd = x.data();
-    int chunks = Math.max(1, Math.min(2 * Parallel.threads(), n / 1024 + 1));
-    int per = (n + chunks - 1) / chunks;
+    int chunks = Parallel.reductionChunks(n);
+    int per = Parallel.REDUCTION_CHUNK;
     double[][] sums = new double[chunks][];
     int[][] counts = new int[chunks][];
     IntStream.range(0, chunks).parallel().forEach(ch -> {
