@@ -280,6 +280,10 @@ public final class Pipeline {
         s.stage().run(ctx);
       } catch (CuratorException e) {
         throw e;
+      } catch (IllegalArgumentException e) {
+        // Stages and algorithms reject options that do not fit the data (rank >= dimension, NaN
+        // embeddings, …) with IllegalArgumentException: bad input, not a crash.
+        throw new RecipeException(recipe.file() + ", " + spec.label() + ": " + e.getMessage(), e);
       } catch (RuntimeException e) {
         throw new StageException(spec.label() + " failed: " + e, e);
       }

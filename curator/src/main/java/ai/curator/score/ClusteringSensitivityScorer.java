@@ -80,6 +80,9 @@ public final class ClusteringSensitivityScorer implements Stage {
         ctx.embeddings().orElseThrow(), LossOracles.create(options.loss(), ctx), options.algorithm(), ctx.random());
     ctx.log(String.format("k-means: %d clusters, inertia %.4g after %d iterations",
         options.clusters(), r.clustering().inertia(), r.clustering().iterations()));
+    ctx.record("inertia", r.clustering().inertia());
+    ctx.record("iterations", r.clustering().iterations());
+    ctx.record("oracle_calls", java.util.Arrays.stream(r.representatives()).filter(i -> i >= 0).count());
     ctx.putScore(options.column(), r.sensitivity());
   }
 }

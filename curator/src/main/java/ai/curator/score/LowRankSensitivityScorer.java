@@ -106,6 +106,15 @@ public final class LowRankSensitivityScorer implements Stage {
         x, oracle, LossOracles.basisLosses(options.loss(), options.rank()), options.algorithm(), ctx.random());
     ctx.log(String.format("rank %d: σ₁…σ_k = %s; oracle called on %,d rows; ξ = %.4g",
         options.rank(), fmt(r.svd().singularValues()), r.oracleRows().length, r.xi()));
+    ctx.record("singular_values", r.svd().singularValues());
+    ctx.record("xi", r.xi());
+    ctx.record("oracle_calls", r.oracleRows().length);
+    if (r.model() != null) {
+      ctx.record("krr_bandwidth", r.model().bandwidth());
+      ctx.record("krr_lambda", r.model().lambda());
+      ctx.record("krr_exact", r.model().exact());
+      ctx.record("krr_validation_mse", r.model().validationMse());
+    }
     ctx.putScore(options.column(), r.sensitivity());
   }
 

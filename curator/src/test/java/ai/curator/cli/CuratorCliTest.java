@@ -129,4 +129,15 @@ class CuratorCliTest {
     assertEquals(2, res.code());
     assertTrue(res.err().contains("at ai.curator"), res.err());
   }
+
+  @Test
+  void rankNotBelowTheEmbeddingDimensionIsBadInput() throws Exception {
+    TestFiles.write(dir, "t.csv", "a,b,target\n1,2,0\n2,4,1\n3,7,0\n4,1,1\n5,5,0\n");
+    Path r = TestFiles.write(dir, "k.yaml", "dataset: {path: t.csv, label: target}\nstages:\n"
+        + "  - embed: {method: features}\n  - score: {method: low_rank_sensitivity, rank: 2, mode: basis}\n"
+        + "  - select: {method: sensitivity_sampling, budget: 2}\noutput: out-k\n");
+    Result res = exec("run", "-q", r.toString());
+    assertEquals(2, res.code(), res.err());
+    assertTrue(res.err().contains("stages[1] (score: low_rank_sensitivity): low_rank_sensitivity.rank must be < min(N, d) = 2, got 2"), res.err());
+  }
 }
