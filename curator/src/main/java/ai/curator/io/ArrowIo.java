@@ -51,9 +51,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Reads and writes tables as Arrow IPC files and as Parquet.
  *
- * <p>Types map one to one: STRING ↔ utf8, INT64 ↔ int64, FLOAT64 ↔ float64, BOOL ↔ bool. JSON
- * columns are written as utf8 with field metadata {@code curator.type=json}; on reading, any other
- * Arrow type (lists, structs, …) becomes a JSON column. IPC is written with Arrow Java's writer;
+ * <p>Types map one to one: STRING ↔ utf8, INT64 ↔ int64, FLOAT64 ↔ float64, BOOL ↔ bool. A JSON
+ * column whose values share one shape is written with nested Arrow types (chat {@code messages}
+ * as {@code list<struct<role, content>>}, see {@link NestedJson}); other JSON columns as utf8
+ * with field metadata {@code curator.type=json}. On reading, any other Arrow type (lists,
+ * structs, …) becomes a JSON column. IPC is written with Arrow Java's writer;
  * Parquet goes through the Arrow C++ dataset writer (arrow-dataset's JNI library), the same code
  * pyarrow uses, and is read back through the same library.
  */
@@ -224,13 +226,24 @@ public final class ArrowIo {
 
   // ---------------------------------------------------------------- writing
 
-  /** Arrow schema for {@code columns}. */
-  static Schema schema(List<Column> columns) {
+  /** Arrow schema for {@code columns}, with nested shapes for JSON columns that have one. */
+  static Schema schema(List<Column> columns, NestedJson.Shape[] shapes) {
     List<Field> fields = new ArrayList<>();
-    for (Column c : columns) {
-      fields.add(field(c));
+    for (int c = 0; c < columns.size(); c++) {
+      fields.add(shapes[c] != null ? NestedJson.field(columns.get(c).name(), shapes[c]) : field(columns.get(c)));
     }
     return new Schema(fields);
+  }
+
+  /** The nested shape of each JSON column (null: none, or not a JSON column). */
+  static NestedJson.Shape[] shapes(List<Column> columns) {
+    NestedJson.Shape[] out = new NestedJson.Shape[columns.size()];
+    for (int c = 0; c < out.length; c++) {
+      if (columns.get(c).type() == Column.Type.JSON) {
+        out[c] = NestedJson.infer(columns.get(c));
+      }
+    }
+    return out;
   }
 
   private static Field field(Column c) {
@@ -246,12 +259,17 @@ public final class ArrowIo {
   }
 
   /** Fills {@code root} with rows {@code [from, to)} of {@code columns}. */
-  static void fill(VectorSchemaRoot root, List<Column> columns, int from, int to) {
+  static void fill(VectorSchemaRoot root, List<Column> columns, NestedJson.Shape[] shapes, int from, int to) {
     int n = to - from;
     for (int c = 0; c < columns.size(); c++) {
       Column col = columns.get(c);
       FieldVector v = root.getVector(c);
       v.allocateNew();
+      if (shapes[c] != null) {
+        NestedJson.fill(v, shapes[c], col, from, to);
+        v.setValueCount(n);
+        continue;
+      }
       switch (col.type()) {
         case STRING, JSON -> {
           VarCharVector s = (VarCharVector) v;
@@ -302,12 +320,13 @@ public final class ArrowIo {
 
   /** Writes {@code columns} ({@code rows} rows) to an Arrow IPC file stream. */
   public static void writeIpc(List<Column> columns, int rows, OutputStream out) throws IOException {
+    NestedJson.Shape[] shapes = shapes(columns);
     try (BufferAllocator alloc = newAllocator("write-ipc");
-        VectorSchemaRoot root = VectorSchemaRoot.create(schema(columns), alloc);
+        VectorSchemaRoot root = VectorSchemaRoot.create(schema(columns, shapes), alloc);
         ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(out))) {
       writer.start();
       for (int from = 0; from < rows || (from == 0 && rows == 0); from += BATCH_ROWS) {
-        fill(root, columns, from, Math.min(rows, from + BATCH_ROWS));
+        fill(root, columns, shapes, from, Math.min(rows, from + BATCH_ROWS));
         writer.writeBatch();
         if (rows == 0) {
           break;

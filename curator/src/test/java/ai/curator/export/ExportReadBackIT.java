@@ -129,4 +129,26 @@ class ExportReadBackIT {
       assertEquals(1000, p.at("/inputs/0/rows").asInt());
     }
   }
+
+  @Test
+  void duckdbSeesChatMessagesAsAListOfStructs(@TempDir Path dir) throws Exception {
+    TestFiles.write(dir, "chat.jsonl",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"Write SQL\"},{\"role\":\"assistant\",\"content\":\"SELECT 1\"}]}\n"
+            + "{\"messages\":[{\"role\":\"user\",\"content\":\"Again\"},{\"role\":\"assistant\",\"content\":\"SELECT 2\"}]}\n");
+    Path r = TestFiles.write(dir, "chat.yaml", "dataset: {path: chat.jsonl, text: \"{messages}\"}\n"
+        + "stages:\n  - export: {formats: [parquet]}\noutput: out\n");
+    assertEquals(0, CuratorCli.commandLine().execute("run", "-q", r.toString()));
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, messages[2].role, messages[2].content, len(messages) FROM read_parquet('"
+            + dir.resolve("out/subset.parquet") + "') ORDER BY id")) {
+      assertTrue(rs.next());
+      assertEquals("assistant", rs.getString(2));
+      assertEquals("SELECT 1", rs.getString(3));
+      assertEquals(2, rs.getInt(4));
+      assertTrue(rs.next());
+      assertEquals("SELECT 2", rs.getString(3));
+    }
+  }
 }

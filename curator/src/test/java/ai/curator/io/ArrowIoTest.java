@@ -90,4 +90,40 @@ class ArrowIoTest {
     assertEquals(d, back.cols());
     assertArrayEquals(data, back.data());
   }
+
+  @Test
+  void chatMessagesBecomeAListOfStructsAndReadBackAsTheSameJson() throws Exception {
+    String[] msgs = {
+      "[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}]",
+      null,
+      "[{\"role\":\"user\",\"content\":\"ü\"}]",
+      "[]"};
+    List<Column> cols = List.of(Column.ofJson("messages", msgs),
+        Column.ofJson("meta", new String[] {"{\"n\":1,\"tags\":[\"a\"]}", "{\"n\":2.5,\"tags\":[]}", null, "{\"n\":3,\"tags\":[\"b\",\"c\"]}"}));
+    assertEquals("[item: Struct<role: Utf8, content: Utf8>]",
+        ArrowIo.schema(cols, ArrowIo.shapes(cols)).getFields().get(0).getChildren().toString());
+    Path ipc = dir.resolve("m.arrow");
+    try (OutputStream out = Files.newOutputStream(ipc)) {
+      ArrowIo.writeIpc(cols, 4, out);
+    }
+    Path pq = dir.resolve("m.parquet");
+    ArrowIo.writeParquet(cols, 4, pq);
+    for (RawTable t : List.of(ArrowIo.readIpc(ipc), ArrowIo.readParquet(pq))) {
+      Column m = t.columns().get(0);
+      assertEquals(Column.Type.JSON, m.type());
+      assertEquals(msgs[0], m.string(0));
+      assertTrue(m.isNull(1));
+      assertEquals(msgs[2], m.string(2));
+      assertEquals("[]", m.string(3));
+      Column meta = t.columns().get(1);
+      assertEquals("{\"n\":1.0,\"tags\":[\"a\"]}", meta.string(0), "integers widen to floats when a row has one");
+      assertTrue(meta.isNull(2));
+    }
+  }
+
+  @Test
+  void inconsistentJsonStaysText() {
+    List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
+    assertEquals(null, ArrowIo.shapes(cols)[0]);
+  }
 }
