@@ -272,6 +272,7 @@ public final class CoresetReport {
         .xAxisTitle("coreset size s").yAxisTitle("mean |Σ_S w‖x‖² − Σ_D ‖x‖²|").build();
     style(a);
     a.getStyler().setYAxisLogarithmic(true);
+    a.getStyler().setYAxisLogarithmicDecadeOnly(false);
     for (String m : methods(r.error())) {
       double[][] xy = series(r.error(), m, r.options().sizes(), 1);
       a.addSeries(label(m), xy[0], xy[1]).setMarker(SeriesMarkers.CIRCLE);
@@ -295,7 +296,8 @@ public final class CoresetReport {
   }
 
   private static void style(XYChart c) {
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setPlotBackgroundColor(Color.WHITE);
     c.getStyler().setPlotGridLinesColor(new Color(220, 220, 220));
