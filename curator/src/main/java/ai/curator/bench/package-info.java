@@ -6,6 +6,8 @@
  * <ul>
  *   <li>{@link ai.curator.bench.CoresetBench}: paper 003 §4.1 (Figure 1) on the Default of Credit
  *       Card Clients data — coreset error and downstream logistic-regression accuracy.
+ *   <li>{@link ai.curator.bench.SelectionTiming}: wall time of one selection building block on
+ *       synthetic embeddings, per process (driven by {@code scripts/bench-selection}).
  * </ul>
  */
 package ai.curator.bench;
