@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
       CuratorCli.Validate.class,
       CuratorCli.Describe.class,
       CuratorCli.ListStages.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CuratorCli implements Runnable {
