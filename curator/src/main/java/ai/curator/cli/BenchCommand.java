@@ -20,7 +20,8 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "bench needs a subcommand: coreset");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "bench needs a subcommand: " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** {@code curator bench coreset}: paper 003 §4.1, Figure 1, on the credit-card data. */

@@ -65,6 +65,13 @@ public final class CuratorCli implements Runnable {
   /** The configured command line (tests call {@code execute} on it). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CuratorCli());
+    for (CommandExtension ext : java.util.ServiceLoader.load(CommandExtension.class)) {
+      CommandLine parent = ext.parent().equals("curator") ? cl : cl.getSubcommands().get(ext.parent());
+      if (parent == null) {
+        throw new IllegalStateException(ext.getClass().getName() + " names unknown parent command '" + ext.parent() + "'");
+      }
+      parent.addSubcommand(ext.command());
+    }
     cl.setExecutionExceptionHandler(CuratorCli::handle);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
