@@ -165,6 +165,16 @@ public final class ArrowIo {
     if (v instanceof BitVector b) {
       return b.get(i) != 0;
     }
+    if (v instanceof org.apache.arrow.vector.DecimalVector dv) {
+      return dv.getObject(i).doubleValue(); // FLOAT64: decimals beyond double precision are rounded
+    }
+    if (v instanceof org.apache.arrow.vector.Decimal256Vector dv) {
+      return dv.getObject(i).doubleValue();
+    }
+    ArrowType t = v.getField().getType();
+    if (t instanceof ArrowType.Date || t instanceof ArrowType.Timestamp || t instanceof ArrowType.Time) {
+      return String.valueOf(v.getObject(i)); // ISO-8601 text
+    }
     // Lists, structs, maps, decimals, dates: keep the value as JSON text.
     return new JsonText(JSON.writeValueAsString(v.getObject(i)));
   }
@@ -188,7 +198,7 @@ public final class ArrowIo {
       }
       return Column.ofLongs(name, out, nulls);
     }
-    if (!json && t instanceof ArrowType.FloatingPoint) {
+    if (!json && (t instanceof ArrowType.FloatingPoint || t instanceof ArrowType.Decimal)) {
       double[] out = new double[n];
       for (int i = 0; i < n; i++) {
         if (vals.get(i) == null) {

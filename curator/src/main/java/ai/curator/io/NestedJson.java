@@ -68,7 +68,9 @@ final class NestedJson {
           s = unify(s, shapeOf(parse(c.string(r))));
         }
       }
-      return s == null || !complete(s) ? null : s;
+      // Only lists and objects get a nested type; scalars that ended up in a JSON column (mixed
+      // with other shapes, or numbers Arrow had no plain type for) stay text.
+      return s == null || !(s instanceof Lst || s instanceof Obj) || !complete(s) ? null : s;
     } catch (NoShape e) {
       return null;
     }

@@ -151,4 +151,27 @@ class ExportReadBackIT {
       assertEquals("SELECT 2", rs.getString(3));
     }
   }
+
+  @Test
+  void readsParquetThatAnotherToolWrote(@TempDir Path dir) throws Exception {
+    Path pq = dir.resolve("foreign.parquet");
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT i AS id, 'q' || i AS question, i * 0.5 AS score, "
+          + "[{'role': 'user', 'content': 'q' || i}, {'role': 'assistant', 'content': 'a' || i}] AS messages "
+          + "FROM range(5) t(i)) TO '" + pq + "' (FORMAT PARQUET)");
+    }
+    Path r = TestFiles.write(dir, "f.yaml", "dataset: {path: foreign.parquet, text: \"{question}\"}\n"
+        + "stages:\n  - export: {formats: [jsonl]}\noutput: out\n");
+    assertEquals(0, CuratorCli.commandLine().execute("run", "-q", r.toString()));
+    List<String> lines = Files.readAllLines(dir.resolve("out/subset.jsonl"));
+    assertEquals(5, lines.size());
+    JsonNode row = new ObjectMapper().readTree(lines.get(3));
+    assertEquals(3, row.get("id").asLong());
+    assertEquals("q3", row.get("question").asText());
+    assertEquals(1.5, row.get("score").asDouble());
+    assertEquals("assistant", row.at("/messages/1/role").asText());
+    assertEquals("a3", row.at("/messages/1/content").asText());
+  }
 }
