@@ -16,7 +16,7 @@ import java.util.List;
  * {@code select: asss_bilevel} — our sound variant of ASSS ({@link AsssBilevel}): the selector is
  * scored by the task network's unweighted loss on a held-out batch after a one-step look-ahead
  * update on the selector-weighted batch, with the mean weight pinned to the budget. Same inputs,
- * output (top-M by p, stratified floor, weight N/M), records and plots as {@link AsssSelector}.
+ * output (class-stratified top-M by p: class quotas proportional to class sizes, at least one row per class; weight N/M), records and plots as {@link AsssSelector}.
  */
 public final class AsssBilevelSelector implements Stage {
 

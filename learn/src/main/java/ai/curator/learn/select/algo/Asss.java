@@ -80,8 +80,14 @@ public final class Asss {
   public static Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     Warmup warm = Warmup.run(x, y, classes, o.task(), o.warmupEpochs(), rnd.nextLong());
-    FloatMatrix s = warm.selectorInputs(x, y, classes);
-    return train(x, y, classes, m, o, rnd, warm, s);
+    return train(x, y, classes, m, o, rnd, warm, warm.selectorInputs(x, y, classes));
+  }
+
+  /** As {@link #run}, with a warm-up already computed on the same rows (the benchmark shares one per fold). */
+  public static Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed, Warmup warm) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    rnd.nextLong(); // the warm-up's seed in run()
+    return train(x, y, classes, m, o, rnd, warm, warm.selectorInputs(x, y, classes));
   }
 
   private static Result train(FloatMatrix x, int[] y, int classes, int m, Params o, SplittableRandom rnd, Warmup warm,

@@ -34,8 +34,9 @@ import java.util.SplittableRandom;
  *
  * <p>Restricting the look-ahead to the last layer keeps it exact and cheap (no second-order
  * autograd through the body, which DJL does not expose); it is the "learning to reweight" signal
- * (Ren et al. 2018) in its one-step, unrolled form. Final subset: top-M by p with the floor of
- * {@link TopM}; selector inputs as for {@link Asss}.
+ * (Ren et al. 2018) in its one-step, unrolled form. Final subset: class-stratified top-M by p ({@link
+ * TopM#stratified}: class quotas in proportion to class sizes, at least one row per class);
+ * selector inputs as for {@link Asss}.
  */
 public final class AsssBilevel {
   private AsssBilevel() {}
@@ -61,7 +62,17 @@ public final class AsssBilevel {
   /** Runs the variant on {@code x} (N × d) with labels {@code y} and keeps {@code m} rows. */
   public static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    Warmup warm = Warmup.run(x, y, classes, o.task(), o.warmupEpochs(), rnd.nextLong());
+    return run(x, y, classes, m, o, rnd, Warmup.run(x, y, classes, o.task(), o.warmupEpochs(), rnd.nextLong()));
+  }
+
+  /** As {@link #run}, with a warm-up already computed on the same rows (the benchmark shares one per fold). */
+  public static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed, Warmup warm) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    rnd.nextLong();
+    return run(x, y, classes, m, o, rnd, warm);
+  }
+
+  private static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, SplittableRandom rnd, Warmup warm) {
     FloatMatrix sIn = warm.selectorInputs(x, y, classes);
     int n = x.rows();
     double rho = m / (double) n;
@@ -148,7 +159,7 @@ public final class AsssBilevel {
         }
       }
       double[] p = Asss.probabilities(sel, sIn);
-      TopM.Result top = TopM.select(p, y, classes, m);
+      TopM.Result top = TopM.stratified(p, y, classes, m);
       trace.classFraction(top.rows(), y, classes);
       return new Asss.Result(p, top, trace, warm);
     }
