@@ -50,10 +50,15 @@ public final class TabularBench {
    * @param beta asss β
    * @param kmeansClusters clusters of the k_means variant
    * @param thinningPart rows per partition of nn_thinning
+   * @param maxSplits run only the first this many splits (0: all) — for time-limited runs on big
+   *     data; the folds stay those of the full k-fold partition
    */
   public record Config(int folds, int repeats, double budget, long seed, List<String> methods, MlpClassifier.Options mlp,
-      int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart) {
+      int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits) {
     public Config {
+      if (maxSplits < 0) {
+        throw new IllegalArgumentException("max splits must be >= 0, got " + maxSplits);
+      }
       if (!(budget > 0 && budget <= 1)) {
         throw new IllegalArgumentException("budget must be a ratio in (0, 1], got " + budget);
       }
@@ -135,6 +140,12 @@ public final class TabularBench {
       log.accept("warning: " + w);
     }
     List<Folds.Split> splits = Folds.stratified(data.y(), classes, c.folds(), c.repeats(), c.seed());
+    if (c.maxSplits() > 0 && c.maxSplits() < splits.size()) {
+      String w = "ran " + c.maxSplits() + " of the " + splits.size() + " splits (--splits), to fit the time available";
+      warnings.add(w);
+      log.accept("note: " + w);
+      splits = splits.subList(0, c.maxSplits());
+    }
     for (Folds.Split s : splits) {
       int m = budgetRows(s.train().length, c.budget());
       int present = present(data.y(), s.train(), classes);

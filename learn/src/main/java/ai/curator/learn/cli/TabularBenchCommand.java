@@ -86,6 +86,9 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--thinning-part", defaultValue = "2000", description = "nn_thinning: rows per random partition (default: ${DEFAULT-VALUE})")
   int thinningPart;
 
+  @Option(names = "--splits", defaultValue = "0", description = "run only the first N of the folds x repeats splits (0: all; for time-limited runs) (default: ${DEFAULT-VALUE})")
+  int splits;
+
   @Option(names = "--max-rows", defaultValue = "0", description = "stratified subsample of the data first (0: all rows; for quick runs) (default: ${DEFAULT-VALUE})")
   int maxRows;
 
@@ -110,7 +113,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
       }
       MlpClassifier.Options mlp = new MlpClassifier.Options(hidden.get(0), hidden.get(1), epochs, batchSize, 1e-3, patience, 0.1);
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
-          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart);
+          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits);
       d = TabularData.load(data, label);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
@@ -146,6 +149,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
       settings.put("kmeans_clusters", kmeansClusters);
       settings.put("thinning_part", thinningPart);
       settings.put("max_rows", maxRows);
+      settings.put("splits_run", splits == 0 ? folds * repeats : Math.min(splits, folds * repeats));
       settings.put("classes", d.classes());
       Path dir = out != null ? out : Path.of("out", "bench-tabular");
       List<Path> files = BenchReport.write(dir, d.name(), r, settings);
