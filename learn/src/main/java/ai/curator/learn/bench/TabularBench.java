@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *
  * <p>Methods: {@code full}, {@code uniform}, {@code k_means} and {@code nn_thinning} (the scaled
  * variants of {@link Baselines}), {@code low_rank} (basis mode, warm-up loss as oracle), {@code
- * asss}, {@code asss_bilevel}. One warm-up per split is shared by the three methods that need it;
+ * asss}, {@code asss_bilevel} (class-stratified top-M by p) and {@code asss_bilevel_sampled} (each
+ * class's quota drawn ∝ p). One warm-up per split is shared by the three methods that need it;
  * its time is counted in each of their selection times.
  */
 public final class TabularBench {
@@ -33,7 +34,7 @@ public final class TabularBench {
 
   /** Every method, in report order. */
   public static final List<String> METHODS =
-      List.of("full", "uniform", "k_means", "nn_thinning", "low_rank", "asss", "asss_bilevel");
+      List.of("full", "uniform", "k_means", "nn_thinning", "low_rank", "asss", "asss_bilevel", "asss_bilevel_sampled");
 
   /**
    * Settings.
@@ -211,10 +212,10 @@ public final class TabularBench {
             picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
             traces.putIfAbsent("asss", r.trace());
           }
-          case "asss_bilevel" -> {
-            Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c), rnd.nextLong(), warm);
+          case "asss_bilevel", "asss_bilevel_sampled" -> {
+            Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
             picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
-            traces.putIfAbsent("asss_bilevel", r.trace());
+            traces.putIfAbsent(method, r.trace());
           }
           default -> throw new IllegalStateException(method);
         }
@@ -241,10 +242,10 @@ public final class TabularBench {
         new int[] {64, 32}, c.warmupEpochs(), t);
   }
 
-  static AsssBilevel.Params bilevelParams(Config c) {
+  static AsssBilevel.Params bilevelParams(Config c, boolean sample) {
     MlpClassifier.Options t = c.mlp();
     return new AsssBilevel.Params(c.asssEpochs(), t.batchSize(), 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {64, 32},
-        c.warmupEpochs(), t);
+        c.warmupEpochs(), t, sample);
   }
 
   /** round(ratio · n), at least 1. */

@@ -50,7 +50,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, uniform, k_means, nn_thinning, low_rank, asss, asss_bilevel")
+  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, uniform, k_means, nn_thinning, low_rank, asss, asss_bilevel, asss_bilevel_sampled")
   List<String> methods;
 
   @Option(names = "--out", description = "output directory (default: out/bench-tabular)")

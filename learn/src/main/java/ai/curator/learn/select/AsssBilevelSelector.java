@@ -35,11 +35,17 @@ public final class AsssBilevelSelector implements Stage {
    * @param selectorHidden selector hidden widths; default [64, 32]
    * @param taskHidden task MLP hidden widths (two); default [128, 64]
    * @param warmupEpochs warm-up epochs ≥ 1; default 2
+   * @param draw {@code top} (each class's quota: its top rows by p; default) or {@code sample} (drawn
+   *     without replacement with probability ∝ p, keeping the class's coverage)
    */
   public record Options(Budget budget, Integer epochs, Integer batchSize, Double taskLr, Double selectorLr,
       Double lookaheadLr, Double pin, Double heldOutFraction, Double clip, List<Integer> selectorHidden,
-      List<Integer> taskHidden, Integer warmupEpochs) {
+      List<Integer> taskHidden, Integer warmupEpochs, String draw) {
     public Options {
+      draw = draw == null ? "top" : draw;
+      if (!draw.equals("top") && !draw.equals("sample")) {
+        throw new IllegalArgumentException("asss_bilevel.draw must be top or sample, got '" + draw + "'");
+      }
       if (budget == null) {
         throw new IllegalArgumentException("asss_bilevel.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.3)");
       }
@@ -75,7 +81,7 @@ public final class AsssBilevelSelector implements Stage {
     public AsssBilevel.Params params() {
       return new AsssBilevel.Params(epochs, batchSize, taskLr, selectorLr, lookaheadLr, pin, heldOutFraction, clip,
           LearnedSelectors.widths(selectorHidden, "asss_bilevel.selector_hidden"), warmupEpochs,
-          new MlpClassifier.Options(taskHidden.get(0), taskHidden.get(1), 1, batchSize, taskLr, 1, 0));
+          new MlpClassifier.Options(taskHidden.get(0), taskHidden.get(1), 1, batchSize, taskLr, 1, 0), draw.equals("sample"));
     }
   }
 

@@ -43,6 +43,20 @@ class TopMTest {
   }
 
   @Test
+  void stratifiedSampleKeepsQuotasAndIsSeeded() {
+    double[] s = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    int[] y = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+    int[] a = TopM.stratifiedSample(s, y, 2, 5, new java.util.SplittableRandom(1)).rows();
+    assertArrayEquals(a, TopM.stratifiedSample(s, y, 2, 5, new java.util.SplittableRandom(1)).rows());
+    int c0 = 0;
+    for (int r : a) {
+      c0 += y[r] == 0 ? 1 : 0;
+    }
+    assertEquals(5, a.length);
+    assertEquals(3, c0);
+  }
+
+  @Test
   void allocateIsLargestRemainder() {
     assertArrayEquals(new int[] {2, 1, 0}, TopM.allocate(new int[] {5, 3, 1}, 3));
     assertArrayEquals(new int[] {5, 3, 1}, TopM.allocate(new int[] {5, 3, 1}, 9));

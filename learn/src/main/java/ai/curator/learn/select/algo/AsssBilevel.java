@@ -55,9 +55,12 @@ public final class AsssBilevel {
    * @param selectorHidden selector widths
    * @param warmupEpochs warm-up epochs ≥ 1
    * @param task the task network
+   * @param sample draw each class's quota with probability ∝ p ({@link TopM#stratifiedSample}) instead
+   *     of taking its top rows by p ({@link TopM#stratified})
    */
   public record Params(int epochs, int batchSize, double taskLr, double selectorLr, double lookaheadLr, double pin,
-      double heldOutFraction, double clip, int[] selectorHidden, int warmupEpochs, MlpClassifier.Options task) {}
+      double heldOutFraction, double clip, int[] selectorHidden, int warmupEpochs, MlpClassifier.Options task,
+      boolean sample) {}
 
   /** Runs the variant on {@code x} (N × d) with labels {@code y} and keeps {@code m} rows. */
   public static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed) {
@@ -159,7 +162,7 @@ public final class AsssBilevel {
         }
       }
       double[] p = Asss.probabilities(sel, sIn);
-      TopM.Result top = TopM.stratified(p, y, classes, m);
+      TopM.Result top = o.sample() ? TopM.stratifiedSample(p, y, classes, m, rnd) : TopM.stratified(p, y, classes, m);
       trace.classFraction(top.rows(), y, classes);
       return new Asss.Result(p, top, trace, warm);
     }

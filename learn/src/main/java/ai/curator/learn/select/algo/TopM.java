@@ -31,6 +31,58 @@ public final class TopM {
    */
   public static Result stratified(double[] score, int[] y, int classes, int m) {
     int n = score.length;
+    int[] q = classQuotas(y, classes, m);
+    Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -score[i]).thenComparingInt(i -> i));
+    int[] taken = new int[classes];
+    boolean[] kept = new boolean[n];
+    for (int i : order) {
+      int c = y[i];
+      if (taken[c] < q[c]) {
+        kept[i] = true;
+        taken[c]++;
+      }
+    }
+    return new Result(IntStream.range(0, n).filter(i -> kept[i]).toArray(), emptyClasses(y, classes, taken), 0);
+  }
+
+  /**
+   * Class-stratified sampling: the quotas of {@link #stratified}, each class's rows drawn without
+   * replacement with probability ∝ score (Efraimidis–Spirakis). Keeps the whole class's coverage of
+   * feature space, where top-M of a smooth score keeps one region of it.
+   */
+  public static Result stratifiedSample(double[] score, int[] y, int classes, int m, java.util.SplittableRandom rnd) {
+    int n = score.length;
+    int[] q = classQuotas(y, classes, m);
+    boolean[] kept = new boolean[n];
+    int[] taken = new int[classes];
+    for (int c = 0; c < classes; c++) {
+      final int cc = c;
+      int[] rows = IntStream.range(0, n).filter(i -> y[i] == cc).toArray();
+      double[] w = new double[rows.length];
+      for (int j = 0; j < rows.length; j++) {
+        w[j] = Math.max(1e-12, score[rows[j]]);
+      }
+      for (int j : ai.curator.linalg.Rand.weightedWithoutReplacement(w, q[c], rnd)) {
+        kept[rows[j]] = true;
+        taken[c]++;
+      }
+    }
+    return new Result(IntStream.range(0, n).filter(i -> kept[i]).toArray(), emptyClasses(y, classes, taken), 0);
+  }
+
+  private static int emptyClasses(int[] y, int classes, int[] taken) {
+    int[] size = Labels.counts(y, classes);
+    int empty = 0;
+    for (int c = 0; c < classes; c++) {
+      empty += size[c] > 0 && taken[c] == 0 ? 1 : 0;
+    }
+    return empty;
+  }
+
+  /** Rows per class: proportional to class sizes (largest remainder), at least one per present class when m allows. */
+  static int[] classQuotas(int[] y, int classes, int m) {
+    int n = y.length;
     if (m < 1 || m > n) {
       throw new IllegalArgumentException("top-M needs 1 <= m <= N = " + n + ", got " + m);
     }
@@ -54,22 +106,10 @@ public final class TopM {
       left[c] = size[c] - quota[c];
     }
     int[] extra = allocate(left, rest);
-    Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-    Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -score[i]).thenComparingInt(i -> i));
-    int[] taken = new int[classes];
-    boolean[] kept = new boolean[n];
-    for (int i : order) {
-      int c = y[i];
-      if (taken[c] < quota[c] + extra[c]) {
-        kept[i] = true;
-        taken[c]++;
-      }
-    }
-    int empty = 0;
     for (int c = 0; c < classes; c++) {
-      empty += size[c] > 0 && taken[c] == 0 ? 1 : 0;
+      quota[c] += extra[c];
     }
-    return new Result(IntStream.range(0, n).filter(i -> kept[i]).toArray(), empty, 0);
+    return quota;
   }
 
   /** Largest-remainder allocation of {@code m} over groups of sizes {@code size} (Σ size ≥ m). */
