@@ -145,7 +145,7 @@ public final class BenchReport {
     AtomicFiles.write(j, om.writeValueAsBytes(json));
     out.add(j);
 
-    CategoryChart c = new CategoryChartBuilder().width(900).height(500).title(title + ": PRR vs full")
+    CategoryChart c = new CategoryChartBuilder().width(1100).height(550).title(title + ": PRR vs full")
         .xAxisTitle("method").yAxisTitle("PRR (%)").build();
     List<String> xs = new ArrayList<>();
     List<Number> f1 = new ArrayList<>();
@@ -162,6 +162,7 @@ public final class BenchReport {
       auc.add(100 * x.prrAuc().mean());
       auce.add(100 * x.prrAuc().std());
     }
+    c.getStyler().setXAxisLabelRotation(20);
     c.addSeries("F1 PRR", xs, f1, f1e);
     c.addSeries("AUC PRR", xs, auc, auce);
     Path png = dir.resolve(name + "-prr.png");
