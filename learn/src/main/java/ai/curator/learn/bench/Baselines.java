@@ -1,0 +1,179 @@
+package ai.curator.learn.bench;
+
+import ai.curator.linalg.FloatMatrix;
+import ai.curator.linalg.Rand;
+import ai.curator.select.algo.KMeans;
+import ai.curator.select.algo.LowRankSensitivity;
+import ai.curator.select.algo.RadiusThinning;
+import ai.curator.select.algo.SensitivitySampling;
+import ai.curator.select.algo.UniformSampling;
+import ai.curator.select.algo.WeightedSample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The benchmark's baseline selections, with the scaling choices the training-fold sizes force
+ * (k = budget clusters, or thinning all rows against each other, is quadratic-ish at 10⁴–10⁵ kept
+ * rows).
+ */
+public final class Baselines {
+  private Baselines() {}
+
+  /**
+   * A weighted subset for training.
+   *
+   * @param rows distinct rows, ascending
+   * @param weights training weight of each row (copies × weight of one copy)
+   */
+  public record Picked(int[] rows, double[] weights) {
+    static Picked of(WeightedSample w) {
+      return new Picked(w.rows().clone(), w.weights().clone());
+    }
+
+    static Picked equal(int[] rows, double weight) {
+      int[] r = rows.clone();
+      Arrays.sort(r);
+      double[] w = new double[r.length];
+      Arrays.fill(w, weight);
+      return new Picked(r, w);
+    }
+  }
+
+  /** m distinct rows uniformly at random, weight N/m. */
+  public static Picked uniform(int n, int m, SplittableRandom rnd) {
+    return Picked.of(UniformSampling.withoutReplacement(n, m, rnd));
+  }
+
+  /**
+   * k-means centroid-nearest selection, the cheaper variant: k-means++ / Lloyd (≤ 100 iterations,
+   * one restart) with {@code clusters} centres fitted on at most {@code fitRows} rows drawn at
+   * random, every row assigned to its nearest centre, the budget allocated to clusters in proportion
+   * to their sizes (largest remainder), and in each cluster the rows nearest its centre kept, each
+   * weighted (cluster size)/(rows kept from it). With clusters = m this is the paper's baseline; the
+   * benchmark's default is 100 clusters.
+   */
+  public static Picked kMeans(FloatMatrix x, int m, int clusters, int fitRows, SplittableRandom rnd) {
+    int n = x.rows();
+    FloatMatrix fit = x;
+    if (n > fitRows) {
+      int[] perm = Rand.permutation(n, rnd);
+      int[] sample = Arrays.copyOf(perm, fitRows);
+      Arrays.sort(sample);
+      fit = x.selectRows(sample);
+    }
+    int k = Math.min(clusters, Math.min(m, fit.rows()));
+    KMeans.Result r = KMeans.fit(fit, new KMeans.Options(k, 100, 1e-4, 1), rnd);
+    double[] dist = new double[n];
+    int[] a = KMeans.assign(x, x.rowSquaredNorms(), r.centroids(), dist);
+    int[] size = new int[k];
+    for (int c : a) {
+      size[c]++;
+    }
+    int[] quota = allocate(size, m);
+    List<List<Integer>> members = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      members.add(new ArrayList<>());
+    }
+    for (int i = 0; i < n; i++) {
+      members.get(a[i]).add(i);
+    }
+    List<int[]> kept = new ArrayList<>();
+    int total = 0;
+    for (int c = 0; c < k; c++) {
+      if (quota[c] == 0) {
+        continue;
+      }
+      List<Integer> mem = members.get(c);
+      mem.sort((i, j) -> dist[i] != dist[j] ? Double.compare(dist[i], dist[j]) : Integer.compare(i, j));
+      int[] rows = new int[quota[c]];
+      for (int j = 0; j < rows.length; j++) {
+        rows[j] = mem.get(j);
+      }
+      kept.add(new int[] {c, rows.length});
+      kept.add(rows);
+      total += rows.length;
+    }
+    int[] rows = new int[total];
+    double[] w = new double[total];
+    int p = 0;
+    for (int j = 0; j < kept.size(); j += 2) {
+      int c = kept.get(j)[0];
+      for (int r0 : kept.get(j + 1)) {
+        rows[p] = r0;
+        w[p++] = size[c] / (double) quota[c];
+      }
+    }
+    return sorted(rows, w);
+  }
+
+  /**
+   * Nearest-neighbour thinning, partitioned: the rows are split at random into parts of at most
+   * {@code partRows}, the budget is allocated to the parts in proportion to their sizes, and each
+   * part is thinned on its own to its share (radius by bisection, {@link RadiusThinning}). Exactly
+   * m rows, weight N/m. Thinning all N rows at once costs O(N·m) distance evaluations per bisection
+   * step (hours at 10⁵ rows); partitioning makes it O(N·partRows).
+   */
+  public static Picked nnThinning(FloatMatrix x, int m, int partRows, SplittableRandom rnd) {
+    int n = x.rows();
+    int parts = (n + partRows - 1) / partRows;
+    int[] perm = Rand.permutation(n, rnd);
+    int[] size = new int[parts];
+    for (int j = 0; j < parts; j++) {
+      size[j] = Math.min(partRows, n - j * partRows);
+    }
+    int[] quota = allocate(size, m);
+    int[] out = new int[m];
+    int p = 0;
+    for (int j = 0; j < parts; j++) {
+      if (quota[j] == 0) {
+        continue;
+      }
+      int[] rows = Arrays.copyOfRange(perm, j * partRows, j * partRows + size[j]);
+      Arrays.sort(rows);
+      RadiusThinning.Result r = RadiusThinning.select(x.selectRows(rows), new RadiusThinning.Options(quota[j], true, 40), rnd);
+      for (int local : r.rows()) {
+        out[p++] = rows[local];
+      }
+    }
+    return Picked.equal(Arrays.copyOf(out, p), n / (double) m);
+  }
+
+  /**
+   * Low-rank sensitivity sampling (paper 003, Algorithm 1, {@code basis} mode): features as
+   * embeddings, rank {@code min(5, d − 1)}, γ = 5, λ = 1; the loss oracle answers with the warm-up
+   * model's per-row loss (called on the k basis-proxy rows only). m draws with replacement,
+   * weights count/(m·p).
+   */
+  public static Picked lowRank(FloatMatrix x, double[] losses, int m, SplittableRandom rnd) {
+    int rank = Math.max(1, Math.min(5, x.cols() - 1));
+    var r = LowRankSensitivity.score(x, rows -> {
+      double[] l = new double[rows.length];
+      for (int j = 0; j < rows.length; j++) {
+        l[j] = losses[rows[j]];
+      }
+      return l;
+    }, null, LowRankSensitivity.Options.basis(rank), rnd);
+    return Picked.of(SensitivitySampling.sample(r.sensitivity(), m, rnd));
+  }
+
+  static int[] allocate(int[] size, int m) {
+    return ai.curator.learn.select.algo.TopM.allocate(size, m);
+  }
+
+  private static Picked sorted(int[] rows, double[] w) {
+    Integer[] idx = new Integer[rows.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> Integer.compare(rows[a], rows[b]));
+    int[] r = new int[rows.length];
+    double[] ww = new double[rows.length];
+    for (int i = 0; i < idx.length; i++) {
+      r[i] = rows[idx[i]];
+      ww[i] = w[idx[i]];
+    }
+    return new Picked(r, ww);
+  }
+}

@@ -1,0 +1,308 @@
+package ai.curator.learn.bench;
+
+import ai.curator.api.DataException;
+import ai.curator.learn.nn.MlpClassifier;
+import ai.curator.learn.select.algo.Asss;
+import ai.curator.learn.select.algo.AsssBilevel;
+import ai.curator.learn.select.algo.Labels;
+import ai.curator.learn.select.algo.Trace;
+import ai.curator.learn.select.algo.Warmup;
+import ai.curator.linalg.FloatMatrix;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The tabular retention benchmark (paper 000 §4). For each of {@code repeats × folds} stratified
+ * splits (identical for every method): standardise the features with the training fold's mean and
+ * standard deviation, select a subset of the training fold with each method at the budget ratio,
+ * train the same 3-layer MLP (same seed) on the weighted subset, and score the test fold. PRR =
+ * metric of the subset model / metric of the model trained on the whole training fold ({@code
+ * full}), per split, then mean ± std over splits.
+ *
+ * <p>Methods: {@code full}, {@code uniform}, {@code k_means} and {@code nn_thinning} (the scaled
+ * variants of {@link Baselines}), {@code low_rank} (basis mode, warm-up loss as oracle), {@code
+ * asss}, {@code asss_bilevel} (class-stratified top-M by p) and {@code asss_bilevel_sampled} (each
+ * class's quota drawn ∝ p). One warm-up per split is shared by the three methods that need it;
+ * its time is counted in each of their selection times.
+ */
+public final class TabularBench {
+  private TabularBench() {}
+
+  /** Every method, in report order. */
+  public static final List<String> METHODS =
+      List.of("full", "uniform", "k_means", "nn_thinning", "low_rank", "asss", "asss_bilevel", "asss_bilevel_sampled");
+
+  /**
+   * Settings.
+   *
+   * @param folds k ≥ 2
+   * @param repeats ≥ 1
+   * @param budget ratio of the training fold kept, in (0, 1]
+   * @param seed the one seed
+   * @param methods methods to run ({@code full} is always run: it is the PRR reference)
+   * @param mlp the task MLP
+   * @param warmupEpochs warm-up epochs for asss, asss_bilevel, low_rank
+   * @param asssEpochs selector epochs of asss and asss_bilevel
+   * @param lambda asss λ
+   * @param beta asss β
+   * @param kmeansClusters clusters of the k_means variant
+   * @param thinningPart rows per partition of nn_thinning
+   * @param maxSplits run only the first this many splits (0: all) — for time-limited runs on big
+   *     data; the folds stay those of the full k-fold partition
+   */
+  public record Config(int folds, int repeats, double budget, long seed, List<String> methods, MlpClassifier.Options mlp,
+      int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits) {
+    public Config {
+      if (maxSplits < 0) {
+        throw new IllegalArgumentException("max splits must be >= 0, got " + maxSplits);
+      }
+      if (!(budget > 0 && budget <= 1)) {
+        throw new IllegalArgumentException("budget must be a ratio in (0, 1], got " + budget);
+      }
+      for (String m : methods) {
+        if (!METHODS.contains(m)) {
+          throw new IllegalArgumentException("Unknown method '" + m + "'; methods are " + METHODS);
+        }
+      }
+      List<String> ms = new ArrayList<>(List.of("full"));
+      for (String m : METHODS) {
+        if (!m.equals("full") && methods.contains(m)) {
+          ms.add(m);
+        }
+      }
+      methods = List.copyOf(ms);
+      if (warmupEpochs < 1 || asssEpochs < 1 || kmeansClusters < 1 || thinningPart < 2) {
+        throw new IllegalArgumentException("warmup_epochs, asss_epochs, kmeans_clusters must be >= 1 and thinning_part >= 2");
+      }
+    }
+  }
+
+  /**
+   * One method on one split.
+   *
+   * @param repeat repeat
+   * @param fold fold
+   * @param method method
+   * @param kept distinct training rows kept
+   * @param metrics test metrics
+   * @param full the full model's test metrics on this split
+   * @param selectSeconds selection wall time (warm-up included where used)
+   * @param trainSeconds subset training wall time
+   * @param fullTrainSeconds full training wall time on this split
+   * @param epochs epochs trained before early stopping
+   */
+  public record Row(int repeat, int fold, String method, int kept, Metrics metrics, Metrics full, double selectSeconds,
+      double trainSeconds, double fullTrainSeconds, int epochs) {
+    public double prrAccuracy() {
+      return metrics.accuracy() / full.accuracy();
+    }
+
+    public double prrF1() {
+      return metrics.macroF1() / full.macroF1();
+    }
+
+    public double prrAuc() {
+      return metrics.macroAuc() / full.macroAuc();
+    }
+  }
+
+  /**
+   * Result.
+   *
+   * @param rows every (split, method)
+   * @param traces selector traces of the first split, by method (asss, asss_bilevel)
+   * @param trainRows training-fold rows of the first split
+   * @param budgetRows rows kept of the first split's training fold
+   * @param seconds total wall time
+   * @param warnings notes for the report (sparse classes, …)
+   */
+  public record Result(List<Row> rows, Map<String, Trace> traces, int trainRows, int budgetRows, double seconds,
+      List<String> warnings) {}
+
+  /** Runs the benchmark on {@code data}. */
+  public static Result run(TabularData data, Config c, Consumer<String> log) {
+    long t0 = System.nanoTime();
+    int classes = data.classCount();
+    List<String> warnings = new ArrayList<>();
+    List<Integer> sparse = Folds.sparseClasses(data.y(), classes, c.folds());
+    if (!sparse.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      int[] counts = Labels.counts(data.y(), classes);
+      for (int k : sparse) {
+        names.add(data.classes().get(k) + " (" + counts[k] + " rows)");
+      }
+      String w = "classes with fewer rows than folds (" + c.folds() + "): " + names
+          + "; they appear in only some test folds (macro metrics average over the classes present)";
+      warnings.add(w);
+      log.accept("warning: " + w);
+    }
+    List<Folds.Split> splits = Folds.stratified(data.y(), classes, c.folds(), c.repeats(), c.seed());
+    if (c.maxSplits() > 0 && c.maxSplits() < splits.size()) {
+      String w = "ran " + c.maxSplits() + " of the " + splits.size() + " splits (--splits), to fit the time available";
+      warnings.add(w);
+      log.accept("note: " + w);
+      splits = splits.subList(0, c.maxSplits());
+    }
+    for (Folds.Split s : splits) {
+      int m = budgetRows(s.train().length, c.budget());
+      int present = present(data.y(), s.train(), classes);
+      if (m < present) {
+        throw new DataException(String.format(
+            "Budget %s keeps %d rows of a %d-row training fold, fewer than the %d classes in it: the stratified floor "
+                + "(one row per class, which asss and asss_bilevel apply) cannot hold; raise --budget to at least %.4f",
+            c.budget(), m, s.train().length, present, present / (double) s.train().length));
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    Map<String, Trace> traces = new LinkedHashMap<>();
+    int firstTrain = splits.get(0).train().length;
+    for (Folds.Split s : splits) {
+      long splitSeed = new SplittableRandom(c.seed() * 1_000_003L + s.repeat() * 101L + s.fold()).nextLong();
+      FloatMatrix[] std = standardise(data.x(), s.train(), s.test());
+      FloatMatrix xTr = std[0];
+      FloatMatrix xTe = std[1];
+      int[] yTr = pick(data.y(), s.train());
+      int[] yTe = pick(data.y(), s.test());
+      int n = yTr.length;
+      int m = budgetRows(n, c.budget());
+      long mlpSeed = splitSeed ^ 0x9E3779B97F4A7C15L;
+      int[] all = new int[n];
+      for (int i = 0; i < n; i++) {
+        all[i] = i;
+      }
+      long tf = System.nanoTime();
+      Metrics full;
+      int fullEpochs;
+      try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, all, null, c.mlp(), mlpSeed)) {
+        double fullSeconds0 = (System.nanoTime() - tf) / 1e9;
+        full = Metrics.of(model.probabilities(xTe), yTe, classes);
+        fullEpochs = model.epochsRun();
+        rows.add(new Row(s.repeat(), s.fold(), "full", n, full, full, 0, fullSeconds0, fullSeconds0, fullEpochs));
+      }
+      double fullSeconds = rows.get(rows.size() - 1).trainSeconds();
+      log.accept(String.format("[r%d f%d] full: %d rows, acc %.4f, F1 %.4f, AUC %.4f (%.1f s, %d epochs)", s.repeat(), s.fold(),
+          n, full.accuracy(), full.macroF1(), full.macroAuc(), fullSeconds, fullEpochs));
+      Warmup warm = null;
+      for (String method : c.methods()) {
+        if (method.equals("full")) {
+          continue;
+        }
+        SplittableRandom rnd = new SplittableRandom(splitSeed + method.hashCode());
+        long ts = System.nanoTime();
+        double warmSeconds = 0;
+        if ((method.equals("low_rank") || method.startsWith("asss"))) {
+          if (warm == null) {
+            warm = Warmup.run(xTr, yTr, classes, c.mlp(), c.warmupEpochs(), splitSeed ^ 0x1234L);
+          } else {
+            warmSeconds = warm.seconds(); // computed once per split; charged to every method using it
+          }
+        }
+        Baselines.Picked picked;
+        switch (method) {
+          case "uniform" -> picked = Baselines.uniform(n, m, rnd);
+          case "k_means" -> picked = Baselines.kMeans(xTr, m, c.kmeansClusters(), 20_000, rnd);
+          case "nn_thinning" -> picked = Baselines.nnThinning(xTr, m, c.thinningPart(), rnd);
+          case "low_rank" -> picked = Baselines.lowRank(xTr, warm.loss(), m, rnd);
+          case "asss" -> {
+            Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c), rnd.nextLong(), warm);
+            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+            traces.putIfAbsent("asss", r.trace());
+          }
+          case "asss_bilevel", "asss_bilevel_sampled" -> {
+            Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
+            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+            traces.putIfAbsent(method, r.trace());
+          }
+          default -> throw new IllegalStateException(method);
+        }
+        double selectSeconds = (System.nanoTime() - ts) / 1e9 + warmSeconds;
+        long tt = System.nanoTime();
+        try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, picked.rows(), picked.weights(), c.mlp(), mlpSeed)) {
+          double trainSeconds = (System.nanoTime() - tt) / 1e9;
+          Metrics mt = Metrics.of(model.probabilities(xTe), yTe, classes);
+          Row row = new Row(s.repeat(), s.fold(), method, picked.rows().length, mt, full, selectSeconds, trainSeconds,
+              fullSeconds, model.epochsRun());
+          rows.add(row);
+          log.accept(String.format("[r%d f%d] %s: %d rows, acc %.4f, F1 %.4f (PRR %.3f), AUC %.4f (PRR %.3f); select %.1f s, train %.1f s",
+              s.repeat(), s.fold(), method, row.kept(), mt.accuracy(), mt.macroF1(), row.prrF1(), mt.macroAuc(), row.prrAuc(),
+              selectSeconds, trainSeconds));
+        }
+      }
+    }
+    return new Result(rows, traces, firstTrain, budgetRows(firstTrain, c.budget()), (System.nanoTime() - t0) / 1e9, warnings);
+  }
+
+  static Asss.Params asssParams(Config c) {
+    MlpClassifier.Options t = c.mlp();
+    return new Asss.Params(c.lambda(), c.beta(), c.asssEpochs(), t.batchSize(), 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9,
+        new int[] {64, 32}, c.warmupEpochs(), t);
+  }
+
+  static AsssBilevel.Params bilevelParams(Config c, boolean sample) {
+    MlpClassifier.Options t = c.mlp();
+    return new AsssBilevel.Params(c.asssEpochs(), t.batchSize(), 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {64, 32},
+        c.warmupEpochs(), t, sample);
+  }
+
+  /** round(ratio · n), at least 1. */
+  static int budgetRows(int n, double ratio) {
+    return (int) Math.max(1, Math.min(n, Math.round(ratio * n)));
+  }
+
+  private static int present(int[] y, int[] rows, int classes) {
+    boolean[] seen = new boolean[classes];
+    int k = 0;
+    for (int r : rows) {
+      if (!seen[y[r]]) {
+        seen[y[r]] = true;
+        k++;
+      }
+    }
+    return k;
+  }
+
+  static int[] pick(int[] y, int[] rows) {
+    int[] out = new int[rows.length];
+    for (int j = 0; j < rows.length; j++) {
+      out[j] = y[rows[j]];
+    }
+    return out;
+  }
+
+  /** Training and test rows, z-scored with the training rows' mean and population sd (sd 0 → 0). */
+  static FloatMatrix[] standardise(FloatMatrix x, int[] train, int[] test) {
+    int d = x.cols();
+    double[] mean = new double[d];
+    double[] m2 = new double[d];
+    long k = 0;
+    for (int r : train) {
+      k++;
+      for (int j = 0; j < d; j++) {
+        double v = x.get(r, j);
+        double delta = v - mean[j];
+        mean[j] += delta / k;
+        m2[j] += delta * (v - mean[j]);
+      }
+    }
+    double[] sd = new double[d];
+    for (int j = 0; j < d; j++) {
+      sd[j] = Math.sqrt(m2[j] / k);
+    }
+    return new FloatMatrix[] {apply(x, train, mean, sd), apply(x, test, mean, sd)};
+  }
+
+  private static FloatMatrix apply(FloatMatrix x, int[] rows, double[] mean, double[] sd) {
+    int d = x.cols();
+    float[] out = new float[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      for (int j = 0; j < d; j++) {
+        out[i * d + j] = (float) (sd[j] > 0 ? (x.get(rows[i], j) - mean[j]) / sd[j] : 0.0);
+      }
+    }
+    return new FloatMatrix(rows.length, d, out);
+  }
+}

@@ -1,0 +1,103 @@
+package ai.curator.learn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad input to {@code tabular}: clear messages and exit 2, or the documented behaviour. */
+class TabularBenchCommandTest {
+  @TempDir
+  Path dir;
+
+  private String out;
+  private String err;
+
+  private int run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    CommandLine cl = new CommandLine(new TabularBenchCommand());
+    cl.setOut(new PrintWriter(o));
+    cl.setErr(new PrintWriter(e));
+    int code = cl.execute(args);
+    out = o.toString();
+    err = e.toString();
+    return code;
+  }
+
+  /** Two well-separated classes (and optionally a third with {@code rare} rows) in a TSV. */
+  private Path tsv(String name, int n, int rare, boolean text) throws IOException {
+    StringBuilder b = new StringBuilder(text ? "a\tb\tcolour\ttarget\n" : "a\tb\ttarget\n");
+    for (int i = 0; i < n + rare; i++) {
+      int y = i >= n ? 2 : i % 2;
+      b.append(y * 3 + Math.sin(i)).append('\t').append(Math.cos(i)).append(text ? "\tred" : "").append('\t').append(y).append('\n');
+    }
+    Path p = dir.resolve(name);
+    Files.writeString(p, b.toString());
+    return p;
+  }
+
+  private String[] fast(Path data, String... more) {
+    String[] base = {"--data", data.toString(), "--out", dir.resolve("out").toString(), "--folds", "2", "--repeats", "1",
+        "--epochs", "2", "--hidden", "8,4", "--batch-size", "16", "--methods", "full,uniform", "-q"};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void singleClassIsRejected() throws IOException {
+    Path p = dir.resolve("one.tsv");
+    Files.writeString(p, "a\ttarget\n1\t0\n2\t0\n3\t0\n4\t0\n");
+    assertEquals(2, run(fast(p)));
+    assertTrue(err.contains("single class (0)"), err);
+  }
+
+  @Test
+  void missingLabelColumnIsRejected() throws IOException {
+    assertEquals(2, run(fast(tsv("d.tsv", 40, 0, false), "--label", "class")));
+    assertTrue(err.contains("Label column 'class' is not in") && err.contains("--label"), err);
+  }
+
+  @Test
+  void nonNumericColumnIsRejected() throws IOException {
+    assertEquals(2, run(fast(tsv("d.tsv", 40, 0, true))));
+    assertTrue(err.contains("Non-numeric feature column(s)") && err.contains("colour"), err);
+  }
+
+  @Test
+  void budgetLeavingAClassEmptyIsRejected() throws IOException {
+    assertEquals(2, run(fast(tsv("d.tsv", 40, 0, false), "--budget", "0.02")));
+    assertTrue(err.contains("fewer than the 2 classes") && err.contains("raise --budget"), err);
+  }
+
+  @Test
+  void classWithFewerRowsThanFoldsIsWarnedAboutAndRuns() throws IOException {
+    assertEquals(0, run(fast(tsv("d.tsv", 60, 1, false))), err);
+    Path md = dir.resolve("out/d.md");
+    assertTrue(Files.exists(md));
+    String report = Files.readString(md);
+    assertTrue(report.contains("classes with fewer rows than folds (2): [2 (1 rows)]"), report);
+    assertTrue(report.contains("| uniform |"), report);
+    for (String f : new String[] {"d-folds.csv", "d-summary.csv", "d.json", "d-prr.png"}) {
+      assertTrue(Files.size(dir.resolve("out").resolve(f)) > 0, f);
+    }
+  }
+
+  @Test
+  void unknownMethodAndBadBudgetAreUsageErrors() throws IOException {
+    Path p = tsv("d.tsv", 40, 0, false);
+    assertEquals(2, run("--data", p.toString(), "--methods", "magic"));
+    assertTrue(err.contains("Unknown method 'magic'"), err);
+    assertEquals(2, run("--data", p.toString(), "--budget", "1.5"));
+    assertTrue(err.contains("budget must be a ratio in (0, 1]"), err);
+  }
+}
