@@ -12,6 +12,12 @@ import ai.djl.engine.Engine;
  * ai.djl.pytorch.num_interop_threads}; a value set on the command line wins): the networks here
  * are small, so one thread is as fast on this 2-core machine, and results are reproducible
  * bit for bit from the seed (measured: {@code MlpClassifierTest}).
+ *
+ * <p>libtorch's MKL picks code paths by buffer alignment, so the same seed can give different
+ * floats run to run (seen: {@code AsssBehaviourTest} failing one run in three). The environment
+ * variable {@code MKL_CBWR=COMPATIBLE} pins them; it must be set before the JVM starts, so
+ * {@code scripts/curator}, {@code scripts/bench-tabular} and the learn module's test runs set it,
+ * and {@link #engine()} warns once when it is missing.
  */
 public final class Torch {
   private static Engine engine;
@@ -30,6 +36,10 @@ public final class Torch {
     setIfAbsent("ai.djl.offline", "true");
     setIfAbsent("ai.djl.pytorch.num_threads", "1");
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    if (System.getenv("MKL_CBWR") == null) {
+      System.err.println("warning: MKL_CBWR is not set; PyTorch results may differ run to run. "
+          + "Set MKL_CBWR=COMPATIBLE (scripts/curator does) for reproducible training.");
+    }
     try {
       engine = Engine.getEngine("PyTorch");
     } catch (RuntimeException | LinkageError e) {
