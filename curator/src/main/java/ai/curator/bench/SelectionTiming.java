@@ -23,7 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Wall time of one selection building block on a raw float32 embedding file — the Java side of
@@ -58,7 +57,7 @@ public final class SelectionTiming {
     if (step.equals("generate")) {
       long seed = args.length > 4 ? Long.parseLong(args[4]) : 42;
       long t = System.nanoTime();
-      write(mixture(n, d, 50, seed), file);
+      write(ai.curator.linalg.bench.LinalgBench.mixture(n, d, 50, seed), file);
       System.out.printf(Locale.ROOT, "generate seconds=%.3f detail=%dx%d float32 -> %s%n", secs(t), n, d, file);
       return;
     }
@@ -138,28 +137,7 @@ public final class SelectionTiming {
     return String.format(Locale.ROOT, "s=1000,distinct=%d,relErr=%.2e", s.size(), Math.abs(s.estimateSum(sq) - truth) / truth);
   }
 
-  /** N rows from {@code c} Gaussian clusters (centres N(0, 1), spread 0.5), generated in parallel blocks. */
-  static FloatMatrix mixture(int n, int d, int c, long seed) {
-    SplittableRandom root = new SplittableRandom(seed);
-    FloatMatrix centres = FloatMatrix.gaussian(c, d, root);
-    FloatMatrix x = new FloatMatrix(n, d);
-    int block = 8192;
-    int blocks = (n + block - 1) / block;
-    SplittableRandom[] rs = new SplittableRandom[blocks];
-    for (int b = 0; b < blocks; b++) {
-      rs[b] = root.split();
-    }
-    IntStream.range(0, blocks).parallel().forEach(b -> {
-      SplittableRandom r = rs[b];
-      for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
-        int cl = r.nextInt(c);
-        for (int j = 0; j < d; j++) {
-          x.data()[i * d + j] = centres.get(cl, j) + 0.5f * (float) Rand.gaussian(r);
-        }
-      }
-    });
-    return x;
-  }
+
 
   /** Raw little-endian float32, row-major (numpy: {@code np.fromfile(f, '<f4').reshape(n, d)}). */
   static void write(FloatMatrix x, Path file) throws IOException {

@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.AsssBilevel;
@@ -86,30 +86,11 @@ public final class AsssBilevelSelector implements Stage {
   }
 
   /** Registers {@code select: asss_bilevel}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "asss_bilevel";
-    }
-
-    @Override
-    public String summary() {
-      return "ASSS variant: selector scored by held-out loss after a one-step look-ahead on the weighted batch; top-M, weight N/M";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new AsssBilevelSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "asss_bilevel",
+          "ASSS variant: selector scored by held-out loss after a one-step look-ahead on the weighted batch; top-M, weight N/M",
+          Options.class, AsssBilevelSelector::new);
     }
   }
 

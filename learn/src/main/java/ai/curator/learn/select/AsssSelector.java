@@ -4,7 +4,7 @@ import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.StageProvider;
+import ai.curator.api.BasicStageProvider;
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.Labels;
@@ -89,30 +89,11 @@ public final class AsssSelector implements Stage {
   }
 
   /** Registers {@code select: asss}. */
-  public static final class Provider implements StageProvider<Options> {
-    @Override
-    public String role() {
-      return "select";
-    }
-
-    @Override
-    public String method() {
-      return "asss";
-    }
-
-    @Override
-    public String summary() {
-      return "ASSS as printed (paper 000): adversarial Gumbel-Softmax selector MLP vs task MLP, top-M by p, weight N/M";
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-      return Options.class;
-    }
-
-    @Override
-    public Stage create(Options options) {
-      return new AsssSelector(options);
+  public static final class Provider extends BasicStageProvider<Options> {
+    public Provider() {
+      super("select", "asss",
+          "ASSS as printed (paper 000): adversarial Gumbel-Softmax selector MLP vs task MLP, top-M by p, weight N/M",
+          Options.class, AsssSelector::new);
     }
   }
 
