@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * recipes/reference.yaml documents every stage and option, and every bundled recipe is valid.
- * It lives in the module whose test class path holds every stage (core and embeddings).
+ * It lives in dist, whose test class path holds every module's stages.
  */
 class BundledRecipesTest {
   private static final Path REFERENCE = TestFiles.repoRoot().resolve("recipes/reference.yaml");
