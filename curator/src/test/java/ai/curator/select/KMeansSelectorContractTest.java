@@ -16,26 +16,7 @@ class KMeansSelectorContractTest extends SelectorContractTest {
   }
 
   @Override
-  protected boolean withReplacement() {
-    return false;
-  }
-
-  @Override
-  protected boolean deterministicMethod() {
-    return false;
-  }
-
-  @Override
   protected boolean exactBudget() {
     return false;
-  }
-
-  /** A positive score per row, not constant. */
-  static double[] sigma() {
-    double[] s = new double[N];
-    for (int i = 0; i < N; i++) {
-      s[i] = 1 + (i * 37 % 11);
-    }
-    return s;
   }
 }

@@ -14,28 +14,4 @@ class NearestNeighborThinningSelectorContractTest extends SelectorContractTest {
   protected StageHarness prepare(StageHarness h) {
     return h.embeddings(embeddings());
   }
-
-  @Override
-  protected boolean withReplacement() {
-    return false;
-  }
-
-  @Override
-  protected boolean deterministicMethod() {
-    return false;
-  }
-
-  @Override
-  protected boolean exactBudget() {
-    return true;
-  }
-
-  /** A positive score per row, not constant. */
-  static double[] sigma() {
-    double[] s = new double[N];
-    for (int i = 0; i < N; i++) {
-      s[i] = 1 + (i * 37 % 11);
-    }
-    return s;
-  }
 }

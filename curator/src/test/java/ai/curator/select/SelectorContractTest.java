@@ -84,6 +84,15 @@ public abstract class SelectorContractTest {
     return new ai.curator.linalg.FloatMatrix(N, 3, x);
   }
 
+  /** A positive, non-constant score per row, for selectors that read a score column. */
+  protected static double[] sigma() {
+    double[] s = new double[N];
+    for (int i = 0; i < N; i++) {
+      s[i] = 1 + (i * 37 % 11);
+    }
+    return s;
+  }
+
   /** Methods with no randomness (top-M, k-center from a fixed start) override this to true. */
   protected boolean deterministicMethod() {
     return false;

@@ -12,30 +12,12 @@ class SensitivitySamplingSelectorContractTest extends SelectorContractTest {
 
   @Override
   protected StageHarness prepare(StageHarness h) {
-    h.putScore("sigma", sigma()); return h;
+    h.putScore("sigma", sigma());
+    return h;
   }
 
   @Override
   protected boolean withReplacement() {
     return true;
-  }
-
-  @Override
-  protected boolean deterministicMethod() {
-    return false;
-  }
-
-  @Override
-  protected boolean exactBudget() {
-    return true;
-  }
-
-  /** A positive score per row, not constant. */
-  static double[] sigma() {
-    double[] s = new double[N];
-    for (int i = 0; i < N; i++) {
-      s[i] = 1 + (i * 37 % 11);
-    }
-    return s;
   }
 }

@@ -12,27 +12,8 @@ class SensitivitySamplingSelectorTest {
   void countTimesWeightIsUnbiasedForTheTotal() {
     double[] loss = {1, 2, 3, 10, 0.5, 7, 4, 4, 2, 9, 0.1, 6};
     double[] sigma = {1, 1, 2, 8, 1, 5, 3, 3, 1, 6, 0.5, 4}; // roughly ∝ loss, never 0
-    double total = 0;
-    for (double l : loss) {
-      total += l;
-    }
     SplittableRandom rnd = new SplittableRandom(17);
-    int trials = 5000;
-    double sum = 0;
-    double sumSq = 0;
-    for (int t = 0; t < trials; t++) {
-      Selection s = SensitivitySamplingSelector.select(sigma, 5, rnd);
-      assertEquals(5, s.draws());
-      double est = 0;
-      for (int i = 0; i < s.size(); i++) {
-        est += s.counts()[i] * s.weights()[i] * loss[s.rows()[i]];
-      }
-      sum += est;
-      sumSq += est * est;
-    }
-    double mean = sum / trials;
-    double se = Math.sqrt((sumSq / trials - mean * mean) / trials);
-    assertTrue(Math.abs(mean - total) < 3 * se, "mean " + mean + " vs " + total + " (se " + se + ")");
+    Unbiased.assertUnbiased(loss, 5, 5000, () -> SensitivitySamplingSelector.select(sigma, 5, rnd));
   }
 
   @Test

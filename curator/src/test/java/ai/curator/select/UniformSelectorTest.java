@@ -38,27 +38,8 @@ class UniformSelectorTest {
   @Test
   void estimatorIsUnbiasedWithReplacement() {
     double[] loss = {1, 2, 3, 10, 0.5, 7, 4, 4, 2, 9};
-    double total = 0;
-    for (double l : loss) {
-      total += l;
-    }
-    int trials = 4000;
-    double sum = 0;
-    double sumSq = 0;
     SplittableRandom rnd = new SplittableRandom(11);
-    for (int t = 0; t < trials; t++) {
-      Selection s = UniformSelector.select(loss.length, 4, true, rnd);
-      assertEquals(4, s.draws());
-      double est = 0;
-      for (int i = 0; i < s.size(); i++) {
-        est += s.counts()[i] * s.weights()[i] * loss[s.rows()[i]];
-      }
-      sum += est;
-      sumSq += est * est;
-    }
-    double mean = sum / trials;
-    double se = Math.sqrt((sumSq / trials - mean * mean) / trials);
-    assertTrue(Math.abs(mean - total) < 3 * se, "mean " + mean + " vs total " + total + " (se " + se + ")");
+    Unbiased.assertUnbiased(loss, 4, 4000, () -> UniformSelector.select(loss.length, 4, true, rnd));
   }
 
   @Test
