@@ -274,8 +274,9 @@ public final class FloatMatrix {
 
   /**
    * {@code thisᵀ · y} in double for tall matrices: ({@code N × d})ᵀ times ({@code N × l}) → a
-   * row-major {@code d × l} {@code double[]}. Row blocks accumulate in float over at most 256 rows
-   * and are summed in double.
+   * row-major {@code d × l} {@code double[]}. Blocks of 256 rows accumulate in float ({@link
+   * Kernels#transposeAccumulate}), are summed in double per fixed chunk of {@value
+   * Parallel#REDUCTION_CHUNK} rows, and the chunks in order: the same result on any machine.
    */
   public double[] transposeMultiply(FloatMatrix y) {
     if (y.rows != rows) {
@@ -291,43 +292,8 @@ public final class FloatMatrix {
       int s = c * per;
       int e = Math.min(rows, s + per);
       double[] acc = new double[d * l];
-      float[] blk = new float[d * l];
       for (int b = s; b < e; b += 256) {
-        int be = Math.min(e, b + 256);
-        Arrays.fill(blk, 0f);
-        int i = b;
-        for (; i + 3 < be; i += 4) { // four rows per pass over blk: 4 FMAs per blk load/store
-          int xo = i * d;
-          int yo = i * l;
-          for (int j = 0; j < d; j++) {
-            float a0 = data[xo + j];
-            float a1 = data[xo + d + j];
-            float a2 = data[xo + 2 * d + j];
-            float a3 = data[xo + 3 * d + j];
-            int bo = j * l;
-            for (int t = 0; t < l; t++) {
-              blk[bo + t] += a0 * y.data[yo + t] + a1 * y.data[yo + l + t]
-                  + a2 * y.data[yo + 2 * l + t] + a3 * y.data[yo + 3 * l + t];
-            }
-          }
-        }
-        for (; i < be; i++) {
-          int xo = i * d;
-          int yo = i * l;
-          for (int j = 0; j < d; j++) {
-            float a = data[xo + j];
-            if (a == 0f) {
-              continue;
-            }
-            int bo = j * l;
-            for (int t = 0; t < l; t++) {
-              blk[bo + t] += a * y.data[yo + t];
-            }
-          }
-        }
-        for (int t = 0; t < blk.length; t++) {
-          acc[t] += blk[t];
-        }
+        Kernels.transposeAccumulate(data, d, y.data, l, b, Math.min(e, b + 256), acc);
       }
       partial[c] = acc;
     });

@@ -1,133 +1,88 @@
 package ai.curator.linalg;
 
-/** Scalar and row-block kernels over row-major float arrays, shared by the algorithms. */
+import java.lang.reflect.Constructor;
+
+/**
+ * The hot loops over row-major float arrays, shared by the algorithms. They run on the Vector API
+ * when the JVM has {@code jdk.incubator.vector} (the {@code scripts/} launchers and the build add
+ * {@code --add-modules jdk.incubator.vector}) and in plain Java otherwise; both give bit-identical
+ * results ({@link KernelOps}). {@code -Dcurator.simd=false} forces plain Java.
+ */
 public final class Kernels {
   private Kernels() {}
 
-  private static final int KC = 512;
+  private static final KernelOps SCALAR = new ScalarKernelOps();
+  private static final KernelOps OPS = pick();
 
-  /** Dot product of {@code n} floats, four independent float accumulators summed in double. */
+  private static KernelOps pick() {
+    if (!Boolean.parseBoolean(System.getProperty("curator.simd", "true"))
+        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return SCALAR;
+    }
+    try {
+      Class<?> c = Class.forName("ai.curator.linalg.VectorKernelOps");
+      if (!(Boolean) c.getDeclaredMethod("usable").invoke(null)) {
+        return SCALAR;
+      }
+      Constructor<?> ctor = c.getDeclaredConstructor();
+      return (KernelOps) ctor.newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return SCALAR;
+    }
+  }
+
+  /** The implementation in use ("vector-api 512-bit", "scalar"), for provenance and benchmarks. */
+  public static String implementation() {
+    return OPS.name();
+  }
+
+  /** The plain-Java implementation, for tests that compare the two. */
+  static KernelOps scalar() {
+    return SCALAR;
+  }
+
+  /** The implementation in use. */
+  static KernelOps ops() {
+    return OPS;
+  }
+
+  /** Dot product of {@code n} floats ({@link KernelOps#dot}: 16 fixed partial sums). */
   public static double dot(float[] a, int ao, float[] b, int bo, int n) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    int j = 0;
-    for (; j + 3 < n; j += 4) {
-      s0 += a[ao + j] * b[bo + j];
-      s1 += a[ao + j + 1] * b[bo + j + 1];
-      s2 += a[ao + j + 2] * b[bo + j + 2];
-      s3 += a[ao + j + 3] * b[bo + j + 3];
-    }
-    for (; j < n; j++) {
-      s0 += a[ao + j] * b[bo + j];
-    }
-    return (double) s0 + s1 + s2 + s3;
+    return OPS.dot(a, ao, b, bo, n);
   }
 
   /** Squared Euclidean distance between two float rows of length {@code n}. */
   public static double squaredDistance(float[] a, int ao, float[] b, int bo, int n) {
-    float s0 = 0f;
-    float s1 = 0f;
-    float s2 = 0f;
-    float s3 = 0f;
-    int j = 0;
-    for (; j + 3 < n; j += 4) {
-      float d0 = a[ao + j] - b[bo + j];
-      float d1 = a[ao + j + 1] - b[bo + j + 1];
-      float d2 = a[ao + j + 2] - b[bo + j + 2];
-      float d3 = a[ao + j + 3] - b[bo + j + 3];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-    }
-    for (; j < n; j++) {
-      float d0 = a[ao + j] - b[bo + j];
-      s0 += d0 * d0;
-    }
-    return (double) s0 + s1 + s2 + s3;
+    return OPS.squaredDistance(a, ao, b, bo, n);
   }
 
   /**
    * Rows {@code [rs, re)} of {@code x} ({@code · × d}) times {@code w} ({@code d × k}), written to
    * {@code out} starting at row {@code outRow} (row length {@code k}); {@code out} rows are
-   * overwritten. The inner loop is an axpy over a {@value #KC}-column chunk, which the JIT
-   * vectorises. One row at a time: the baseline of {@link #gemmRows} (see NOTES.md).
-   */
-  public static void gemmRows1(
-      float[] x, int d, int rs, int re, float[] w, int k, float[] out, int outRow) {
-    for (int i = rs; i < re; i++) {
-      int xo = i * d;
-      int oo = (outRow + i - rs) * k;
-      java.util.Arrays.fill(out, oo, oo + k, 0f);
-      for (int c0 = 0; c0 < k; c0 += KC) {
-        int c1 = Math.min(k, c0 + KC);
-        int len = c1 - c0;
-        int ob = oo + c0;
-        for (int j = 0; j < d; j++) {
-          float a = x[xo + j];
-          if (a == 0f) {
-            continue;
-          }
-          int wo = j * k + c0;
-          for (int t = 0; t < len; t++) {
-            out[ob + t] += a * w[wo + t];
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * Rows {@code [rs, re)} of {@code x} ({@code · × d}) times {@code w} ({@code d × k}), written to
-   * {@code out} starting at row {@code outRow} (row length {@code k}); {@code out} rows are
-   * overwritten. Blocked over four rows: each loaded {@code w} vector feeds four accumulators,
-   * 1.3–1.6× faster than {@link #gemmRows1} here (NOTES.md) with bit-identical results (same
-   * summation order per element).
+   * overwritten. See {@link KernelOps#gemmRows}.
    */
   public static void gemmRows(
       float[] x, int d, int rs, int re, float[] w, int k, float[] out, int outRow) {
-    int kc = Math.min(k, KC);
-    float[] c0 = new float[kc];
-    float[] c1 = new float[kc];
-    float[] c2 = new float[kc];
-    float[] c3 = new float[kc];
-    int i = rs;
-    for (; i + 3 < re; i += 4) {
-      int x0 = i * d;
-      int x1 = x0 + d;
-      int x2 = x1 + d;
-      int x3 = x2 + d;
-      for (int col0 = 0; col0 < k; col0 += KC) {
-        int len = Math.min(k, col0 + KC) - col0;
-        java.util.Arrays.fill(c0, 0f);
-        java.util.Arrays.fill(c1, 0f);
-        java.util.Arrays.fill(c2, 0f);
-        java.util.Arrays.fill(c3, 0f);
-        for (int j = 0; j < d; j++) {
-          float a0 = x[x0 + j];
-          float a1 = x[x1 + j];
-          float a2 = x[x2 + j];
-          float a3 = x[x3 + j];
-          int wo = j * k + col0;
-          for (int t = 0; t < len; t++) {
-            float wv = w[wo + t];
-            c0[t] += a0 * wv;
-            c1[t] += a1 * wv;
-            c2[t] += a2 * wv;
-            c3[t] += a3 * wv;
-          }
-        }
-        int o = (outRow + i - rs) * k + col0;
-        System.arraycopy(c0, 0, out, o, len);
-        System.arraycopy(c1, 0, out, o + k, len);
-        System.arraycopy(c2, 0, out, o + 2 * k, len);
-        System.arraycopy(c3, 0, out, o + 3 * k, len);
-      }
-    }
-    if (i < re) {
-      gemmRows1(x, d, i, re, w, k, out, outRow + i - rs);
-    }
+    OPS.gemmRows(x, d, rs, re, w, k, out, outRow);
+  }
+
+  /** {@link #gemmRows} in plain Java whatever the JVM offers: the reference, for benchmarks. */
+  public static void scalarGemmRows(
+      float[] x, int d, int rs, int re, float[] w, int k, float[] out, int outRow) {
+    SCALAR.gemmRows(x, d, rs, re, w, k, out, outRow);
+  }
+
+  /** Adds {@code x[rs..re)ᵀ · y[rs..re)} to {@code acc}; see {@link KernelOps#transposeAccumulate}. */
+  public static void transposeAccumulate(
+      float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {
+    OPS.transposeAccumulate(x, d, y, l, rs, re, acc);
+  }
+
+  /**
+   * Turns the dot products {@code v[off..off+r)} of one row (squared norm {@code xSq}) with {@code
+   * r} centres (squared norms {@code cSq}) into RBF kernel values {@code exp(−‖x−c‖²·scale)}.
+   */
+  public static void rbfRow(float[] v, int off, int r, float xSq, float[] cSq, float scale) {
+    OPS.rbfRow(v, off, r, xSq, cSq, scale);
   }
 }

@@ -134,16 +134,17 @@ public final class KernelRidgeRegression {
       int r = coef.length;
       double[] xSq = x.rowSquaredNorms();
       double[] out = new double[n];
-      double inv2h2 = 1.0 / (2 * bandwidth * bandwidth);
+      float scale = (float) (1.0 / (2 * bandwidth * bandwidth));
+      float[] cSq = toFloats(centreSq);
       Parallel.forBlocks(n, Math.min(2048, Parallel.blockSize(n, 64)), (s, e) -> {
-        float[] dots = new float[(e - s) * r];
-        Kernels.gemmRows(x.data(), x.cols(), s, e, centresT.data(), r, dots, 0);
+        float[] k = new float[(e - s) * r];
+        Kernels.gemmRows(x.data(), x.cols(), s, e, centresT.data(), r, k, 0);
         for (int i = s; i < e; i++) {
           int o = (i - s) * r;
+          Kernels.rbfRow(k, o, r, (float) xSq[i], cSq, scale);
           double f = mean;
           for (int j = 0; j < r; j++) {
-            double d2 = Math.max(0.0, xSq[i] + centreSq[j] - 2.0 * dots[o + j]);
-            f += coef[j] * Math.exp(-d2 * inv2h2);
+            f += coef[j] * k[o + j];
           }
           out[i] = f;
         }
@@ -258,18 +259,24 @@ public final class KernelRidgeRegression {
     FloatMatrix dots = a.multiply(c.transpose());
     double[] aSq = a.rowSquaredNorms();
     double[] cSq = c.rowSquaredNorms();
-    double inv2h2 = 1.0 / (2 * h * h);
+    float scale = (float) (1.0 / (2 * h * h));
+    float[] cf = toFloats(cSq);
     int r = c.rows();
     float[] k = dots.data();
     Parallel.forBlocks(a.rows(), Parallel.blockSize(a.rows(), 64), (s, e) -> {
       for (int i = s; i < e; i++) {
-        for (int j = 0; j < r; j++) {
-          double d2 = Math.max(0.0, aSq[i] + cSq[j] - 2.0 * k[i * r + j]);
-          k[i * r + j] = (float) Math.exp(-d2 * inv2h2);
-        }
+        Kernels.rbfRow(k, i * r, r, (float) aSq[i], cf, scale);
       }
     });
     return dots;
+  }
+
+  private static float[] toFloats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
   }
 
   private static double mean(double[] y, int[] ids) {
