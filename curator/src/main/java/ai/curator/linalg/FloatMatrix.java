@@ -215,6 +215,9 @@ public final class FloatMatrix {
   public void requireFinite(String what) {
     int[] bad = {-1};
     Parallel.forBlocks(rows, Parallel.blockSize(rows, 1024), (s, e) -> {
+      if (Kernels.allFinite(data, s * cols, e * cols)) {
+        return;
+      }
       for (int i = s; i < e; i++) {
         int o = i * cols;
         for (int j = 0; j < cols; j++) {

@@ -47,6 +47,9 @@ interface KernelOps {
   /** {@code Σ (a[ao+j]−b[bo+j])²}, with the partial sums of {@link #dot}. */
   double squaredDistance(float[] a, int ao, float[] b, int bo, int n);
 
+  /** Whether {@code a[from..to)} holds no NaN and no infinity. */
+  boolean allFinite(float[] a, int from, int to);
+
   /** Cephes-style single-precision exp on {@code x ≤ 0} (relative error ~1e-7; 0 below −87). */
   static float exp(float x) {
     float v = Math.max(x, EXP_MIN);

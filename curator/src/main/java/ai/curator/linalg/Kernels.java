@@ -72,6 +72,11 @@ public final class Kernels {
     SCALAR.gemmRows(x, d, rs, re, w, k, out, outRow);
   }
 
+  /** Whether {@code a[from..to)} holds no NaN and no infinity. */
+  public static boolean allFinite(float[] a, int from, int to) {
+    return OPS.allFinite(a, from, to);
+  }
+
   /** Adds {@code x[rs..re)ᵀ · y[rs..re)} to {@code acc}; see {@link KernelOps#transposeAccumulate}. */
   public static void transposeAccumulate(
       float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {

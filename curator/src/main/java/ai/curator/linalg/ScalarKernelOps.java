@@ -87,6 +87,15 @@ final class ScalarKernelOps implements KernelOps {
     return sum(part);
   }
 
+  @Override
+  public boolean allFinite(float[] a, int from, int to) {
+    float acc = 0f;
+    for (int i = from; i < to; i++) {
+      acc += a[i] - a[i]; // 0 for a finite value, NaN for NaN or ±∞
+    }
+    return acc == 0f;
+  }
+
   /** The partial sums of a reduction added in order, in double (shared by both implementations). */
   static double sum(float[] part) {
     double s = 0;

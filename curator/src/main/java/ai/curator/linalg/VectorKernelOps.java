@@ -39,6 +39,10 @@ final class VectorKernelOps implements KernelOps {
     if (re <= rs || k == 0) {
       return;
     }
+    if (k <= L) {
+      gemmNarrow(x, d, rs, re, w, k, out, outRow);
+      return;
+    }
     int panels = (k + NR - 1) / NR;
     float[] packed = new float[panels * d * NR];
     for (int pn = 0; pn < panels; pn++) {
@@ -58,20 +62,83 @@ final class VectorKernelOps implements KernelOps {
         int base = pn * d * NR;
         int i = c0;
         for (; i + 5 < c1; i += 6) {
-          kernel6(x, d, i, packed, base, tmp);
+          kernel6c(x, i * d, d, d, packed, base, NR, tmp);
           for (int r = 0; r < 6; r++) {
             System.arraycopy(tmp, r * NR, out, (outRow + i + r - rs) * k + t0, width);
           }
         }
         for (; i < c1; i++) {
-          kernel1(x, d, i, packed, base, tmp);
+          kernel1(x, i * d, 1, d, packed, base, NR, tmp);
           System.arraycopy(tmp, 0, out, (outRow + i - rs) * k + t0, width);
         }
       }
     }
   }
 
-  private static void kernel6(float[] x, int d, int i, float[] pk, int base, float[] tmp) {
+  /** {@code k ≤ L}: one zero-padded vector of {@code w} per inner index, 8 rows at a time. */
+  private static void gemmNarrow(
+      float[] x, int d, int rs, int re, float[] w, int k, float[] out, int outRow) {
+    float[] packed = new float[d * L];
+    for (int p = 0; p < d; p++) {
+      System.arraycopy(w, p * k, packed, p * L, k);
+    }
+    float[] tmp = new float[8 * L];
+    int i = rs;
+    for (; i + 7 < re; i += 8) {
+      kernel8n(x, d, i, packed, tmp);
+      for (int r = 0; r < 8; r++) {
+        System.arraycopy(tmp, r * L, out, (outRow + i + r - rs) * k, k);
+      }
+    }
+    for (; i < re; i++) {
+      FloatVector c = FloatVector.zero(S);
+      int x0 = i * d;
+      for (int p = 0; p < d; p++) {
+        c = FloatVector.broadcast(S, x[x0 + p]).fma(FloatVector.fromArray(S, packed, p * L), c);
+      }
+      c.intoArray(tmp, 0);
+      System.arraycopy(tmp, 0, out, (outRow + i - rs) * k, k);
+    }
+  }
+
+  private static void kernel8n(float[] x, int d, int i, float[] pk, float[] tmp) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = FloatVector.zero(S);
+    FloatVector c2 = FloatVector.zero(S);
+    FloatVector c3 = FloatVector.zero(S);
+    FloatVector c4 = FloatVector.zero(S);
+    FloatVector c5 = FloatVector.zero(S);
+    FloatVector c6 = FloatVector.zero(S);
+    FloatVector c7 = FloatVector.zero(S);
+    int x0 = i * d;
+    for (int p = 0; p < d; p++) {
+      FloatVector b = FloatVector.fromArray(S, pk, p * L);
+      c0 = FloatVector.broadcast(S, x[x0 + p]).fma(b, c0);
+      c1 = FloatVector.broadcast(S, x[x0 + d + p]).fma(b, c1);
+      c2 = FloatVector.broadcast(S, x[x0 + 2 * d + p]).fma(b, c2);
+      c3 = FloatVector.broadcast(S, x[x0 + 3 * d + p]).fma(b, c3);
+      c4 = FloatVector.broadcast(S, x[x0 + 4 * d + p]).fma(b, c4);
+      c5 = FloatVector.broadcast(S, x[x0 + 5 * d + p]).fma(b, c5);
+      c6 = FloatVector.broadcast(S, x[x0 + 6 * d + p]).fma(b, c6);
+      c7 = FloatVector.broadcast(S, x[x0 + 7 * d + p]).fma(b, c7);
+    }
+    c0.intoArray(tmp, 0);
+    c1.intoArray(tmp, L);
+    c2.intoArray(tmp, 2 * L);
+    c3.intoArray(tmp, 3 * L);
+    c4.intoArray(tmp, 4 * L);
+    c5.intoArray(tmp, 5 * L);
+    c6.intoArray(tmp, 6 * L);
+    c7.intoArray(tmp, 7 * L);
+  }
+
+  /**
+   * Six rows × two vectors of {@code A·B} over {@code inner} indices: {@code A(r, p) =
+   * a[aOff + r·aRs + p·aCs]}, {@code B(p, ·) = b[bOff + p·ldb ..]} ({@code 2L} floats); results
+   * go to {@code tmp} (6 rows of {@code 2L}).
+   */
+  private static void kernel6(float[] a, int aOff, int aRs, int aCs, int inner, float[] b,
+      int bOff, int ldb, float[] tmp) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -84,34 +151,35 @@ final class VectorKernelOps implements KernelOps {
     FloatVector c41 = FloatVector.zero(S);
     FloatVector c50 = FloatVector.zero(S);
     FloatVector c51 = FloatVector.zero(S);
-    int x0 = i * d;
-    int x1 = x0 + d;
-    int x2 = x1 + d;
-    int x3 = x2 + d;
-    int x4 = x3 + d;
-    int x5 = x4 + d;
-    for (int p = 0; p < d; p++) {
-      int bo = base + p * NR;
-      FloatVector b0 = FloatVector.fromArray(S, pk, bo);
-      FloatVector b1 = FloatVector.fromArray(S, pk, bo + L);
-      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
-      c00 = a.fma(b0, c00);
-      c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, x[x1 + p]);
-      c10 = a.fma(b0, c10);
-      c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, x[x2 + p]);
-      c20 = a.fma(b0, c20);
-      c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, x[x3 + p]);
-      c30 = a.fma(b0, c30);
-      c31 = a.fma(b1, c31);
-      a = FloatVector.broadcast(S, x[x4 + p]);
-      c40 = a.fma(b0, c40);
-      c41 = a.fma(b1, c41);
-      a = FloatVector.broadcast(S, x[x5 + p]);
-      c50 = a.fma(b0, c50);
-      c51 = a.fma(b1, c51);
+    int a0 = aOff;
+    int a1 = a0 + aRs;
+    int a2 = a1 + aRs;
+    int a3 = a2 + aRs;
+    int a4 = a3 + aRs;
+    int a5 = a4 + aRs;
+    for (int p = 0; p < inner; p++) {
+      int bo = bOff + p * ldb;
+      int ap = p * aCs;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[a1 + ap]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[a2 + ap]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[a3 + ap]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      v = FloatVector.broadcast(S, a[a4 + ap]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      v = FloatVector.broadcast(S, a[a5 + ap]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
     }
     c00.intoArray(tmp, 0);
     c01.intoArray(tmp, L);
@@ -127,69 +195,143 @@ final class VectorKernelOps implements KernelOps {
     c51.intoArray(tmp, 5 * NR + L);
   }
 
-  private static void kernel1(float[] x, int d, int i, float[] pk, int base, float[] tmp) {
+  /** {@link #kernel6} with {@code aCs = 1} (rows of {@code A} contiguous): the hot path of the product. */
+  private static void kernel6c(
+      float[] a, int aOff, int aRs, int inner, float[] b, int bOff, int ldb, float[] tmp) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S);
+    FloatVector c31 = FloatVector.zero(S);
+    FloatVector c40 = FloatVector.zero(S);
+    FloatVector c41 = FloatVector.zero(S);
+    FloatVector c50 = FloatVector.zero(S);
+    FloatVector c51 = FloatVector.zero(S);
+    int a0 = aOff;
+    int a1 = a0 + aRs;
+    int a2 = a1 + aRs;
+    int a3 = a2 + aRs;
+    int a4 = a3 + aRs;
+    int a5 = a4 + aRs;
+    for (int p = 0; p < inner; p++) {
+      int bo = bOff + p * ldb;
+      int ap = p;
+      FloatVector b0 = FloatVector.fromArray(S, b, bo);
+      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[a1 + ap]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[a2 + ap]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[a3 + ap]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      v = FloatVector.broadcast(S, a[a4 + ap]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      v = FloatVector.broadcast(S, a[a5 + ap]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+    }
+    c00.intoArray(tmp, 0);
+    c01.intoArray(tmp, L);
+    c10.intoArray(tmp, NR);
+    c11.intoArray(tmp, NR + L);
+    c20.intoArray(tmp, 2 * NR);
+    c21.intoArray(tmp, 2 * NR + L);
+    c30.intoArray(tmp, 3 * NR);
+    c31.intoArray(tmp, 3 * NR + L);
+    c40.intoArray(tmp, 4 * NR);
+    c41.intoArray(tmp, 4 * NR + L);
+    c50.intoArray(tmp, 5 * NR);
+    c51.intoArray(tmp, 5 * NR + L);
+  }
+
+  /** One row × two vectors; see {@link #kernel6}. */
+  private static void kernel1(
+      float[] a, int aOff, int aCs, int inner, float[] b, int bOff, int ldb, float[] tmp) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = FloatVector.zero(S);
-    int x0 = i * d;
-    for (int p = 0; p < d; p++) {
-      int bo = base + p * NR;
-      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
-      c0 = a.fma(FloatVector.fromArray(S, pk, bo), c0);
-      c1 = a.fma(FloatVector.fromArray(S, pk, bo + L), c1);
+    for (int p = 0; p < inner; p++) {
+      int bo = bOff + p * ldb;
+      FloatVector v = FloatVector.broadcast(S, a[aOff + p * aCs]);
+      c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
+      c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
     }
     c0.intoArray(tmp, 0);
     c1.intoArray(tmp, L);
   }
 
+  /**
+   * As a product {@code Yᵀ·X} of the row blocks ({@code l × d}; {@code A(t, i) = y[i, t]}, {@code
+   * B(i, ·)} the rows of {@code x} read in place), transposed into {@code acc}. The kernels sum
+   * over their inner index — here the row — by fused multiply-adds in order from zero, exactly the
+   * reference's per-row accumulation.
+   */
   @Override
   public void transposeAccumulate(
       float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {
-    int lp = (l + L - 1) / L * L;
     int rows = re - rs;
-    float[] yp = new float[rows * lp];
-    for (int i = 0; i < rows; i++) {
-      System.arraycopy(y, (rs + i) * l, yp, i * lp, l);
+    if (rows <= 0) {
+      return;
     }
-    float[] blk = new float[d * lp];
-    int i = 0;
-    for (; i + 3 < rows; i += 4) {
-      int x0 = (rs + i) * d;
-      int x1 = x0 + d;
-      int x2 = x1 + d;
-      int x3 = x2 + d;
-      int y0 = i * lp;
-      for (int v = 0; v < lp; v += L) {
-        FloatVector b0 = FloatVector.fromArray(S, yp, y0 + v);
-        FloatVector b1 = FloatVector.fromArray(S, yp, y0 + lp + v);
-        FloatVector b2 = FloatVector.fromArray(S, yp, y0 + 2 * lp + v);
-        FloatVector b3 = FloatVector.fromArray(S, yp, y0 + 3 * lp + v);
-        for (int j = 0; j < d; j++) {
-          int bo = j * lp + v;
-          FloatVector c = FloatVector.fromArray(S, blk, bo);
-          c = FloatVector.broadcast(S, x[x0 + j]).fma(b0, c);
-          c = FloatVector.broadcast(S, x[x1 + j]).fma(b1, c);
-          c = FloatVector.broadcast(S, x[x2 + j]).fma(b2, c);
-          c = FloatVector.broadcast(S, x[x3 + j]).fma(b3, c);
-          c.intoArray(blk, bo);
-        }
+    float[] out = new float[l * d];
+    float[] tmp = new float[6 * NR];
+    int j0 = 0;
+    for (; j0 + NR <= d; j0 += NR) {
+      yTx(y, l, rs, rows, x, rs * d + j0, d, out, d, j0, NR, tmp);
+    }
+    if (j0 < d) {
+      int width = d - j0;
+      float[] buf = new float[rows * NR];
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(x, (rs + i) * d + j0, buf, i * NR, width);
+      }
+      yTx(y, l, rs, rows, buf, 0, NR, out, d, j0, width, tmp);
+    }
+    for (int t = 0; t < l; t++) {
+      for (int j = 0; j < d; j++) {
+        acc[j * l + t] += out[t * d + j];
       }
     }
-    for (; i < rows; i++) {
-      int x0 = (rs + i) * d;
-      for (int v = 0; v < lp; v += L) {
-        FloatVector b0 = FloatVector.fromArray(S, yp, i * lp + v);
-        for (int j = 0; j < d; j++) {
-          int bo = j * lp + v;
-          FloatVector.broadcast(S, x[x0 + j]).fma(b0, FloatVector.fromArray(S, blk, bo))
-              .intoArray(blk, bo);
-        }
+  }
+
+  /** Columns {@code [j0, j0+width)} of {@code out = Yᵀ·B} for one panel of {@code B}. */
+  private static void yTx(float[] y, int l, int rs, int rows, float[] b, int bOff, int ldb,
+      float[] out, int d, int j0, int width, float[] tmp) {
+    int t = 0;
+    for (; t + 5 < l; t += 6) {
+      kernel6(y, rs * l + t, 1, l, rows, b, bOff, ldb, tmp);
+      for (int r = 0; r < 6; r++) {
+        System.arraycopy(tmp, r * NR, out, (t + r) * d + j0, width);
       }
     }
-    for (int j = 0; j < d; j++) {
-      for (int t = 0; t < l; t++) {
-        acc[j * l + t] += blk[j * lp + t];
-      }
+    for (; t < l; t++) {
+      kernel1(y, rs * l + t, l, rows, b, bOff, ldb, tmp);
+      System.arraycopy(tmp, 0, out, t * d + j0, width);
     }
+  }
+
+  @Override
+  public boolean allFinite(float[] a, int from, int to) {
+    FloatVector acc = FloatVector.zero(S);
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector v = FloatVector.fromArray(S, a, i);
+      acc = acc.add(v.sub(v));
+    }
+    float tail = 0f;
+    for (; i < to; i++) {
+      tail += a[i] - a[i];
+    }
+    return tail == 0f && !acc.test(VectorOperators.IS_NAN).anyTrue();
   }
 
   @Override

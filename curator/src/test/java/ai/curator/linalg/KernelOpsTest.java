@@ -124,6 +124,22 @@ class KernelOpsTest {
   }
 
   @Test
+  void allFiniteFindsNanAndInfinityAnywhere() {
+    float[] a = gaussian(100, 3);
+    for (KernelOps ops : new KernelOps[] {SCALAR, OPS}) {
+      assertTrue(ops.allFinite(a, 0, 100));
+      for (int at : new int[] {0, 15, 16, 63, 99}) {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+          float[] b = a.clone();
+          b[at] = bad;
+          assertEquals(false, ops.allFinite(b, 0, 100), ops.name() + " " + bad + " at " + at);
+          assertTrue(ops.allFinite(b, at + 1, 100), "outside the range");
+        }
+      }
+    }
+  }
+
+  @Test
   void expIsAccurateAndTheRbfRowIsBitIdentical() {
     for (float x = -100f; x <= 0f; x += 0.001f) {
       float e = KernelOps.exp(x);

@@ -40,6 +40,7 @@ public final class LinalgBench {
       double s = secs(t);
       System.out.printf("gemm X·W (%dx%d · %dx64): %.3f s, %.1f GFLOP/s%n", n, d, d, s, 2.0 * n * d * 64 / s / 1e9);
       FloatMatrix y = FloatMatrix.gaussian(n, 64, new SplittableRandom(2));
+      x.transposeMultiply(y); // warm-up
       t = System.nanoTime();
       x.transposeMultiply(y);
       s = secs(t);
