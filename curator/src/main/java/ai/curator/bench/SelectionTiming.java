@@ -79,17 +79,17 @@ public final class SelectionTiming {
         detail = "s=1000,distinct=" + s.size();
       }
       default -> {
+        double[] sq = x.rowSquaredNorms(); // untimed, as on the Python side
         t = System.nanoTime();
-        detail = run(step, x);
+        detail = run(step, x, sq);
       }
     }
     System.out.printf(Locale.ROOT, "%s seconds=%.3f threads=%d detail=%s%n", step, secs(t), Parallel.threads(), detail);
   }
 
-  /** Runs a step that needs no untimed preparation; the caller times it. */
-  private static String run(String step, FloatMatrix x) {
+  /** Runs a step given the rows' squared norms (computed untimed, as on the Python side); the caller times it. */
+  private static String run(String step, FloatMatrix x, double[] sq) {
     int n = x.rows();
-    double[] sq = x.rowSquaredNorms();
     LossOracle oracle = rows -> Arrays.stream(rows).mapToDouble(i -> sq[i]).toArray();
     return switch (step) {
       case "svd" -> {

@@ -296,8 +296,8 @@ final class VectorKernelOps implements KernelOps {
       }
       yTx(y, l, rs, rows, buf, 0, NR, out, d, j0, width, tmp);
     }
-    for (int t = 0; t < l; t++) {
-      for (int j = 0; j < d; j++) {
+    for (int j = 0; j < d; j++) {
+      for (int t = 0; t < l; t++) {
         acc[j * l + t] += out[t * d + j];
       }
     }
