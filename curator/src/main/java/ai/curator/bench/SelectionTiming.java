@@ -143,12 +143,14 @@ public final class SelectionTiming {
   static void write(FloatMatrix x, Path file) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
-      for (float v : x.data()) {
-        if (!buf.hasRemaining()) {
-          out.write(buf.array(), 0, buf.position());
-          buf.clear();
+      for (int c = 0; c < x.chunkCount(); c++) {
+        for (float v : x.chunk(c)) {
+          if (!buf.hasRemaining()) {
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
+          }
+          buf.putFloat(v);
         }
-        buf.putFloat(v);
       }
       out.write(buf.array(), 0, buf.position());
     }
@@ -160,20 +162,25 @@ public final class SelectionTiming {
       if (ch.size() != bytes) {
         throw new IllegalArgumentException(file + " has " + ch.size() + " bytes; " + n + " x " + d + " float32 needs " + bytes);
       }
-      float[] data = new float[n * d];
+      FloatMatrix x = new FloatMatrix(n, d); // row chunks beyond 2^31 values
       ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-      int k = 0;
-      while (ch.read(buf) > 0 || buf.position() > 0) {
-        buf.flip();
-        while (buf.remaining() >= 4) {
+      buf.flip(); // empty, in read mode
+      for (int c = 0; c < x.chunkCount(); c++) {
+        float[] data = x.chunk(c);
+        int k = 0;
+        while (k < data.length) {
+          if (buf.remaining() < 4) {
+            buf.compact();
+            if (ch.read(buf) < 0) {
+              throw new IllegalArgumentException(file + " ended early");
+            }
+            buf.flip();
+            continue;
+          }
           data[k++] = buf.getFloat();
         }
-        buf.compact();
-        if (k == data.length) {
-          break;
-        }
       }
-      return new FloatMatrix(n, d, data);
+      return x;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -354,7 +354,6 @@ public final class ArrowIo {
     int d = m.cols();
     Field child = new Field("item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
     Field field = new Field(name, FieldType.notNullable(new ArrowType.FixedSizeList(d)), List.of(child));
-    float[] data = m.data();
     try (BufferAllocator alloc = newAllocator("write-matrix");
         VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(List.of(field)), alloc);
         ArrowFileWriter writer = new ArrowFileWriter(root, null, Channels.newChannel(out))) {
@@ -367,9 +366,12 @@ public final class ArrowIo {
         Float4Vector values = (Float4Vector) list.getDataVector();
         values.allocateNew(n * d);
         ArrowBuf buf = values.getDataBuffer();
-        long base = (long) from * d;
-        for (int k = 0; k < n * d; k++) {
-          buf.setFloat((long) k * 4, data[(int) (base + k)]);
+        float[] row = new float[d];
+        for (int i = 0; i < n; i++) {
+          m.copyRow(from + i, row);
+          for (int j = 0; j < d; j++) {
+            buf.setFloat(((long) i * d + j) * 4, row[j]);
+          }
         }
         values.setValueCount(n * d);
         for (int i = 0; i < n; i++) {
@@ -402,19 +404,23 @@ public final class ArrowIo {
         reader.loadRecordBatch(block);
         rows += root.getRowCount();
       }
-      float[] data = new float[Math.toIntExact(rows * d)];
+      FloatMatrix m = new FloatMatrix(Math.toIntExact(rows), d); // row chunks beyond 2^31 values
+      float[] row = new float[d];
       int at = 0;
       for (var block : reader.getRecordBlocks()) {
         reader.loadRecordBatch(block);
         Float4Vector values = (Float4Vector) ((FixedSizeListVector) root.getVector(0)).getDataVector();
-        int n = root.getRowCount() * d;
+        int n = root.getRowCount();
         ArrowBuf buf = values.getDataBuffer();
-        for (int k = 0; k < n; k++) {
-          data[at + k] = buf.getFloat((long) k * 4);
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < d; j++) {
+            row[j] = buf.getFloat(((long) i * d + j) * 4);
+          }
+          m.setRow(at + i, row, 0);
         }
         at += n;
       }
-      return new FloatMatrix((int) rows, d, data);
+      return m;
     } catch (IOException e) {
       throw new DataException("Cannot read matrix file " + path + ": " + e.getMessage(), e);
     }

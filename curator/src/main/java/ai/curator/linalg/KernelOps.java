@@ -25,11 +25,13 @@ interface KernelOps {
   void gemmRows(float[] x, int d, int rs, int re, float[] w, int k, float[] out, int outRow);
 
   /**
-   * Adds {@code x[rs..re)ᵀ · y[rs..re)} ({@code d × l}) to {@code acc} (row-major, double). The
-   * rows are accumulated in a zeroed float block by one fused multiply-add per row, in row order,
-   * and the block is then added to {@code acc}. Callers keep {@code re - rs} fixed (≤ 256 rows).
+   * Adds {@code Xᵀ·Y} of {@code rows} rows ({@code d × l}) to {@code acc} (row-major, double): the
+   * rows {@code x[xRow..xRow+rows)} ({@code · × d}) and {@code y[yRow..yRow+rows)} ({@code · × l}).
+   * They are accumulated in a zeroed float block by one fused multiply-add per row, in row order,
+   * and the block is then added to {@code acc}. Callers keep the blocks fixed (≤ 256 rows).
    */
-  void transposeAccumulate(float[] x, int d, float[] y, int l, int rs, int re, double[] acc);
+  void transposeAccumulate(
+      float[] x, int xRow, int d, float[] y, int yRow, int l, int rows, double[] acc);
 
   /**
    * In place, for {@code j < r}: {@code v[off+j] = exp(-max(0, fma(-2, v[off+j], xSq + cSq[j]))

@@ -77,10 +77,10 @@ public final class Kernels {
     return OPS.allFinite(a, from, to);
   }
 
-  /** Adds {@code x[rs..re)ᵀ · y[rs..re)} to {@code acc}; see {@link KernelOps#transposeAccumulate}. */
+  /** Adds {@code Xᵀ·Y} of a row block to {@code acc}; see {@link KernelOps#transposeAccumulate}. */
   public static void transposeAccumulate(
-      float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {
-    OPS.transposeAccumulate(x, d, y, l, rs, re, acc);
+      float[] x, int xRow, int d, float[] y, int yRow, int l, int rows, double[] acc) {
+    OPS.transposeAccumulate(x, xRow, d, y, yRow, l, rows, acc);
   }
 
   /**

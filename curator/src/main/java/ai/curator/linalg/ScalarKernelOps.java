@@ -29,11 +29,11 @@ final class ScalarKernelOps implements KernelOps {
 
   @Override
   public void transposeAccumulate(
-      float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {
+      float[] x, int xRow, int d, float[] y, int yRow, int l, int rows, double[] acc) {
     float[] blk = new float[d * l];
-    for (int i = rs; i < re; i++) {
-      int xo = i * d;
-      int yo = i * l;
+    for (int i = 0; i < rows; i++) {
+      int xo = (xRow + i) * d;
+      int yo = (yRow + i) * l;
       for (int j = 0; j < d; j++) {
         float a = x[xo + j];
         int bo = j * l;

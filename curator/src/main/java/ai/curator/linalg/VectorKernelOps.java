@@ -277,8 +277,7 @@ final class VectorKernelOps implements KernelOps {
    */
   @Override
   public void transposeAccumulate(
-      float[] x, int d, float[] y, int l, int rs, int re, double[] acc) {
-    int rows = re - rs;
+      float[] x, int xRow, int d, float[] y, int yRow, int l, int rows, double[] acc) {
     if (rows <= 0) {
       return;
     }
@@ -286,15 +285,15 @@ final class VectorKernelOps implements KernelOps {
     float[] tmp = new float[6 * NR];
     int j0 = 0;
     for (; j0 + NR <= d; j0 += NR) {
-      yTx(y, l, rs, rows, x, rs * d + j0, d, out, d, j0, NR, tmp);
+      yTx(y, l, yRow, rows, x, xRow * d + j0, d, out, d, j0, NR, tmp);
     }
     if (j0 < d) {
       int width = d - j0;
       float[] buf = new float[rows * NR];
       for (int i = 0; i < rows; i++) {
-        System.arraycopy(x, (rs + i) * d + j0, buf, i * NR, width);
+        System.arraycopy(x, (xRow + i) * d + j0, buf, i * NR, width);
       }
-      yTx(y, l, rs, rows, buf, 0, NR, out, d, j0, width, tmp);
+      yTx(y, l, yRow, rows, buf, 0, NR, out, d, j0, width, tmp);
     }
     for (int j = 0; j < d; j++) {
       for (int t = 0; t < l; t++) {

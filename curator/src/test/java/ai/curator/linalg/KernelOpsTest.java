@@ -84,17 +84,17 @@ class KernelOpsTest {
       for (int l : new int[] {1, 5, 15, 16, 17, 40}) {
         for (int rows : new int[] {1, 3, 4, 9, 256}) {
           float[] x = gaussian((rows + 3) * d, d);
-          float[] y = gaussian((rows + 3) * l, l);
+          float[] y = gaussian((rows + 1) * l, l);
           double[] a = new double[d * l];
           double[] b = new double[d * l];
-          SCALAR.transposeAccumulate(x, d, y, l, 3, rows + 3, a);
-          OPS.transposeAccumulate(x, d, y, l, 3, rows + 3, b);
+          SCALAR.transposeAccumulate(x, 3, d, y, 1, l, rows, a);
+          OPS.transposeAccumulate(x, 3, d, y, 1, l, rows, b);
           assertArrayEquals(a, b, "d=" + d + " l=" + l + " rows=" + rows);
           double[] ref = new double[d * l];
           for (int i = 3; i < rows + 3; i++) {
             for (int j = 0; j < d; j++) {
               for (int t = 0; t < l; t++) {
-                ref[j * l + t] += (double) x[i * d + j] * y[i * l + t];
+                ref[j * l + t] += (double) x[i * d + j] * y[(i - 2) * l + t];
               }
             }
           }

@@ -191,11 +191,13 @@ public final class LinalgBench {
     }
     IntStream.range(0, blocks).parallel().forEach(b -> {
       SplittableRandom r = rs[b];
+      float[] row = new float[d];
       for (int i = b * block; i < Math.min(n, (b + 1) * block); i++) {
         int cl = r.nextInt(c);
         for (int j = 0; j < d; j++) {
-          x.data()[i * d + j] = centres.get(cl, j) + 0.5f * (float) Rand.gaussian(r);
+          row[j] = centres.get(cl, j) + 0.5f * (float) Rand.gaussian(r);
         }
+        x.setRow(i, row, 0);
       }
     });
     return x;

@@ -136,17 +136,21 @@ public final class KernelRidgeRegression {
       double[] out = new double[n];
       float scale = (float) (1.0 / (2 * bandwidth * bandwidth));
       float[] cSq = toFloats(centreSq);
-      Parallel.forBlocks(n, Math.min(2048, Parallel.blockSize(n, 64)), (s, e) -> {
-        float[] k = new float[(e - s) * r];
-        Kernels.gemmRows(x.data(), x.cols(), s, e, centresT.data(), r, k, 0);
-        for (int i = s; i < e; i++) {
-          int o = (i - s) * r;
-          Kernels.rbfRow(k, o, r, (float) xSq[i], cSq, scale);
-          double f = mean;
-          for (int j = 0; j < r; j++) {
-            f += coef[j] * k[o + j];
+      float[] ct = centresT.data();
+      x.forRowBlocks(64, (a, l0, s0, e0) -> {
+        for (int s = s0; s < e0; s += 2048) { // at most 2048 × r kernel values at a time
+          int e = Math.min(e0, s + 2048);
+          float[] k = new float[(e - s) * r];
+          Kernels.gemmRows(a, x.cols(), l0 + s - s0, l0 + e - s0, ct, r, k, 0);
+          for (int i = s; i < e; i++) {
+            int o = (i - s) * r;
+            Kernels.rbfRow(k, o, r, (float) xSq[i], cSq, scale);
+            double f = mean;
+            for (int j = 0; j < r; j++) {
+              f += coef[j] * k[o + j];
+            }
+            out[i] = f;
           }
-          out[i] = f;
         }
       });
       return out;
