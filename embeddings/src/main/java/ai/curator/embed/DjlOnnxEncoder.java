@@ -14,7 +14,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -65,6 +67,7 @@ public final class DjlOnnxEncoder implements Encoder {
     private final int concurrentBatches;
     private final int intraOpThreads;
     private SessionOptions sessionOptions;
+    private final String device;
     private final ExecutorService pool;
     private volatile int dimension;
 
@@ -111,28 +114,49 @@ public final class DjlOnnxEncoder implements Encoder {
         this.concurrentBatches = options.concurrentBatches() == 0 ? 1 : options.concurrentBatches();
         int threads = options.intraOpThreads() == 0 ? Math.max(1, cores / concurrentBatches) : options.intraOpThreads();
         this.intraOpThreads = threads;
-        Model m = Model.newInstance(spec.name(), Device.cpu(), ENGINE);
-        try {
-            // Our own SessionOptions: DJL 0.32's string options apply intraOpNumThreads only when
-            // interOpNumThreads is also given, and cannot switch spinning off.
-            sessionOptions = new SessionOptions();
-            sessionOptions.setIntraOpNumThreads(threads);
-            sessionOptions.setInterOpNumThreads(1);
-            sessionOptions.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
-            sessionOptions.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
-            // Spinning workers burn a core while waiting; on a shared 2-core box that starves the
-            // thread they wait for.
-            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
-            m.load(onnx, null, Map.of("sessionOptions", sessionOptions));
-        } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
-            m.close();
-            tokenizer.close();
-            if (sessionOptions != null) {
-                sessionOptions.close();
+        String requested = options.device();
+        Integer cuda = null;
+        if (!requested.equals("cpu")) {
+            java.util.EnumSet<OrtProvider> providers;
+            try {
+                providers = OrtEnvironment.getAvailableProviders();
+            } catch (RuntimeException | LinkageError e) {
+                providers = java.util.EnumSet.of(OrtProvider.CPU);
             }
-            throw new ModelException("Cannot load ONNX model " + onnx + " of model '" + spec.name() + "': "
-                    + e.getMessage(), e);
+            if (providers.contains(OrtProvider.CUDA)) {
+                cuda = requested.startsWith("cuda:") ? Integer.parseInt(requested.substring(5)) : 0;
+            } else if (requested.startsWith("cuda")) {
+                tokenizer.close();
+                throw new ModelException("device: " + requested + " needs ONNX Runtime's GPU package on the class path"
+                        + " (this one has providers " + providers + "): build with 'mvn -Pgpu' (README, 'GPU'),"
+                        + " with CUDA 12 and cuDNN 9 installed, or use device: auto / cpu");
+            }
         }
+        Model m;
+        String used;
+        try {
+            try {
+                m = loadModel(onnx, threads, cuda);
+                used = cuda == null ? "cpu" : "cuda:" + cuda;
+            } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
+                if (cuda == null || !requested.equals("auto")) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "{0}: ONNX Runtime lists CUDA but could not use it ({1}); running on the CPU",
+                        spec.name(), e.getMessage());
+                m = loadModel(onnx, threads, null);
+                used = "cpu";
+            }
+        } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
+            tokenizer.close();
+            String hint = cuda != null
+                    ? " (device " + requested + ": ONNX Runtime 1.20's CUDA provider needs CUDA 12 and cuDNN 9;"
+                        + " device: cpu runs without them)"
+                    : "";
+            throw new ModelException("Cannot load ONNX model " + onnx + " of model '" + spec.name() + "': "
+                    + e.getMessage() + hint, e);
+        }
+        this.device = used;
         this.model = m;
         this.block = m.getBlock();
         List<String> inputs = block.describeInput().keys();
@@ -153,6 +177,37 @@ public final class DjlOnnxEncoder implements Encoder {
                 throw new ModelException("ONNX model " + onnx + " has an unsupported input '" + in + "' (inputs "
                         + inputs + "); supported: input_ids, attention_mask, token_type_ids.");
             }
+        }
+    }
+
+    /** A DJL model on ONNX Runtime with our session options; on CUDA device {@code cuda} unless null. */
+    private Model loadModel(Path onnx, int threads, Integer cuda)
+            throws IOException, MalformedModelException, OrtException {
+        Model m = Model.newInstance(spec.name(), Device.cpu(), ENGINE);
+        SessionOptions so = null;
+        try {
+            // Our own SessionOptions: DJL 0.32's string options apply intraOpNumThreads only when
+            // interOpNumThreads is also given, and cannot switch spinning off.
+            so = new SessionOptions();
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+            // Spinning workers burn a core while waiting; on a shared 2-core box that starves the
+            // thread they wait for.
+            so.addConfigEntry("session.intra_op.allow_spinning", options.spinning() ? "1" : "0");
+            if (cuda != null) {
+                so.addCUDA(cuda);
+            }
+            m.load(onnx, null, Map.of("sessionOptions", so));
+            sessionOptions = so;
+            return m;
+        } catch (IOException | MalformedModelException | OrtException | RuntimeException e) {
+            m.close();
+            if (so != null) {
+                so.close();
+            }
+            throw e;
         }
     }
 
@@ -257,6 +312,15 @@ public final class DjlOnnxEncoder implements Encoder {
      */
     public int intraOpThreads() {
         return intraOpThreads;
+    }
+
+    /**
+     * Returns where ONNX Runtime runs the model: {@code cpu} or {@code cuda:N}.
+     *
+     * @return the device in use
+     */
+    public String device() {
+        return device;
     }
 
     /**

@@ -30,7 +30,8 @@ public final class EncoderEmbedder implements Stage {
    * @param batchSize texts per ONNX Runtime call, 0 = the model's default (64; 1 for int8 models)
    * @param threads ONNX Runtime intra-op threads, 0 = all cores
    */
-  public record Options(String model, String kind, Integer maxLength, Integer batchSize, Integer threads) {
+  public record Options(
+      String model, String kind, Integer maxLength, Integer batchSize, Integer threads, String device) {
     public Options {
       model = model == null ? ModelRegistry.DEFAULT_MODEL : model;
       kind = kind == null ? "document" : kind.toLowerCase(Locale.ROOT);
@@ -40,19 +41,21 @@ public final class EncoderEmbedder implements Stage {
       maxLength = maxLength == null ? 0 : maxLength;
       batchSize = batchSize == null ? 0 : batchSize;
       threads = threads == null ? 0 : threads;
-      encoderOptions(kind, maxLength, batchSize, threads); // validates
+      device = encoderOptions(kind, maxLength, batchSize, threads, device).device(); // validates
     }
 
     EncoderOptions encoderOptions() {
-      return encoderOptions(kind, maxLength, batchSize, threads);
+      return encoderOptions(kind, maxLength, batchSize, threads, device);
     }
 
-    private static EncoderOptions encoderOptions(String kind, int maxLength, int batchSize, int threads) {
+    private static EncoderOptions encoderOptions(
+        String kind, int maxLength, int batchSize, int threads, String device) {
       return EncoderOptions.defaults()
           .withKind(kind.equals("query") ? InputKind.QUERY : InputKind.DOCUMENT)
           .withMaxLength(maxLength)
           .withBatchSize(batchSize)
-          .withThreads(threads);
+          .withThreads(threads)
+          .withDevice(device);
     }
   }
 
@@ -117,6 +120,7 @@ public final class EncoderEmbedder implements Stage {
       }
       ctx.record("model", spec.name());
       ctx.record("encoder", encoder.id());
+      ctx.record("device", encoder.device());
       ctx.record("dimension", d);
       ctx.record("max_length", encoder.maxLength());
       ctx.record("truncated", truncated);

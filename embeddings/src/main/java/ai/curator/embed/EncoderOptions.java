@@ -23,6 +23,9 @@ import java.nio.file.Path;
  * @param documentPrefix overrides the model's document prefix (E5 {@code "passage: "}); {@code null}
  *     keeps the model's
  * @param cacheDir where bundled models are copied; {@code null} means {@link ModelCache#defaultCache()}
+ * @param device {@code auto} (default: CUDA device 0 when ONNX Runtime's GPU package is on the
+ *     class path and its CUDA provider loads, else the CPU), {@code cpu}, {@code cuda} or {@code
+ *     cuda:N} (fail unless that CUDA device can be used)
  */
 public record EncoderOptions(
         InputKind kind,
@@ -33,7 +36,8 @@ public record EncoderOptions(
         int concurrentBatches,
         boolean spinning,
         String documentPrefix,
-        Path cacheDir) {
+        Path cacheDir,
+        String device) {
 
     /** Validates the options. */
     public EncoderOptions {
@@ -56,6 +60,10 @@ public record EncoderOptions(
             throw new IllegalArgumentException("embedding.concurrent_batches must be >= 0 (0 = 1), got "
                     + concurrentBatches);
         }
+        device = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!device.equals("auto") && !device.equals("cpu") && !device.matches("cuda(:\\d{1,2})?")) {
+            throw new IllegalArgumentException("embedding.device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+        }
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("embedding.threads must be >= 0 (0 = all cores), got " + intraOpThreads);
         }
@@ -67,7 +75,7 @@ public record EncoderOptions(
      * @return the defaults
      */
     public static EncoderOptions defaults() {
-        return new EncoderOptions(InputKind.DOCUMENT, 0, 0, 16384, 0, 0, false, null, null);
+        return new EncoderOptions(InputKind.DOCUMENT, 0, 0, 16384, 0, 0, false, null, null, "auto");
     }
 
     /**
@@ -78,7 +86,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withMaxLength(int value) {
         return new EncoderOptions(kind, value, batchSize, Math.max(maxBatchTokens, value), intraOpThreads,
-                concurrentBatches, spinning, documentPrefix, cacheDir);
+                concurrentBatches, spinning, documentPrefix, cacheDir, device);
     }
 
     /**
@@ -89,7 +97,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withBatchSize(int value) {
         return new EncoderOptions(kind, maxLength, value, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, documentPrefix,
-                cacheDir);
+                cacheDir, device);
     }
 
     /**
@@ -100,7 +108,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withKind(InputKind value) {
         return new EncoderOptions(value, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, documentPrefix,
-                cacheDir);
+                cacheDir, device);
     }
 
     /**
@@ -111,7 +119,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withThreads(int value) {
         return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, value, concurrentBatches, spinning, documentPrefix,
-                cacheDir);
+                cacheDir, device);
     }
 
     /**
@@ -122,7 +130,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withDocumentPrefix(String value) {
         return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, value,
-                cacheDir);
+                cacheDir, device);
     }
 
     /**
@@ -133,7 +141,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withCacheDir(Path value) {
         return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning,
-                documentPrefix, value);
+                documentPrefix, value, device);
     }
 
     /**
@@ -144,7 +152,7 @@ public record EncoderOptions(
      */
     public EncoderOptions withConcurrentBatches(int value) {
         return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, value, spinning,
-                documentPrefix, cacheDir);
+                documentPrefix, cacheDir, device);
     }
 
     /**
@@ -155,6 +163,17 @@ public record EncoderOptions(
      */
     public EncoderOptions withSpinning(boolean value) {
         return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, value,
-                documentPrefix, cacheDir);
+                documentPrefix, cacheDir, device);
+    }
+
+    /**
+     * Returns a copy with another device.
+     *
+     * @param value see {@link #device()}
+     * @return the copy
+     */
+    public EncoderOptions withDevice(String value) {
+        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning,
+                documentPrefix, cacheDir, value);
     }
 }
