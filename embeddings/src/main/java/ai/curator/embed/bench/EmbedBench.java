@@ -27,7 +27,7 @@ import java.util.Locale;
  *
  * <pre>
  * EmbedBench [--data FILE.jsonl] [--field question] [--limit N] [--models a,b] [--batch N]
- *            [--threads N] [--concurrent N] [--no-langchain4j] [--repeat N] [--chunk N]
+ *            [--threads N] [--concurrent N] [--spinning] [--no-langchain4j] [--repeat N] [--chunk N]
  * </pre>
  */
 public final class EmbedBench {
@@ -52,6 +52,7 @@ public final class EmbedBench {
         boolean lc = true;
         int chunk = 500;
         int concurrent = 0;
+        boolean spinning = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -64,9 +65,10 @@ public final class EmbedBench {
                 case "--no-langchain4j" -> lc = false;
                 case "--chunk" -> chunk = Integer.parseInt(args[++i]);
                 case "--concurrent" -> concurrent = Integer.parseInt(args[++i]);
+                case "--spinning" -> spinning = true;
                 case "--help", "-h" -> {
                     System.out.println("EmbedBench [--data FILE.jsonl] [--field question] [--limit N] [--models a,b]"
-                            + " [--batch N] [--threads N] [--concurrent N] [--repeat N] [--chunk N] [--no-langchain4j]");
+                            + " [--batch N] [--threads N] [--concurrent N] [--spinning] [--repeat N] [--chunk N] [--no-langchain4j]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (try --help)");
@@ -80,7 +82,8 @@ public final class EmbedBench {
 
         for (String name : models) {
             EncoderOptions opts = EncoderOptions.defaults().withBatchSize(batch).withThreads(threads)
-                    .withConcurrentBatches(concurrent);
+                    .withConcurrentBatches(concurrent)
+                    .withSpinning(spinning);
             long t0 = System.nanoTime();
             float[][] ours = null;
             double oursSec = Double.MAX_VALUE;
