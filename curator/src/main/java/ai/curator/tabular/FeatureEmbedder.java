@@ -83,7 +83,7 @@ public final class FeatureEmbedder implements Stage {
   public static FloatMatrix matrix(Table t, List<String> cols, boolean standardize) {
     int n = t.rows();
     int d = cols.size();
-    float[] data = new float[Math.multiplyExact(n, d)];
+    FloatMatrix out = new FloatMatrix(n, d); // row chunks beyond 2^31 values
     for (int j = 0; j < d; j++) {
       Column c = t.column(cols.get(j));
       if (!c.type().isNumeric()) {
@@ -105,9 +105,9 @@ public final class FeatureEmbedder implements Stage {
       double sd = Math.sqrt(m2 / n);
       for (int i = 0; i < n; i++) {
         double v = c.number(i);
-        data[i * d + j] = (float) (standardize ? (sd > 0 ? (v - mean) / sd : 0.0) : v);
+        out.set(i, j, (float) (standardize ? (sd > 0 ? (v - mean) / sd : 0.0) : v));
       }
     }
-    return new FloatMatrix(n, d, data);
+    return out;
   }
 }

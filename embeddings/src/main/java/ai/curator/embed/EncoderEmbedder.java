@@ -105,14 +105,14 @@ public final class EncoderEmbedder implements Stage {
     try (DjlOnnxEncoder encoder = DjlOnnxEncoder.open(spec, options.encoderOptions());
         Progress progress = ctx.progress("embed " + spec.name(), n)) {
       int d = encoder.dimension();
-      float[] data = new float[Math.multiplyExact(n, d)];
+      FloatMatrix data = new FloatMatrix(n, d); // row chunks beyond 2^31 values
       int truncated = 0;
       long tokens = 0;
       for (int from = 0; from < n; from += CHUNK) {
         int to = Math.min(n, from + CHUNK);
         Embeddings e = encoder.encode(texts.subList(from, to), kind);
         for (int i = 0; i < to - from; i++) {
-          System.arraycopy(e.vectors()[i], 0, data, (from + i) * d, d);
+          data.setRow(from + i, e.vectors()[i], 0);
           tokens += e.tokenCounts()[i];
         }
         truncated += e.truncated();
@@ -128,7 +128,7 @@ public final class EncoderEmbedder implements Stage {
       if (truncated > 0) {
         ctx.log(String.format("%,d of %,d texts were longer than %d tokens and were truncated", truncated, n, encoder.maxLength()));
       }
-      ctx.setEmbeddings(new FloatMatrix(n, d, data), encoder.id());
+      ctx.setEmbeddings(data, encoder.id());
     }
   }
 
