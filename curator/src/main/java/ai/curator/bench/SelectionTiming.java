@@ -2,6 +2,7 @@ package ai.curator.bench;
 
 import ai.curator.api.LossOracle;
 import ai.curator.linalg.FloatMatrix;
+import ai.curator.linalg.Kernels;
 import ai.curator.linalg.Parallel;
 import ai.curator.linalg.Rand;
 import ai.curator.linalg.RandomizedSvd;
@@ -60,6 +61,9 @@ public final class SelectionTiming {
       write(ai.curator.linalg.bench.LinalgBench.mixture(n, d, 50, seed), file);
       System.out.printf(Locale.ROOT, "generate seconds=%.3f detail=%dx%d float32 -> %s%n", secs(t), n, d, file);
       return;
+    }
+    if (!Boolean.getBoolean("curator.bench.coldKernels")) {
+      Kernels.warmUpInBackground(); // as `curator run` does: overlaps the JIT warm-up with loading
     }
     FloatMatrix x = read(file, n, d);
     long t;

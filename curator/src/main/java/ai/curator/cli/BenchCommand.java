@@ -102,6 +102,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
+      ai.curator.linalg.Kernels.warmUpInBackground();
       if (!split.equals("stratified") && !split.equals("plain")) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--split must be stratified or plain, got '" + split + "'");

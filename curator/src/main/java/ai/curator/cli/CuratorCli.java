@@ -137,6 +137,7 @@ public final class CuratorCli implements Runnable {
 
     @Override
     public Integer call() {
+      ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
       Recipe r = RecipeReader.read(recipe);
       if (output != null) {
         r = r.withOutput(output.toAbsolutePath().normalize());

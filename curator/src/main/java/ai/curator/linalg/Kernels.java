@@ -31,6 +31,52 @@ public final class Kernels {
     }
   }
 
+  private static volatile Thread warmer;
+
+  /**
+   * Starts, once per JVM, a low-priority daemon thread that runs the kernels on small arrays until
+   * the JIT has compiled them. The Vector API is only fast once C2 has compiled it (before that
+   * every vector operation allocates), and a first large call made on cold kernels spends its
+   * first seconds that way — while the compiler competes with the worker threads for the cores.
+   * {@code curator run} and the benchmarks call this at start, so that the warm-up overlaps with
+   * reading the recipe and the data. Results do not depend on it.
+   */
+  public static void warmUpInBackground() {
+    if (OPS == SCALAR || warmer != null) {
+      return;
+    }
+    synchronized (Kernels.class) {
+      if (warmer == null) {
+        Thread t = new Thread(Kernels::warmUp, "curator-kernel-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        warmer = t;
+        t.start();
+      }
+    }
+  }
+
+  /** Runs every kernel on small arrays, through the entry points the algorithms use. */
+  static void warmUp() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    FloatMatrix x = FloatMatrix.gaussian(203, 48, rnd);
+    FloatMatrix wide = FloatMatrix.gaussian(48, 40, rnd);
+    FloatMatrix narrow = FloatMatrix.gaussian(48, 7, rnd);
+    float[] cSq = new float[40];
+    for (int it = 0; it < 400; it++) {
+      FloatMatrix p = x.multiply(wide);
+      FloatMatrix q = x.multiply(narrow);
+      x.transposeMultiply(q);
+      x.transposeMultiply(p);
+      x.rowSquaredNorms();
+      x.requireFinite("warm-up");
+      for (int i = 0; i < 16; i++) {
+        OPS.rbfRow(p.data(), i * 40, 40, 1f, cSq, 0.01f);
+        OPS.squaredDistance(x.data(), 0, x.data(), i * 48, 48);
+      }
+    }
+  }
+
   /** The implementation in use ("vector-api 512-bit", "scalar"), for provenance and benchmarks. */
   public static String implementation() {
     return OPS.name();

@@ -164,6 +164,15 @@ class KernelOpsTest {
   }
 
   @Test
+  void theWarmUpChangesNoResult() {
+    long before = KernelsProbe.checksum();
+    Kernels.warmUp();
+    Kernels.warmUpInBackground(); // idempotent, daemon
+    Kernels.warmUpInBackground();
+    assertEquals(before, KernelsProbe.checksum());
+  }
+
+  @Test
   void aJvmWithoutTheVectorModuleComputesTheSameBits() throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
