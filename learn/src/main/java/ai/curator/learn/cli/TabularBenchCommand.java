@@ -121,6 +121,9 @@ public final class TabularBenchCommand implements Callable<Integer> {
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
       }
+      if (folds > d.rows()) {
+        throw new IllegalArgumentException("--folds (" + folds + ") must not exceed the rows of " + data + " (" + d.rows() + ")");
+      }
     } catch (IllegalArgumentException | CuratorException e) {
       err.println("curator bench tabular: " + e.getMessage());
       if (verbose()) {
