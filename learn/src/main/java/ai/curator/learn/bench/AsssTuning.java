@@ -18,6 +18,9 @@ import java.util.function.BiFunction;
  * this is our protocol ({@code asss_tuned} in the benchmark):
  *
  * <ol>
+ *   <li>optionally ({@code maxRows} &gt; 0, for big data) shrink the training fold first to a
+ *       stratified sample of {@code maxRows} rows (class quotas as {@code uniform_stratified}), drawn
+ *       from the training fold only;
  *   <li>hold out a stratified share ({@code validation}, default 20 %) of the training fold: every
  *       class with at least two rows gives round(share · N_c) of them, at least one, and keeps at
  *       least one in the inner training part;
@@ -67,16 +70,22 @@ public final class AsssTuning {
    * @param lambdas λ grid (non-empty, each ≥ 0)
    * @param betas β grid (non-empty, each ≥ 0)
    * @param validation held-out share, in (0, 0.5]
+   * @param maxRows search on a stratified sample of at most this many training-fold rows (0: all)
    * @param params asss's parameters for a given (λ, β)
    * @param mlp the task MLP options (as for every subset)
    * @param warmupEpochs warm-up epochs
    * @param seed seed of the split, selector and MLP draws
    */
   public static Tuning tune(FloatMatrix x, int[] y, int classes, double budget, List<Double> lambdas, List<Double> betas,
-      double validation, BiFunction<Double, Double, Asss.Params> params, MlpClassifier.Options mlp, int warmupEpochs,
-      long seed) {
+      double validation, int maxRows, BiFunction<Double, Double, Asss.Params> params, MlpClassifier.Options mlp,
+      int warmupEpochs, long seed) {
     long t0 = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(seed);
+    if (maxRows > 0 && maxRows < y.length) {
+      int[] rows = Baselines.uniformStratified(y, classes, maxRows, rnd).rows();
+      x = x.selectRows(rows);
+      y = TabularBench.pick(y, rows);
+    }
     int[][] parts = holdOut(y, classes, validation, rnd);
     int[] inner = parts[0];
     int[] val = parts[1];

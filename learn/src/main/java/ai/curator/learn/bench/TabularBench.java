@@ -59,11 +59,16 @@ public final class TabularBench {
    * @param tuneLambdas asss_tuned's λ grid (non-empty, each ≥ 0)
    * @param tuneBetas asss_tuned's β grid (non-empty, each ≥ 0)
    * @param tuneValidation share of the training fold asss_tuned holds out to pick λ, β, in (0, 0.5]
+   * @param tuneMaxRows asss_tuned searches on a stratified sample of at most this many rows of the
+   *     training fold (0: the whole fold) — for big data
    */
   public record Config(int folds, int repeats, double budget, long seed, List<String> methods, MlpClassifier.Options mlp,
       int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits,
-      List<Double> tuneLambdas, List<Double> tuneBetas, double tuneValidation) {
+      List<Double> tuneLambdas, List<Double> tuneBetas, double tuneValidation, int tuneMaxRows) {
     public Config {
+      if (tuneMaxRows < 0) {
+        throw new IllegalArgumentException("tune max rows must be >= 0 (0: all rows), got " + tuneMaxRows);
+      }
       tuneLambdas = List.copyOf(tuneLambdas);
       tuneBetas = List.copyOf(tuneBetas);
       grid("tune lambda", tuneLambdas);
@@ -242,7 +247,7 @@ public final class TabularBench {
           }
           case "asss_tuned" -> {
             tuning = AsssTuning.tune(xTr, yTr, classes, c.budget(), c.tuneLambdas(), c.tuneBetas(), c.tuneValidation(),
-                (l, b) -> asssParams(c, l, b), c.mlp(), c.warmupEpochs(), rnd.nextLong());
+                c.tuneMaxRows(), (l, b) -> asssParams(c, l, b), c.mlp(), c.warmupEpochs(), rnd.nextLong());
             // asss's own selector seed: with the default (λ, β) picked, asss_tuned's subset is asss's
             long asssSeed = new SplittableRandom(splitSeed + "asss".hashCode()).nextLong();
             Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c, tuning.lambda(), tuning.beta()), asssSeed, warm);

@@ -93,6 +93,11 @@ public final class TabularBenchCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE})")
   double tuneValidation;
 
+  @Option(names = "--tune-max-rows", defaultValue = "0",
+      description = "asss_tuned: search on a stratified sample of at most this many training-fold rows (0: all; for big "
+          + "data) (default: ${DEFAULT-VALUE})")
+  int tuneMaxRows;
+
   @Option(names = "--kmeans-clusters", defaultValue = "100", description = "k_means: clusters, budget allocated in proportion (default: ${DEFAULT-VALUE})")
   int kmeansClusters;
 
@@ -129,7 +134,8 @@ public final class TabularBenchCommand implements Callable<Integer> {
       }
       MlpClassifier.Options mlp = new MlpClassifier.Options(hidden.get(0), hidden.get(1), epochs, batchSize, 1e-3, patience, 0.1);
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
-          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation);
+          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation,
+          tuneMaxRows);
       d = TabularData.load(data, label);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
@@ -169,6 +175,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
         settings.put("tune_lambda", config.tuneLambdas());
         settings.put("tune_beta", config.tuneBetas());
         settings.put("tune_validation", config.tuneValidation());
+        settings.put("tune_max_rows", config.tuneMaxRows());
       }
       settings.put("kmeans_clusters", kmeansClusters);
       settings.put("thinning_part", thinningPart);

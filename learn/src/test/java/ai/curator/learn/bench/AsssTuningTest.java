@@ -54,7 +54,7 @@ class AsssTuningTest {
     List<double[]> asked = new ArrayList<>();
     List<Double> lambdas = List.of(0.01, 1.0);
     List<Double> betas = List.of(0.0, 0.1);
-    AsssTuning.Tuning t = AsssTuning.tune(fm, y, 2, 0.3, lambdas, betas, 0.2, (l, b) -> {
+    AsssTuning.Tuning t = AsssTuning.tune(fm, y, 2, 0.3, lambdas, betas, 0.2, 0, (l, b) -> {
       asked.add(new double[] {l, b});
       return new Asss.Params(l, b, 1, 32, 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9, new int[] {8, 8}, 1, mlp);
     }, mlp, 1, 11);
@@ -76,11 +76,16 @@ class AsssTuningTest {
     }
     assertEquals(order[bestAt][0], t.lambda());
     assertEquals(order[bestAt][1], t.beta());
-    AsssTuning.Tuning again = AsssTuning.tune(fm, y, 2, 0.3, lambdas, betas, 0.2,
+    AsssTuning.Tuning again = AsssTuning.tune(fm, y, 2, 0.3, lambdas, betas, 0.2, 0,
         (l, b) -> new Asss.Params(l, b, 1, 32, 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9, new int[] {8, 8}, 1, mlp), mlp, 1, 11);
     for (int k = 0; k < 4; k++) {
       assertEquals(Double.doubleToRawLongBits(t.trials().get(k).validationF1()),
           Double.doubleToRawLongBits(again.trials().get(k).validationF1()), "same seed, same validation F1");
     }
+    // on a stratified sample of 150 of the 300 rows: 150 = 50 + 100 rows, then 20% of each held out
+    AsssTuning.Tuning sub = AsssTuning.tune(fm, y, 2, 0.3, lambdas, betas, 0.2, 150,
+        (l, b) -> new Asss.Params(l, b, 1, 32, 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9, new int[] {8, 8}, 1, mlp), mlp, 1, 11);
+    assertEquals(30, sub.validationRows());
+    assertEquals(120, sub.innerRows());
   }
 }
