@@ -47,6 +47,55 @@ public final class Baselines {
   }
 
   /**
+   * Stratified uniform sampling, the control for the class-stratified ASSS variants: class c gets
+   * the quota M_c of {@link ai.curator.learn.select.algo.TopM#classQuotas} (in proportion to its
+   * size N_c, largest remainder, at least one row per class — the quotas {@code asss_bilevel} and
+   * {@code asss_bilevel_sampled} use), its M_c rows are drawn uniformly without replacement, and
+   * each weighs N_c/M_c, so the weighted class totals equal the class sizes. What it leaves to
+   * compare is the choice of rows <em>within</em> a class.
+   *
+   * @param y class of every row, in [0, classes)
+   * @param classes number of classes
+   * @param m rows kept, in [classes present, N]
+   * @throws IllegalArgumentException when m is outside that range
+   */
+  public static Picked uniformStratified(int[] y, int classes, int m, SplittableRandom rnd) {
+    int n = y.length;
+    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
+    int present = 0;
+    for (int c : size) {
+      present += c > 0 ? 1 : 0;
+    }
+    if (m < present || m > n) {
+      throw new IllegalArgumentException("uniform_stratified keeps one row per class at least: m must be in [" + present
+          + " (classes present), " + n + " (rows)], got " + m);
+    }
+    int[] quota = ai.curator.learn.select.algo.TopM.classQuotas(y, classes, m);
+    int[][] members = new int[classes][];
+    int[] fill = new int[classes];
+    for (int c = 0; c < classes; c++) {
+      members[c] = new int[size[c]];
+    }
+    for (int i = 0; i < n; i++) {
+      members[y[i]][fill[y[i]]++] = i;
+    }
+    int[] rows = new int[m];
+    double[] w = new double[m];
+    int p = 0;
+    for (int c = 0; c < classes; c++) {
+      if (quota[c] == 0) {
+        continue;
+      }
+      int[] perm = Rand.permutation(size[c], rnd);
+      for (int j = 0; j < quota[c]; j++) {
+        rows[p] = members[c][perm[j]];
+        w[p++] = size[c] / (double) quota[c];
+      }
+    }
+    return sorted(rows, w);
+  }
+
+  /**
    * k-means centroid-nearest selection, the cheaper variant: k-means++ / Lloyd (≤ 100 iterations,
    * one restart) with {@code clusters} centres fitted on at most {@code fitRows} rows drawn at
    * random, every row assigned to its nearest centre, the budget allocated to clusters in proportion

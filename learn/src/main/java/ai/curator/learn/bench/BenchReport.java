@@ -109,13 +109,15 @@ public final class BenchReport {
     for (String w : r.warnings()) {
       md.append("\nWarning: ").append(w).append('\n');
     }
+    md.append(tuningMarkdown(r));
     out.add(text(dir.resolve(name + ".md"), md.toString()));
 
-    StringBuilder csv = new StringBuilder("repeat,fold,method,kept,accuracy,macro_f1,macro_auc,prr_accuracy,prr_f1,prr_auc,select_seconds,train_seconds,full_train_seconds,epochs\n");
+    StringBuilder csv = new StringBuilder("repeat,fold,method,kept,accuracy,macro_f1,macro_auc,prr_accuracy,prr_f1,prr_auc,select_seconds,train_seconds,full_train_seconds,epochs,tuned_lambda,tuned_beta\n");
     for (TabularBench.Row x : r.rows()) {
-      csv.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f,%.3f,%d%n", x.repeat(), x.fold(),
+      csv.append(String.format(Locale.ROOT, "%d,%d,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,%.3f,%.3f,%d,%s,%s%n", x.repeat(), x.fold(),
           x.method(), x.kept(), x.metrics().accuracy(), x.metrics().macroF1(), x.metrics().macroAuc(), x.prrAccuracy(), x.prrF1(),
-          x.prrAuc(), x.selectSeconds(), x.trainSeconds(), x.fullTrainSeconds(), x.epochs()));
+          x.prrAuc(), x.selectSeconds(), x.trainSeconds(), x.fullTrainSeconds(), x.epochs(),
+          x.tuning() == null ? "" : x.tuning().lambda(), x.tuning() == null ? "" : x.tuning().beta()));
     }
     out.add(text(dir.resolve(name + "-folds.csv"), csv.toString()));
 
@@ -182,6 +184,38 @@ public final class BenchReport {
       }
     }
     return out;
+  }
+
+  /**
+   * asss_tuned's picks per split: λ, β, the validation macro-F1 of every grid point (picked one in
+   * bold) and the search's wall time; empty when asss_tuned did not run.
+   */
+  public static String tuningMarkdown(TabularBench.Result r) {
+    List<TabularBench.Row> tuned = r.rows().stream().filter(x -> x.tuning() != null).toList();
+    if (tuned.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\n## asss_tuned: λ and β picked per split on validation data\n\n");
+    AsssTuning.Tuning first = tuned.get(0).tuning();
+    b.append(String.format(Locale.ROOT, "Each training fold: %d inner rows, %d stratified validation rows (first split). "
+        + "Cells: validation macro-F1 of the model trained on asss's subset of the inner rows.%n%n", first.innerRows(),
+        first.validationRows()));
+    b.append("| repeat | fold | picked λ | picked β |");
+    for (AsssTuning.Trial t : first.trials()) {
+      b.append(String.format(Locale.ROOT, " λ %s β %s |", t.lambda(), t.beta()));
+    }
+    b.append(" search s | test F1 PRR % |\n|---:|---:|---:|---:|");
+    b.append("---:|".repeat(first.trials().size())).append("---:|---:|\n");
+    for (TabularBench.Row x : tuned) {
+      AsssTuning.Tuning t = x.tuning();
+      b.append(String.format(Locale.ROOT, "| %d | %d | %s | %s |", x.repeat(), x.fold(), t.lambda(), t.beta()));
+      for (AsssTuning.Trial g : t.trials()) {
+        boolean picked = g.lambda() == t.lambda() && g.beta() == t.beta();
+        b.append(String.format(Locale.ROOT, picked ? " **%.4f** |" : " %.4f |", g.validationF1()));
+      }
+      b.append(String.format(Locale.ROOT, " %.1f | %.1f |%n", t.seconds(), 100 * x.prrF1()));
+    }
+    return b.toString();
   }
 
   private static Path text(Path p, String s) throws IOException {

@@ -23,18 +23,21 @@ import java.util.function.Consumer;
  * metric of the subset model / metric of the model trained on the whole training fold ({@code
  * full}), per split, then mean ± std over splits.
  *
- * <p>Methods: {@code full}, {@code uniform}, {@code k_means} and {@code nn_thinning} (the scaled
- * variants of {@link Baselines}), {@code low_rank} (basis mode, warm-up loss as oracle), {@code
- * asss}, {@code asss_bilevel} (class-stratified top-M by p) and {@code asss_bilevel_sampled} (each
- * class's quota drawn ∝ p). One warm-up per split is shared by the three methods that need it;
- * its time is counted in each of their selection times.
+ * <p>Methods: {@code full}, {@code uniform}, {@code uniform_stratified} (class quotas as the
+ * stratified ASSS variants, rows uniform within a class: their control), {@code k_means} and {@code
+ * nn_thinning} (the scaled variants of {@link Baselines}), {@code low_rank} (basis mode, warm-up loss
+ * as oracle), {@code asss} (λ, β as configured), {@code asss_tuned} (λ, β picked per split on a
+ * validation part of the training fold, {@link AsssTuning}), {@code asss_bilevel} (class-stratified
+ * top-M by p) and {@code asss_bilevel_sampled} (each class's quota drawn ∝ p). One warm-up per split
+ * is shared by the methods that need it; its time is counted in each of their selection times.
  */
 public final class TabularBench {
   private TabularBench() {}
 
   /** Every method, in report order. */
   public static final List<String> METHODS =
-      List.of("full", "uniform", "k_means", "nn_thinning", "low_rank", "asss", "asss_bilevel", "asss_bilevel_sampled");
+      List.of("full", "uniform", "uniform_stratified", "k_means", "nn_thinning", "low_rank", "asss", "asss_tuned",
+          "asss_bilevel", "asss_bilevel_sampled");
 
   /**
    * Settings.
@@ -53,10 +56,26 @@ public final class TabularBench {
    * @param thinningPart rows per partition of nn_thinning
    * @param maxSplits run only the first this many splits (0: all) — for time-limited runs on big
    *     data; the folds stay those of the full k-fold partition
+   * @param tuneLambdas asss_tuned's λ grid (non-empty, each ≥ 0)
+   * @param tuneBetas asss_tuned's β grid (non-empty, each ≥ 0)
+   * @param tuneValidation share of the training fold asss_tuned holds out to pick λ, β, in (0, 0.5]
+   * @param tuneMaxRows asss_tuned searches on a stratified sample of at most this many rows of the
+   *     training fold (0: the whole fold) — for big data
    */
   public record Config(int folds, int repeats, double budget, long seed, List<String> methods, MlpClassifier.Options mlp,
-      int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits) {
+      int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits,
+      List<Double> tuneLambdas, List<Double> tuneBetas, double tuneValidation, int tuneMaxRows) {
     public Config {
+      if (tuneMaxRows < 0) {
+        throw new IllegalArgumentException("tune max rows must be >= 0 (0: all rows), got " + tuneMaxRows);
+      }
+      tuneLambdas = List.copyOf(tuneLambdas);
+      tuneBetas = List.copyOf(tuneBetas);
+      grid("tune lambda", tuneLambdas);
+      grid("tune beta", tuneBetas);
+      if (!(tuneValidation > 0 && tuneValidation <= 0.5)) {
+        throw new IllegalArgumentException("tune validation share must be in (0, 0.5], got " + tuneValidation);
+      }
       if (maxSplits < 0) {
         throw new IllegalArgumentException("max splits must be >= 0, got " + maxSplits);
       }
@@ -81,6 +100,17 @@ public final class TabularBench {
     }
   }
 
+  private static void grid(String name, List<Double> values) {
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException(name + " grid must list at least one value");
+    }
+    for (double v : values) {
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(name + " grid values must be finite and >= 0, got " + v);
+      }
+    }
+  }
+
   /**
    * One method on one split.
    *
@@ -94,9 +124,10 @@ public final class TabularBench {
    * @param trainSeconds subset training wall time
    * @param fullTrainSeconds full training wall time on this split
    * @param epochs epochs trained before early stopping
+   * @param tuning asss_tuned's search on this split (null for the other methods)
    */
   public record Row(int repeat, int fold, String method, int kept, Metrics metrics, Metrics full, double selectSeconds,
-      double trainSeconds, double fullTrainSeconds, int epochs) {
+      double trainSeconds, double fullTrainSeconds, int epochs, AsssTuning.Tuning tuning) {
     public double prrAccuracy() {
       return metrics.accuracy() / full.accuracy();
     }
@@ -181,7 +212,7 @@ public final class TabularBench {
         double fullSeconds0 = (System.nanoTime() - tf) / 1e9;
         full = Metrics.of(model.probabilities(xTe), yTe, classes);
         fullEpochs = model.epochsRun();
-        rows.add(new Row(s.repeat(), s.fold(), "full", n, full, full, 0, fullSeconds0, fullSeconds0, fullEpochs));
+        rows.add(new Row(s.repeat(), s.fold(), "full", n, full, full, 0, fullSeconds0, fullSeconds0, fullEpochs, null));
       }
       double fullSeconds = rows.get(rows.size() - 1).trainSeconds();
       log.accept(String.format("[r%d f%d] full: %d rows, acc %.4f, F1 %.4f, AUC %.4f (%.1f s, %d epochs)", s.repeat(), s.fold(),
@@ -194,7 +225,7 @@ public final class TabularBench {
         SplittableRandom rnd = new SplittableRandom(splitSeed + method.hashCode());
         long ts = System.nanoTime();
         double warmSeconds = 0;
-        if ((method.equals("low_rank") || method.startsWith("asss"))) {
+        if (method.equals("low_rank") || method.startsWith("asss")) {
           if (warm == null) {
             warm = Warmup.run(xTr, yTr, classes, c.mlp(), c.warmupEpochs(), splitSeed ^ 0x1234L);
           } else {
@@ -202,8 +233,10 @@ public final class TabularBench {
           }
         }
         Baselines.Picked picked;
+        AsssTuning.Tuning tuning = null;
         switch (method) {
           case "uniform" -> picked = Baselines.uniform(n, m, rnd);
+          case "uniform_stratified" -> picked = Baselines.uniformStratified(yTr, classes, m, rnd);
           case "k_means" -> picked = Baselines.kMeans(xTr, m, c.kmeansClusters(), 20_000, rnd);
           case "nn_thinning" -> picked = Baselines.nnThinning(xTr, m, c.thinningPart(), rnd);
           case "low_rank" -> picked = Baselines.lowRank(xTr, warm.loss(), m, rnd);
@@ -211,6 +244,17 @@ public final class TabularBench {
             Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c), rnd.nextLong(), warm);
             picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
             traces.putIfAbsent("asss", r.trace());
+          }
+          case "asss_tuned" -> {
+            tuning = AsssTuning.tune(xTr, yTr, classes, c.budget(), c.tuneLambdas(), c.tuneBetas(), c.tuneValidation(),
+                c.tuneMaxRows(), (l, b) -> asssParams(c, l, b), c.mlp(), c.warmupEpochs(), rnd.nextLong());
+            // asss's own selector seed: with the default (λ, β) picked, asss_tuned's subset is asss's
+            long asssSeed = new SplittableRandom(splitSeed + "asss".hashCode()).nextLong();
+            Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c, tuning.lambda(), tuning.beta()), asssSeed, warm);
+            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+            traces.putIfAbsent("asss_tuned", r.trace());
+            log.accept(String.format("[r%d f%d] asss_tuned: picked lambda %s, beta %s on %d validation rows (%.1f s); %s",
+                s.repeat(), s.fold(), tuning.lambda(), tuning.beta(), tuning.validationRows(), tuning.seconds(), tuning.trials()));
           }
           case "asss_bilevel", "asss_bilevel_sampled" -> {
             Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
@@ -225,7 +269,7 @@ public final class TabularBench {
           double trainSeconds = (System.nanoTime() - tt) / 1e9;
           Metrics mt = Metrics.of(model.probabilities(xTe), yTe, classes);
           Row row = new Row(s.repeat(), s.fold(), method, picked.rows().length, mt, full, selectSeconds, trainSeconds,
-              fullSeconds, model.epochsRun());
+              fullSeconds, model.epochsRun(), tuning);
           rows.add(row);
           log.accept(String.format("[r%d f%d] %s: %d rows, acc %.4f, F1 %.4f (PRR %.3f), AUC %.4f (PRR %.3f); select %.1f s, train %.1f s",
               s.repeat(), s.fold(), method, row.kept(), mt.accuracy(), mt.macroF1(), row.prrF1(), mt.macroAuc(), row.prrAuc(),
@@ -237,8 +281,12 @@ public final class TabularBench {
   }
 
   static Asss.Params asssParams(Config c) {
+    return asssParams(c, c.lambda(), c.beta());
+  }
+
+  static Asss.Params asssParams(Config c, double lambda, double beta) {
     MlpClassifier.Options t = c.mlp();
-    return new Asss.Params(c.lambda(), c.beta(), c.asssEpochs(), t.batchSize(), 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9,
+    return new Asss.Params(lambda, beta, c.asssEpochs(), t.batchSize(), 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9,
         new int[] {64, 32}, c.warmupEpochs(), t);
   }
 

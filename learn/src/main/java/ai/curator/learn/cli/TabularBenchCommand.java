@@ -50,7 +50,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, uniform, k_means, nn_thinning, low_rank, asss, asss_bilevel, asss_bilevel_sampled")
+  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, uniform, uniform_stratified, k_means, nn_thinning, low_rank, asss, asss_tuned, asss_bilevel, asss_bilevel_sampled")
   List<String> methods;
 
   @Option(names = "--out", description = "output directory (default: out/bench-tabular)")
@@ -79,6 +79,24 @@ public final class TabularBenchCommand implements Callable<Integer> {
 
   @Option(names = "--beta", defaultValue = "0.1", description = "asss entropy weight (default: ${DEFAULT-VALUE})")
   double beta;
+
+  @Option(names = "--tune-lambda", split = ",", defaultValue = "0.01,0.1,1",
+      description = "asss_tuned: lambda grid, picked per split by validation macro-F1 (default: ${DEFAULT-VALUE})")
+  List<Double> tuneLambdas;
+
+  @Option(names = "--tune-beta", split = ",", defaultValue = "0,0.1",
+      description = "asss_tuned: beta grid (default: ${DEFAULT-VALUE})")
+  List<Double> tuneBetas;
+
+  @Option(names = "--tune-validation", defaultValue = "0.2",
+      description = "asss_tuned: stratified share of each training fold held out to pick lambda, beta; never the test fold "
+          + "(default: ${DEFAULT-VALUE})")
+  double tuneValidation;
+
+  @Option(names = "--tune-max-rows", defaultValue = "0",
+      description = "asss_tuned: search on a stratified sample of at most this many training-fold rows (0: all; for big "
+          + "data) (default: ${DEFAULT-VALUE})")
+  int tuneMaxRows;
 
   @Option(names = "--kmeans-clusters", defaultValue = "100", description = "k_means: clusters, budget allocated in proportion (default: ${DEFAULT-VALUE})")
   int kmeansClusters;
@@ -116,10 +134,14 @@ public final class TabularBenchCommand implements Callable<Integer> {
       }
       MlpClassifier.Options mlp = new MlpClassifier.Options(hidden.get(0), hidden.get(1), epochs, batchSize, 1e-3, patience, 0.1);
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
-          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits);
+          warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation,
+          tuneMaxRows);
       d = TabularData.load(data, label);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
+      }
+      if (folds > d.rows()) {
+        throw new IllegalArgumentException("--folds (" + folds + ") must not exceed the rows of " + data + " (" + d.rows() + ")");
       }
     } catch (IllegalArgumentException | CuratorException e) {
       err.println("curator bench tabular: " + e.getMessage());
@@ -149,6 +171,12 @@ public final class TabularBenchCommand implements Callable<Integer> {
       settings.put("asss_epochs", asssEpochs);
       settings.put("lambda", lambda);
       settings.put("beta", beta);
+      if (config.methods().contains("asss_tuned")) {
+        settings.put("tune_lambda", config.tuneLambdas());
+        settings.put("tune_beta", config.tuneBetas());
+        settings.put("tune_validation", config.tuneValidation());
+        settings.put("tune_max_rows", config.tuneMaxRows());
+      }
       settings.put("kmeans_clusters", kmeansClusters);
       settings.put("thinning_part", thinningPart);
       settings.put("max_rows", maxRows);

@@ -99,5 +99,9 @@ class TabularBenchCommandTest {
     assertTrue(err.contains("Unknown method 'magic'"), err);
     assertEquals(2, run("--data", p.toString(), "--budget", "1.5"));
     assertTrue(err.contains("budget must be a ratio in (0, 1]"), err);
+    Path tiny = dir.resolve("tiny.tsv");
+    Files.writeString(tiny, "a\ttarget\n1\t0\n2\t1\n3\t0\n4\t1\n");
+    assertEquals(2, run("--data", tiny.toString(), "--folds", "5"));
+    assertTrue(err.contains("--folds (5) must not exceed the rows of") && err.contains("(4)"), err);
   }
 }

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,18 +35,79 @@ class TabularBenchIT {
         "--epochs", "5", "--asss-epochs", "2", "--warmup-epochs", "1", "--hidden", "32,16", "-q");
     assertEquals(0, code, err.toString());
     JsonNode j = new ObjectMapper().readTree(dir.resolve("shuttle-2k.json").toFile());
-    assertEquals(8, j.get("summary").size());
+    assertEquals(10, j.get("summary").size());
     for (JsonNode s : j.get("summary")) {
       double prr = s.get("prrAccuracy").get("mean").asDouble();
       // a correctness check, not a quality bar (5 epochs on ~700 training rows): finite and positive
       assertTrue(prr > 0 && prr < 3, s.get("method") + " accuracy PRR " + prr);
     }
-    assertEquals(16, j.get("splits").size());
+    assertEquals(20, j.get("splits").size());
     assertTrue(j.get("selector_traces_first_split").has("asss"));
     for (String f : new String[] {"shuttle-2k.md", "shuttle-2k-folds.csv", "shuttle-2k-summary.csv", "shuttle-2k-prr.png",
         "shuttle-2k-asss-p-histogram.png", "shuttle-2k-asss_bilevel-class-fraction.png"}) {
       assertTrue(Files.size(dir.resolve(f)) > 0, f);
     }
+  }
+
+  @Test
+  void asssTunedPicksFromItsGridPerSplitAndReportsIt() throws Exception {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new TabularBenchCommand());
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    // a one-point grid equal to asss's own (--lambda, --beta): asss_tuned must then reproduce asss exactly
+    int code = cl.execute("--data", SLICE.toString(), "--out", dir.resolve("one").toString(), "--folds", "2", "--repeats", "1",
+        "--epochs", "5", "--asss-epochs", "1", "--warmup-epochs", "1", "--hidden", "32,16", "--methods", "asss,asss_tuned",
+        "--lambda", "0.1", "--beta", "0.1", "--tune-lambda", "0.1", "--tune-beta", "0.1", "-q");
+    assertEquals(0, code, err.toString());
+    JsonNode one = new ObjectMapper().readTree(dir.resolve("one/shuttle-2k.json").toFile());
+    for (int split = 0; split < 2; split++) {
+      JsonNode asss = null;
+      JsonNode tuned = null;
+      for (JsonNode row : one.get("splits")) {
+        if (row.get("fold").asInt() == split && row.get("method").asText().equals("asss")) {
+          asss = row;
+        } else if (row.get("fold").asInt() == split && row.get("method").asText().equals("asss_tuned")) {
+          tuned = row;
+        }
+      }
+      assertEquals(asss.get("metrics"), tuned.get("metrics"), "split " + split);
+      assertEquals(1, tuned.get("tuning").get("trials").size());
+      assertTrue(asss.get("tuning").isNull());
+    }
+    // a real grid: every split reports its pick, taken from the grid, and the Markdown lists it
+    code = cl.execute("--data", SLICE.toString(), "--out", dir.resolve("grid").toString(), "--folds", "2", "--repeats", "1",
+        "--epochs", "5", "--asss-epochs", "1", "--warmup-epochs", "1", "--hidden", "32,16", "--methods", "asss_tuned",
+        "--tune-lambda", "0.01,1", "--tune-beta", "0,0.1", "-q");
+    assertEquals(0, code, err.toString());
+    JsonNode grid = new ObjectMapper().readTree(dir.resolve("grid/shuttle-2k.json").toFile());
+    int tunedRows = 0;
+    for (JsonNode row : grid.get("splits")) {
+      if (!row.get("method").asText().equals("asss_tuned")) {
+        continue;
+      }
+      tunedRows++;
+      JsonNode t = row.get("tuning");
+      assertEquals(4, t.get("trials").size());
+      double best = -1;
+      for (JsonNode g : t.get("trials")) {
+        best = Math.max(best, g.get("validationF1").asDouble());
+      }
+      boolean found = false;
+      for (JsonNode g : t.get("trials")) {
+        found |= g.get("lambda").asDouble() == t.get("lambda").asDouble() && g.get("beta").asDouble() == t.get("beta").asDouble()
+            && g.get("validationF1").asDouble() == best;
+      }
+      assertTrue(found, "the pick is the grid point with the best validation F1: " + t);
+      assertEquals(Math.round(0.2 * 1006), t.get("validationRows").asInt(), 7.0, "about 20% of the training fold held out");
+    }
+    assertEquals(2, tunedRows);
+    assertEquals(List.of(0.01, 1.0), new ObjectMapper().convertValue(grid.get("settings").get("tune_lambda"), List.class));
+    String md = Files.readString(dir.resolve("grid/shuttle-2k.md"));
+    assertTrue(md.contains("## asss_tuned: λ and β picked per split on validation data"), md);
+    assertTrue(md.contains("| λ 0.01 β 0.0 | λ 0.01 β 0.1 | λ 1.0 β 0.0 | λ 1.0 β 0.1 |"), md);
+    String csv = Files.readString(dir.resolve("grid/shuttle-2k-folds.csv"));
+    assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",tuned_lambda,tuned_beta"), csv);
   }
 
   @Test

@@ -80,8 +80,11 @@ public final class TopM {
     return empty;
   }
 
-  /** Rows per class: proportional to class sizes (largest remainder), at least one per present class when m allows. */
-  static int[] classQuotas(int[] y, int classes, int m) {
+  /**
+   * Rows per class: proportional to class sizes (largest remainder), at least one per present class
+   * when m allows. Also the quotas of the benchmark's {@code uniform_stratified} control.
+   */
+  public static int[] classQuotas(int[] y, int classes, int m) {
     int n = y.length;
     if (m < 1 || m > n) {
       throw new IllegalArgumentException("top-M needs 1 <= m <= N = " + n + ", got " + m);
