@@ -62,7 +62,7 @@ final class VectorKernelOps implements KernelOps {
         int base = pn * d * NR;
         int i = c0;
         for (; i + 5 < c1; i += 6) {
-          kernel6c(x, i * d, d, d, packed, base, NR, tmp);
+          kernel6(x, i * d, d, 1, d, packed, base, NR, tmp);
           for (int r = 0; r < 6; r++) {
             System.arraycopy(tmp, r * NR, out, (outRow + i + r - rs) * k + t0, width);
           }
@@ -160,65 +160,6 @@ final class VectorKernelOps implements KernelOps {
     for (int p = 0; p < inner; p++) {
       int bo = bOff + p * ldb;
       int ap = p * aCs;
-      FloatVector b0 = FloatVector.fromArray(S, b, bo);
-      FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
-      c00 = v.fma(b0, c00);
-      c01 = v.fma(b1, c01);
-      v = FloatVector.broadcast(S, a[a1 + ap]);
-      c10 = v.fma(b0, c10);
-      c11 = v.fma(b1, c11);
-      v = FloatVector.broadcast(S, a[a2 + ap]);
-      c20 = v.fma(b0, c20);
-      c21 = v.fma(b1, c21);
-      v = FloatVector.broadcast(S, a[a3 + ap]);
-      c30 = v.fma(b0, c30);
-      c31 = v.fma(b1, c31);
-      v = FloatVector.broadcast(S, a[a4 + ap]);
-      c40 = v.fma(b0, c40);
-      c41 = v.fma(b1, c41);
-      v = FloatVector.broadcast(S, a[a5 + ap]);
-      c50 = v.fma(b0, c50);
-      c51 = v.fma(b1, c51);
-    }
-    c00.intoArray(tmp, 0);
-    c01.intoArray(tmp, L);
-    c10.intoArray(tmp, NR);
-    c11.intoArray(tmp, NR + L);
-    c20.intoArray(tmp, 2 * NR);
-    c21.intoArray(tmp, 2 * NR + L);
-    c30.intoArray(tmp, 3 * NR);
-    c31.intoArray(tmp, 3 * NR + L);
-    c40.intoArray(tmp, 4 * NR);
-    c41.intoArray(tmp, 4 * NR + L);
-    c50.intoArray(tmp, 5 * NR);
-    c51.intoArray(tmp, 5 * NR + L);
-  }
-
-  /** {@link #kernel6} with {@code aCs = 1} (rows of {@code A} contiguous): the hot path of the product. */
-  private static void kernel6c(
-      float[] a, int aOff, int aRs, int inner, float[] b, int bOff, int ldb, float[] tmp) {
-    FloatVector c00 = FloatVector.zero(S);
-    FloatVector c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S);
-    FloatVector c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S);
-    FloatVector c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S);
-    FloatVector c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S);
-    FloatVector c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S);
-    FloatVector c51 = FloatVector.zero(S);
-    int a0 = aOff;
-    int a1 = a0 + aRs;
-    int a2 = a1 + aRs;
-    int a3 = a2 + aRs;
-    int a4 = a3 + aRs;
-    int a5 = a4 + aRs;
-    for (int p = 0; p < inner; p++) {
-      int bo = bOff + p * ldb;
-      int ap = p;
       FloatVector b0 = FloatVector.fromArray(S, b, bo);
       FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
       FloatVector v = FloatVector.broadcast(S, a[a0 + ap]);
