@@ -233,18 +233,28 @@ public final class FloatMatrix {
     return chunks[c];
   }
 
+  /** The array holding row {@code i}. */
+  private float[] rowArray(int i) {
+    return chunks[i / chunkRows];
+  }
+
+  /** Where row {@code i} starts in {@link #rowArray}. */
+  private int rowStart(int i) {
+    return (i % chunkRows) * cols;
+  }
+
   public float get(int i, int j) {
     if (data != null) {
       return data[i * cols + j];
     }
-    return chunks[i / chunkRows][(i % chunkRows) * cols + j];
+    return rowArray(i)[rowStart(i) + j];
   }
 
   public void set(int i, int j, float v) {
     if (data != null) {
       data[i * cols + j] = v;
     } else {
-      chunks[i / chunkRows][(i % chunkRows) * cols + j] = v;
+      rowArray(i)[rowStart(i) + j] = v;
     }
   }
 
@@ -262,19 +272,19 @@ public final class FloatMatrix {
 
   /** Copies row {@code i} into {@code dst[0..cols)}. */
   public void copyRow(int i, float[] dst) {
-    System.arraycopy(chunks[i / chunkRows], (i % chunkRows) * cols, dst, 0, cols);
+    System.arraycopy(rowArray(i), rowStart(i), dst, 0, cols);
   }
 
   /** Overwrites row {@code i} with {@code src[off..off+cols)}. */
   public void setRow(int i, float[] src, int off) {
-    System.arraycopy(src, off, chunks[i / chunkRows], (i % chunkRows) * cols, cols);
+    System.arraycopy(src, off, rowArray(i), rowStart(i), cols);
   }
 
   /** Row {@code i} as doubles. */
   public double[] rowAsDouble(int i) {
     double[] out = new double[cols];
-    float[] c = chunks[i / chunkRows];
-    int o = (i % chunkRows) * cols;
+    float[] c = rowArray(i);
+    int o = rowStart(i);
     for (int j = 0; j < cols; j++) {
       out[j] = c[o + j];
     }
@@ -289,7 +299,7 @@ public final class FloatMatrix {
       if (i < 0 || i >= rows) {
         throw new IllegalArgumentException("row id " + i + " out of range [0, " + rows + ")");
       }
-      m.setRow(r, chunks[i / chunkRows], (i % chunkRows) * cols);
+      m.setRow(r, rowArray(i), rowStart(i));
     }
     return m;
   }
@@ -301,7 +311,7 @@ public final class FloatMatrix {
     }
     FloatMatrix m = new FloatMatrix(rows, n);
     for (int i = 0; i < rows; i++) {
-      m.setRow(i, chunks[i / chunkRows], (i % chunkRows) * cols);
+      m.setRow(i, rowArray(i), rowStart(i));
     }
     return m;
   }
@@ -489,8 +499,8 @@ public final class FloatMatrix {
   public double[] columnMeans() {
     double[] m = new double[cols];
     for (int i = 0; i < rows; i++) {
-      float[] c = chunks[i / chunkRows];
-      int o = (i % chunkRows) * cols;
+      float[] c = rowArray(i);
+      int o = rowStart(i);
       for (int j = 0; j < cols; j++) {
         m[j] += c[o + j];
       }

@@ -103,7 +103,7 @@ public final class KernelRidgeRegression {
   /** A fitted model: {@code f(x) = mean + Σ_j coef_j k(x, centre_j)}. */
   public static final class Model {
     private final FloatMatrix centresT; // d × r
-    private final double[] centreSq;
+    private final float[] centreSq;
     private final double[] coef;
     private final double mean;
     private final double bandwidth;
@@ -114,7 +114,7 @@ public final class KernelRidgeRegression {
     Model(FloatMatrix centres, double[] coef, double mean, double bandwidth, double lambda,
         boolean exact, double validationMse) {
       this.centresT = centres.transpose();
-      this.centreSq = centres.rowSquaredNorms();
+      this.centreSq = toFloats(centres.rowSquaredNorms());
       this.coef = coef;
       this.mean = mean;
       this.bandwidth = bandwidth;
@@ -135,16 +135,16 @@ public final class KernelRidgeRegression {
       double[] xSq = x.rowSquaredNorms();
       double[] out = new double[n];
       float scale = (float) (1.0 / (2 * bandwidth * bandwidth));
-      float[] cSq = toFloats(centreSq);
       float[] ct = centresT.data();
       x.forRowBlocks(64, (a, l0, s0, e0) -> {
-        for (int s = s0; s < e0; s += 2048) { // at most 2048 × r kernel values at a time
+        // at most 2048 × r kernel values at a time
+        float[] k = new float[Math.min(2048, e0 - s0) * r];
+        for (int s = s0; s < e0; s += 2048) {
           int e = Math.min(e0, s + 2048);
-          float[] k = new float[(e - s) * r];
           Kernels.gemmRows(a, x.cols(), l0 + s - s0, l0 + e - s0, ct, r, k, 0);
           for (int i = s; i < e; i++) {
             int o = (i - s) * r;
-            Kernels.rbfRow(k, o, r, (float) xSq[i], cSq, scale);
+            Kernels.rbfRow(k, o, r, (float) xSq[i], centreSq, scale);
             double f = mean;
             for (int j = 0; j < r; j++) {
               f += coef[j] * k[o + j];
