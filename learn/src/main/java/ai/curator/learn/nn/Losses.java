@@ -14,7 +14,7 @@ public final class Losses {
     for (int j = 0; j < rows.length; j++) {
       v[j * classes + y[rows[j]]] = 1f;
     }
-    return m.create(v, new Shape(rows.length, classes));
+    return Tensors.create(m, v, new Shape(rows.length, classes));
   }
 
   /** Per-row cross-entropy {@code −log softmax(logits)[y]} (B), from logits and one-hot labels. */
@@ -28,7 +28,7 @@ public final class Losses {
     for (int j = 0; j < rows.length; j++) {
       System.arraycopy(x, rows[j] * d, v, j * d, d);
     }
-    return m.create(v, new Shape(rows.length, d));
+    return Tensors.create(m, v, new Shape(rows.length, d));
   }
 
   /** Softmax of each row of {@code logits} ({@code n × c}), in place, in double precision. */

@@ -17,7 +17,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -80,7 +79,7 @@ public final class Mlp implements AutoCloseable {
           v[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
         }
       }
-      a.set(FloatBuffer.wrap(v));
+      Tensors.set(a, v);
     }
   }
 
@@ -135,7 +134,7 @@ public final class Mlp implements AutoCloseable {
   public void restore(List<float[]> snapshot) {
     int i = 0;
     for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-      p.getValue().getArray().set(FloatBuffer.wrap(snapshot.get(i++)));
+      Tensors.set(p.getValue().getArray(), snapshot.get(i++));
     }
   }
 
@@ -148,7 +147,7 @@ public final class Mlp implements AutoCloseable {
       try (NDManager sub = manager.newSubManager()) {
         float[] part = new float[len * in];
         System.arraycopy(x, start * in, part, 0, part.length);
-        NDArray logits = forward(sub.create(part, new Shape(len, in)), false);
+        NDArray logits = forward(Tensors.create(sub, part, new Shape(len, in)), false);
         float[] o = logits.toFloatArray();
         System.arraycopy(o, 0, result, start * out, o.length);
       }

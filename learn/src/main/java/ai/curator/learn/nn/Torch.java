@@ -16,11 +16,12 @@ import java.util.Map;
  * are small, so one thread is as fast on this 2-core machine, and results are reproducible
  * bit for bit from the seed (measured: {@code MlpClassifierTest}).
  *
- * <p>libtorch's MKL picks code paths by buffer alignment, so the same seed can give different
- * floats run to run (seen: {@code AsssBehaviourTest} failing one run in three). The environment
- * variable {@code MKL_CBWR=COMPATIBLE} pins them; it must be set before the JVM starts, so
- * {@code scripts/curator}, {@code scripts/bench-tabular} and the learn module's test runs set it,
- * and {@link #engine()} warns once when it is missing.
+ * <p>Intel documents that MKL may pick code paths by buffer alignment, so the same seed could give
+ * different floats run to run. The environment variable {@code MKL_CBWR=COMPATIBLE} pins them; it
+ * must be set before the JVM starts, so {@code scripts/curator}, {@code scripts/bench-tabular} and
+ * the learn module's test runs set it, and {@link #engine()} warns once when it is missing. (The
+ * run-to-run differences once blamed on this — {@code AsssBehaviourTest} failing now and then —
+ * came from constants freed under the autograd graph; see {@link Tensors}.)
  */
 public final class Torch {
   private static Engine engine;

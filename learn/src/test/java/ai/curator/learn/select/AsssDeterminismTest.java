@@ -84,4 +84,40 @@ class AsssDeterminismTest {
       assertFalse(Arrays.equals(bits(a.p()), bits(AsssBilevel.run(x, y, 3, 120, p, 8).p())), "another seed, other scores");
     }
   }
+
+  /**
+   * The same seed under garbage-collection pressure: a thread collects and refills freed native
+   * memory while both selectors train. Before {@code Tensors}, DJL's constants ({@code mul(Number)},
+   * {@code div(Number)}) were freed under the autograd graph and a collection before {@code
+   * backward} made the gradient garbage now and then; this test failed with those constants.
+   */
+  @Test
+  void selectorsStayBitExactWhileTheGarbageCollectorRuns() throws InterruptedException {
+    int[] y = new int[N];
+    FloatMatrix x = data(y);
+    Asss.Params p = new Asss.Params(0.1, 0.1, 2, 32, 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9, new int[] {16, 8}, 1, TASK);
+    AsssBilevel.Params pb = new AsssBilevel.Params(2, 32, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 1, TASK, false);
+    Asss.Result a = Asss.run(x, y, 3, 120, p, 7);
+    Asss.Result ab = AsssBilevel.run(x, y, 3, 120, pb, 7);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread churn = new Thread(() -> {
+      while (!stop.get()) {
+        System.gc();
+        for (int i = 0; i < 2000; i++) {
+          java.nio.ByteBuffer.allocateDirect(4 * (1 + i % 4)).putFloat(0, 1e30f); // reuse freed small blocks
+        }
+      }
+    }, "gc-churn");
+    churn.setDaemon(true);
+    churn.start();
+    try {
+      for (int run = 0; run < 4; run++) {
+        assertSame(a, Asss.run(x, y, 3, 120, p, 7));
+        assertSame(ab, AsssBilevel.run(x, y, 3, 120, pb, 7));
+      }
+    } finally {
+      stop.set(true);
+      churn.join();
+    }
+  }
 }

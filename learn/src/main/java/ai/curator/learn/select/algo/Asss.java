@@ -3,6 +3,7 @@ package ai.curator.learn.select.algo;
 import ai.curator.learn.nn.Losses;
 import ai.curator.learn.nn.Mlp;
 import ai.curator.learn.nn.MlpClassifier;
+import ai.curator.learn.nn.Tensors;
 import ai.curator.learn.nn.Torch;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;
@@ -137,8 +138,10 @@ public final class Asss {
               lcValue = lc.getFloat();
               double base = Double.isNaN(baseline) ? lcValue : baseline;
               NDArray pc = p.clip(1e-6f, 1 - 1e-6f);
-              NDArray entropy = pc.mul(pc.log()).add(pc.neg().add(1f).mul(pc.neg().add(1f).log())).mean().neg();
-              NDArray loss = lc.sub((float) base).add(p.mean().mul((float) o.lambda())).sub(entropy.mul((float) o.beta()));
+              NDArray one = Tensors.scalar(sub, 1f);
+              NDArray entropy = pc.mul(pc.log()).add(pc.neg().add(one).mul(pc.neg().add(one).log())).mean().neg();
+              NDArray loss = lc.sub(Tensors.scalar(sub, (float) base)).add(p.mean().mul(Tensors.scalar(sub, (float) o.lambda())))
+                  .sub(entropy.mul(Tensors.scalar(sub, (float) o.beta())));
               lg = loss.getFloat();
               gc.backward(loss);
             }
@@ -165,7 +168,7 @@ public final class Asss {
 
   /** z̃ = σ((s + g − g′)/τ): eq. 2 with log p − log(1 − p) = s. */
   static NDArray relaxedMask(NDArray logit, NDArray noise, double tau) {
-    return Activation.sigmoid(logit.add(noise).div((float) tau));
+    return Activation.sigmoid(logit.add(noise).div(Tensors.scalar(noise.getManager(), (float) tau)));
   }
 
   /** g − g′ for two independent standard Gumbel draws: a standard logistic draw, from the seed. */
@@ -176,7 +179,7 @@ public final class Asss {
       double u2 = Math.min(1 - 1e-12, Math.max(1e-12, rnd.nextDouble()));
       v[i] = (float) (-Math.log(-Math.log(u1)) + Math.log(-Math.log(u2)));
     }
-    return m.create(v, new Shape(len));
+    return Tensors.create(m, v, new Shape(len));
   }
 
   /** σ(G(s)) for every row of the selector input. */

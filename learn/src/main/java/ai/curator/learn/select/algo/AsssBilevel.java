@@ -3,6 +3,7 @@ package ai.curator.learn.select.algo;
 import ai.curator.learn.nn.Losses;
 import ai.curator.learn.nn.Mlp;
 import ai.curator.learn.nn.MlpClassifier;
+import ai.curator.learn.nn.Tensors;
 import ai.curator.learn.nn.Torch;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;
@@ -121,8 +122,8 @@ public final class AsssBilevel {
             NDArray hB = net.features(xb, false);
             NDArray deltaB = net.forward(xb, false).softmax(1).sub(ohB); // B × C, constant
             NDArray hV = net.features(Losses.rows(sub, x.data(), x.cols(), v), false);
-            NDArray w0 = sub.create(net.headWeight().toFloatArray(), net.headWeight().getShape()); // constant copy
-            NDArray b0 = sub.create(net.headBias().toFloatArray(), net.headBias().getShape());
+            NDArray w0 = Tensors.create(sub, net.headWeight().toFloatArray(), net.headWeight().getShape()); // constant copy
+            NDArray b0 = Tensors.create(sub, net.headBias().toFloatArray(), net.headBias().getShape());
             NDArray weights;
             double obj;
             try (GradientCollector gc = Torch.engine().newGradientCollector()) {
@@ -132,12 +133,13 @@ public final class AsssBilevel {
               NDArray wd = deltaB.mul(w.reshape(len, 1)); // B × C
               NDArray gradW = wd.transpose().matMul(hB); // C × H
               NDArray gradB = wd.sum(new int[] {0});
-              NDArray w1 = w0.sub(gradW.mul((float) o.lookaheadLr()));
-              NDArray b1 = b0.sub(gradB.mul((float) o.lookaheadLr()));
+              NDArray eta = Tensors.scalar(sub, (float) o.lookaheadLr());
+              NDArray w1 = w0.sub(gradW.mul(eta));
+              NDArray b1 = b0.sub(gradB.mul(eta));
               NDArray logitsV = hV.matMul(w1.transpose()).add(b1);
               NDArray lval = Losses.crossEntropy(logitsV, ohV).mean();
-              NDArray gap = p.mean().sub((float) rho);
-              NDArray loss = lval.add(gap.mul(gap).mul((float) o.pin()));
+              NDArray gap = p.mean().sub(Tensors.scalar(sub, (float) rho));
+              NDArray loss = lval.add(gap.mul(gap).mul(Tensors.scalar(sub, (float) o.pin())));
               obj = lval.getFloat();
               gc.backward(loss);
               weights = w.stopGradient();
