@@ -46,7 +46,7 @@ public final class AsssTuning {
    * @param validationF1 macro-F1 on the held-out part of the model trained on this point's subset
    * @param validationAccuracy accuracy on the held-out part
    */
-  public record Trial(double lambda, double beta, double validationF1, double validationAccuracy) {}
+  public record Trial(double lambda, double beta, double validationF1, double validationAccuracy) implements java.io.Serializable {}
 
   /**
    * The pick and how it was made.
@@ -58,7 +58,8 @@ public final class AsssTuning {
    * @param trials every grid point, in grid order
    * @param seconds wall time of the whole search (warm-up included)
    */
-  public record Tuning(double lambda, double beta, int innerRows, int validationRows, List<Trial> trials, double seconds) {}
+  public record Tuning(double lambda, double beta, int innerRows, int validationRows, List<Trial> trials, double seconds)
+      implements java.io.Serializable {}
 
   /**
    * Searches the grid on the training fold {@code (x, y)}.

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * @param macroF1 macro-F1
  * @param macroAuc macro OvR AUC (NaN if no class qualifies)
  */
-public record Metrics(double accuracy, double macroF1, double macroAuc) {
+public record Metrics(double accuracy, double macroF1, double macroAuc) implements java.io.Serializable {
 
   /** Scores probabilities {@code p} (n × classes, row-major) against labels {@code y}. */
   public static Metrics of(float[] p, int[] y, int classes) {

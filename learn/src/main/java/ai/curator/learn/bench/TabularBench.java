@@ -8,6 +8,7 @@ import ai.curator.learn.select.algo.Labels;
 import ai.curator.learn.select.algo.Trace;
 import ai.curator.learn.select.algo.Warmup;
 import ai.curator.linalg.FloatMatrix;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,11 +62,17 @@ public final class TabularBench {
    * @param tuneValidation share of the training fold asss_tuned holds out to pick λ, β, in (0, 0.5]
    * @param tuneMaxRows asss_tuned searches on a stratified sample of at most this many rows of the
    *     training fold (0: the whole fold) — for big data
+   * @param workers processes the splits are spread over (≥ 1; 1: all in this JVM). Each split is
+   *     seeded on its own, so the rows are the same for any number of workers ({@link SplitWorkers})
    */
   public record Config(int folds, int repeats, double budget, long seed, List<String> methods, MlpClassifier.Options mlp,
       int warmupEpochs, int asssEpochs, double lambda, double beta, int kmeansClusters, int thinningPart, int maxSplits,
-      List<Double> tuneLambdas, List<Double> tuneBetas, double tuneValidation, int tuneMaxRows) {
+      List<Double> tuneLambdas, List<Double> tuneBetas, double tuneValidation, int tuneMaxRows, int workers)
+      implements Serializable {
     public Config {
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+      }
       if (tuneMaxRows < 0) {
         throw new IllegalArgumentException("tune max rows must be >= 0 (0: all rows), got " + tuneMaxRows);
       }
@@ -127,7 +134,7 @@ public final class TabularBench {
    * @param tuning asss_tuned's search on this split (null for the other methods)
    */
   public record Row(int repeat, int fold, String method, int kept, Metrics metrics, Metrics full, double selectSeconds,
-      double trainSeconds, double fullTrainSeconds, int epochs, AsssTuning.Tuning tuning) {
+      double trainSeconds, double fullTrainSeconds, int epochs, AsssTuning.Tuning tuning) implements Serializable {
     public double prrAccuracy() {
       return metrics.accuracy() / full.accuracy();
     }
@@ -171,7 +178,7 @@ public final class TabularBench {
       warnings.add(w);
       log.accept("warning: " + w);
     }
-    List<Folds.Split> splits = Folds.stratified(data.y(), classes, c.folds(), c.repeats(), c.seed());
+    List<Folds.Split> splits = splits(data, c);
     if (c.maxSplits() > 0 && c.maxSplits() < splits.size()) {
       String w = "ran " + c.maxSplits() + " of the " + splits.size() + " splits (--splits), to fit the time available";
       warnings.add(w);
@@ -188,96 +195,138 @@ public final class TabularBench {
             c.budget(), m, s.train().length, present, present / (double) s.train().length));
       }
     }
+    int firstTrain = splits.get(0).train().length;
+    List<SplitResult> parts = c.workers() > 1 && splits.size() > 1
+        ? SplitWorkers.run(data, c, splits.size(), log)
+        : runSplits(data, c, splits, indices(splits.size()), log);
     List<Row> rows = new ArrayList<>();
     Map<String, Trace> traces = new LinkedHashMap<>();
-    int firstTrain = splits.get(0).train().length;
-    for (Folds.Split s : splits) {
-      long splitSeed = new SplittableRandom(c.seed() * 1_000_003L + s.repeat() * 101L + s.fold()).nextLong();
-      FloatMatrix[] std = standardise(data.x(), s.train(), s.test());
-      FloatMatrix xTr = std[0];
-      FloatMatrix xTe = std[1];
-      int[] yTr = pick(data.y(), s.train());
-      int[] yTe = pick(data.y(), s.test());
-      int n = yTr.length;
-      int m = budgetRows(n, c.budget());
-      long mlpSeed = splitSeed ^ 0x9E3779B97F4A7C15L;
-      int[] all = new int[n];
-      for (int i = 0; i < n; i++) {
-        all[i] = i;
-      }
-      long tf = System.nanoTime();
-      Metrics full;
-      int fullEpochs;
-      try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, all, null, c.mlp(), mlpSeed)) {
-        double fullSeconds0 = (System.nanoTime() - tf) / 1e9;
-        full = Metrics.of(model.probabilities(xTe), yTe, classes);
-        fullEpochs = model.epochsRun();
-        rows.add(new Row(s.repeat(), s.fold(), "full", n, full, full, 0, fullSeconds0, fullSeconds0, fullEpochs, null));
-      }
-      double fullSeconds = rows.get(rows.size() - 1).trainSeconds();
-      log.accept(String.format("[r%d f%d] full: %d rows, acc %.4f, F1 %.4f, AUC %.4f (%.1f s, %d epochs)", s.repeat(), s.fold(),
-          n, full.accuracy(), full.macroF1(), full.macroAuc(), fullSeconds, fullEpochs));
-      Warmup warm = null;
-      for (String method : c.methods()) {
-        if (method.equals("full")) {
-          continue;
-        }
-        SplittableRandom rnd = new SplittableRandom(splitSeed + method.hashCode());
-        long ts = System.nanoTime();
-        double warmSeconds = 0;
-        if (method.equals("low_rank") || method.startsWith("asss")) {
-          if (warm == null) {
-            warm = Warmup.run(xTr, yTr, classes, c.mlp(), c.warmupEpochs(), splitSeed ^ 0x1234L);
-          } else {
-            warmSeconds = warm.seconds(); // computed once per split; charged to every method using it
-          }
-        }
-        Baselines.Picked picked;
-        AsssTuning.Tuning tuning = null;
-        switch (method) {
-          case "uniform" -> picked = Baselines.uniform(n, m, rnd);
-          case "uniform_stratified" -> picked = Baselines.uniformStratified(yTr, classes, m, rnd);
-          case "k_means" -> picked = Baselines.kMeans(xTr, m, c.kmeansClusters(), 20_000, rnd);
-          case "nn_thinning" -> picked = Baselines.nnThinning(xTr, m, c.thinningPart(), rnd);
-          case "low_rank" -> picked = Baselines.lowRank(xTr, warm.loss(), m, rnd);
-          case "asss" -> {
-            Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c), rnd.nextLong(), warm);
-            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
-            traces.putIfAbsent("asss", r.trace());
-          }
-          case "asss_tuned" -> {
-            tuning = AsssTuning.tune(xTr, yTr, classes, c.budget(), c.tuneLambdas(), c.tuneBetas(), c.tuneValidation(),
-                c.tuneMaxRows(), (l, b) -> asssParams(c, l, b), c.mlp(), c.warmupEpochs(), rnd.nextLong());
-            // asss's own selector seed: with the default (λ, β) picked, asss_tuned's subset is asss's
-            long asssSeed = new SplittableRandom(splitSeed + "asss".hashCode()).nextLong();
-            Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c, tuning.lambda(), tuning.beta()), asssSeed, warm);
-            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
-            traces.putIfAbsent("asss_tuned", r.trace());
-            log.accept(String.format("[r%d f%d] asss_tuned: picked lambda %s, beta %s on %d validation rows (%.1f s); %s",
-                s.repeat(), s.fold(), tuning.lambda(), tuning.beta(), tuning.validationRows(), tuning.seconds(), tuning.trials()));
-          }
-          case "asss_bilevel", "asss_bilevel_sampled" -> {
-            Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
-            picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
-            traces.putIfAbsent(method, r.trace());
-          }
-          default -> throw new IllegalStateException(method);
-        }
-        double selectSeconds = (System.nanoTime() - ts) / 1e9 + warmSeconds;
-        long tt = System.nanoTime();
-        try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, picked.rows(), picked.weights(), c.mlp(), mlpSeed)) {
-          double trainSeconds = (System.nanoTime() - tt) / 1e9;
-          Metrics mt = Metrics.of(model.probabilities(xTe), yTe, classes);
-          Row row = new Row(s.repeat(), s.fold(), method, picked.rows().length, mt, full, selectSeconds, trainSeconds,
-              fullSeconds, model.epochsRun(), tuning);
-          rows.add(row);
-          log.accept(String.format("[r%d f%d] %s: %d rows, acc %.4f, F1 %.4f (PRR %.3f), AUC %.4f (PRR %.3f); select %.1f s, train %.1f s",
-              s.repeat(), s.fold(), method, row.kept(), mt.accuracy(), mt.macroF1(), row.prrF1(), mt.macroAuc(), row.prrAuc(),
-              selectSeconds, trainSeconds));
-        }
-      }
+    for (SplitResult part : parts) {
+      rows.addAll(part.rows());
+      part.traces().forEach(traces::putIfAbsent);
     }
     return new Result(rows, traces, firstTrain, budgetRows(firstTrain, c.budget()), (System.nanoTime() - t0) / 1e9, warnings);
+  }
+
+  /** The splits of {@code data} under {@code c} (the same for every worker), before {@code --splits} cuts them. */
+  static List<Folds.Split> splits(TabularData data, Config c) {
+    return Folds.stratified(data.y(), data.classCount(), c.folds(), c.repeats(), c.seed());
+  }
+
+  static int[] indices(int n) {
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i;
+    }
+    return out;
+  }
+
+  /**
+   * Every method on the splits {@code which} (indices into {@code splits}), in this JVM.
+   *
+   * @param index the split's index among all splits run
+   * @param rows every method's row on that split, in method order
+   * @param traces selector traces on that split, by method
+   */
+  record SplitResult(int index, List<Row> rows, Map<String, Trace> traces) implements Serializable {}
+
+  static List<SplitResult> runSplits(TabularData data, Config c, List<Folds.Split> splits, int[] which, Consumer<String> log) {
+    List<SplitResult> out = new ArrayList<>();
+    for (int i : which) {
+      out.add(runSplit(data, c, i, splits.get(i), log));
+    }
+    return out;
+  }
+
+  private static SplitResult runSplit(TabularData data, Config c, int index, Folds.Split s, Consumer<String> log) {
+    int classes = data.classCount();
+    List<Row> rows = new ArrayList<>();
+    Map<String, Trace> traces = new LinkedHashMap<>();
+    long splitSeed = new SplittableRandom(c.seed() * 1_000_003L + s.repeat() * 101L + s.fold()).nextLong();
+    FloatMatrix[] std = standardise(data.x(), s.train(), s.test());
+    FloatMatrix xTr = std[0];
+    FloatMatrix xTe = std[1];
+    int[] yTr = pick(data.y(), s.train());
+    int[] yTe = pick(data.y(), s.test());
+    int n = yTr.length;
+    int m = budgetRows(n, c.budget());
+    long mlpSeed = splitSeed ^ 0x9E3779B97F4A7C15L;
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    long tf = System.nanoTime();
+    Metrics full;
+    int fullEpochs;
+    try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, all, null, c.mlp(), mlpSeed)) {
+      double fullSeconds0 = (System.nanoTime() - tf) / 1e9;
+      full = Metrics.of(model.probabilities(xTe), yTe, classes);
+      fullEpochs = model.epochsRun();
+      rows.add(new Row(s.repeat(), s.fold(), "full", n, full, full, 0, fullSeconds0, fullSeconds0, fullEpochs, null));
+    }
+    double fullSeconds = rows.get(rows.size() - 1).trainSeconds();
+    log.accept(String.format("[r%d f%d] full: %d rows, acc %.4f, F1 %.4f, AUC %.4f (%.1f s, %d epochs)", s.repeat(), s.fold(),
+        n, full.accuracy(), full.macroF1(), full.macroAuc(), fullSeconds, fullEpochs));
+    Warmup warm = null;
+    for (String method : c.methods()) {
+      if (method.equals("full")) {
+        continue;
+      }
+      SplittableRandom rnd = new SplittableRandom(splitSeed + method.hashCode());
+      long ts = System.nanoTime();
+      double warmSeconds = 0;
+      if (method.equals("low_rank") || method.startsWith("asss")) {
+        if (warm == null) {
+          warm = Warmup.run(xTr, yTr, classes, c.mlp(), c.warmupEpochs(), splitSeed ^ 0x1234L);
+        } else {
+          warmSeconds = warm.seconds(); // computed once per split; charged to every method using it
+        }
+      }
+      Baselines.Picked picked;
+      AsssTuning.Tuning tuning = null;
+      switch (method) {
+        case "uniform" -> picked = Baselines.uniform(n, m, rnd);
+        case "uniform_stratified" -> picked = Baselines.uniformStratified(yTr, classes, m, rnd);
+        case "k_means" -> picked = Baselines.kMeans(xTr, m, c.kmeansClusters(), 20_000, rnd);
+        case "nn_thinning" -> picked = Baselines.nnThinning(xTr, m, c.thinningPart(), rnd);
+        case "low_rank" -> picked = Baselines.lowRank(xTr, warm.loss(), m, rnd);
+        case "asss" -> {
+          Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c), rnd.nextLong(), warm);
+          picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+          traces.putIfAbsent("asss", r.trace());
+        }
+        case "asss_tuned" -> {
+          tuning = AsssTuning.tune(xTr, yTr, classes, c.budget(), c.tuneLambdas(), c.tuneBetas(), c.tuneValidation(),
+              c.tuneMaxRows(), (l, b) -> asssParams(c, l, b), c.mlp(), c.warmupEpochs(), rnd.nextLong());
+          // asss's own selector seed: with the default (λ, β) picked, asss_tuned's subset is asss's
+          long asssSeed = new SplittableRandom(splitSeed + "asss".hashCode()).nextLong();
+          Asss.Result r = Asss.run(xTr, yTr, classes, m, asssParams(c, tuning.lambda(), tuning.beta()), asssSeed, warm);
+          picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+          traces.putIfAbsent("asss_tuned", r.trace());
+          log.accept(String.format("[r%d f%d] asss_tuned: picked lambda %s, beta %s on %d validation rows (%.1f s); %s",
+              s.repeat(), s.fold(), tuning.lambda(), tuning.beta(), tuning.validationRows(), tuning.seconds(), tuning.trials()));
+        }
+        case "asss_bilevel", "asss_bilevel_sampled" -> {
+          Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
+          picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
+          traces.putIfAbsent(method, r.trace());
+        }
+        default -> throw new IllegalStateException(method);
+      }
+      double selectSeconds = (System.nanoTime() - ts) / 1e9 + warmSeconds;
+      long tt = System.nanoTime();
+      try (MlpClassifier model = MlpClassifier.fit(xTr, yTr, classes, picked.rows(), picked.weights(), c.mlp(), mlpSeed)) {
+        double trainSeconds = (System.nanoTime() - tt) / 1e9;
+        Metrics mt = Metrics.of(model.probabilities(xTe), yTe, classes);
+        Row row = new Row(s.repeat(), s.fold(), method, picked.rows().length, mt, full, selectSeconds, trainSeconds,
+            fullSeconds, model.epochsRun(), tuning);
+        rows.add(row);
+        log.accept(String.format("[r%d f%d] %s: %d rows, acc %.4f, F1 %.4f (PRR %.3f), AUC %.4f (PRR %.3f); select %.1f s, train %.1f s",
+            s.repeat(), s.fold(), method, row.kept(), mt.accuracy(), mt.macroF1(), row.prrF1(), mt.macroAuc(), row.prrAuc(),
+            selectSeconds, trainSeconds));
+      }
+    }
+    return new SplitResult(index, rows, traces);
   }
 
   static Asss.Params asssParams(Config c) {

@@ -110,6 +110,11 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--max-rows", defaultValue = "0", description = "stratified subsample of the data first (0: all rows; for quick runs) (default: ${DEFAULT-VALUE})")
   int maxRows;
 
+  @Option(names = "--workers", defaultValue = "0",
+      description = "processes the splits run in, one core each (0: one per core, at most one per split); results are the "
+          + "same for any number, only the seconds change (default: ${DEFAULT-VALUE})")
+  int workers;
+
   @Option(names = {"-q", "--quiet"}, description = "no per-split progress lines")
   boolean quiet;
 
@@ -129,13 +134,16 @@ public final class TabularBenchCommand implements Callable<Integer> {
       if (hidden.size() != 2) {
         throw new IllegalArgumentException("--hidden must list two widths (a 3-layer MLP), got " + hidden);
       }
+      if (workers < 0) {
+        throw new IllegalArgumentException("--workers must be >= 0 (0: one per core), got " + workers);
+      }
       if (maxRows < 0) {
         throw new IllegalArgumentException("--max-rows must be >= 0, got " + maxRows);
       }
       MlpClassifier.Options mlp = new MlpClassifier.Options(hidden.get(0), hidden.get(1), epochs, batchSize, 1e-3, patience, 0.1);
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
           warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation,
-          tuneMaxRows);
+          tuneMaxRows, workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
       d = TabularData.load(data, label);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
@@ -180,6 +188,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
       settings.put("kmeans_clusters", kmeansClusters);
       settings.put("thinning_part", thinningPart);
       settings.put("max_rows", maxRows);
+      settings.put("workers", config.workers());
       settings.put("splits_run", splits == 0 ? folds * repeats : Math.min(splits, folds * repeats));
       settings.put("classes", d.classes());
       Path dir = out != null ? out : Path.of("out", "bench-tabular");

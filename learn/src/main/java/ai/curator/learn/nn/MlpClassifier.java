@@ -32,7 +32,7 @@ public final class MlpClassifier implements AutoCloseable {
    *     default 0.1 (0, or fewer than 20 rows: no early stopping, all epochs run)
    */
   public record Options(int hidden1, int hidden2, int epochs, int batchSize, double lr, int patience,
-      double validationFraction) {
+      double validationFraction) implements java.io.Serializable {
     public Options {
       positive("hidden1", hidden1);
       positive("hidden2", hidden2);
@@ -179,7 +179,7 @@ public final class MlpClassifier implements AutoCloseable {
       gc.zeroGradients();
       NDArray xb = Losses.rows(sub, x.data(), x.cols(), b);
       NDArray oh = Losses.oneHot(sub, y, b, classes);
-      NDArray wb = sub.create(bw, new Shape(b.length)).div((float) sum);
+      NDArray wb = Tensors.create(sub, bw, new Shape(b.length)).div(Tensors.scalar(sub, (float) sum));
       NDArray loss = Losses.crossEntropy(net.forward(xb, true), oh).mul(wb).sum();
       gc.backward(loss);
     }

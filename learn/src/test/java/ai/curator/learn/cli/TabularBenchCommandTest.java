@@ -46,7 +46,7 @@ class TabularBenchCommandTest {
 
   private String[] fast(Path data, String... more) {
     String[] base = {"--data", data.toString(), "--out", dir.resolve("out").toString(), "--folds", "2", "--repeats", "1",
-        "--epochs", "2", "--hidden", "8,4", "--batch-size", "16", "--methods", "full,uniform", "-q"};
+        "--epochs", "2", "--hidden", "8,4", "--batch-size", "16", "--methods", "full,uniform", "--workers", "1", "-q"};
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
@@ -103,5 +103,7 @@ class TabularBenchCommandTest {
     Files.writeString(tiny, "a\ttarget\n1\t0\n2\t1\n3\t0\n4\t1\n");
     assertEquals(2, run("--data", tiny.toString(), "--folds", "5"));
     assertTrue(err.contains("--folds (5) must not exceed the rows of") && err.contains("(4)"), err);
+    assertEquals(2, run("--data", p.toString(), "--workers", "-1"));
+    assertTrue(err.contains("--workers must be >= 0 (0: one per core), got -1"), err);
   }
 }

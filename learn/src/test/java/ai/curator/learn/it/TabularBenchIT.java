@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.TestFiles;
 import ai.curator.cli.CuratorCli;
+import ai.curator.learn.bench.TabularBench;
+import ai.curator.learn.bench.TabularData;
 import ai.curator.learn.cli.TabularBenchCommand;
+import ai.curator.learn.nn.MlpClassifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
@@ -108,6 +111,37 @@ class TabularBenchIT {
     assertTrue(md.contains("| λ 0.01 β 0.0 | λ 0.01 β 0.1 | λ 1.0 β 0.0 | λ 1.0 β 0.1 |"), md);
     String csv = Files.readString(dir.resolve("grid/shuttle-2k-folds.csv"));
     assertTrue(csv.lines().findFirst().orElseThrow().endsWith(",tuned_lambda,tuned_beta"), csv);
+  }
+
+  @Test
+  void workerProcessesGiveTheSameRowsAsOneJvm() {
+    TabularData data = TabularData.load(SLICE, "target");
+    List<String> methods = List.of("full", "uniform", "low_rank", "asss_bilevel_sampled");
+    MlpClassifier.Options mlp = new MlpClassifier.Options(16, 8, 3, 64, 1e-3, 2, 0.1);
+    List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    TabularBench.Result[] r = new TabularBench.Result[2];
+    for (int w = 1; w <= 2; w++) {
+      TabularBench.Config c = new TabularBench.Config(2, 2, 0.3, 11, methods, mlp, 1, 1, 0.1, 0.1, 10, 200, 0, List.of(0.1),
+          List.of(0.1), 0.2, 0, w);
+      r[w - 1] = TabularBench.run(data, c, lines::add);
+    }
+    assertEquals(16, r[0].rows().size());
+    assertEquals(r[0].rows().size(), r[1].rows().size());
+    for (int i = 0; i < r[0].rows().size(); i++) {
+      TabularBench.Row a = r[0].rows().get(i);
+      TabularBench.Row b = r[1].rows().get(i);
+      String where = a.repeat() + "/" + a.fold() + " " + a.method();
+      assertEquals(List.of(a.repeat(), a.fold(), a.method(), a.kept(), a.epochs()),
+          List.of(b.repeat(), b.fold(), b.method(), b.kept(), b.epochs()), where);
+      assertEquals(a.metrics(), b.metrics(), where); // exact: every split is seeded on its own
+      assertEquals(a.full(), b.full(), where);
+    }
+    assertEquals(r[0].traces().keySet(), r[1].traces().keySet());
+    assertEquals(r[0].traces().get("asss_bilevel_sampled").snapshots().get(1).meanP(),
+        r[1].traces().get("asss_bilevel_sampled").snapshots().get(1).meanP());
+    // the child's progress lines reach the parent's log (splits 1 and 3 ran in the child)
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("[r0 f1] uniform:")), String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("running 4 splits on 2 worker processes")), String.join("\n", lines));
   }
 
   @Test

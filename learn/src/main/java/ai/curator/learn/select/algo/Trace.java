@@ -8,7 +8,9 @@ import java.util.List;
  * rows (a 20-bin histogram on [0, 1]) at evenly spaced iterations, and the selected fraction per
  * class at the end.
  */
-public final class Trace {
+public final class Trace implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Histogram bins on [0, 1]. */
   public static final int BINS = 20;
 
@@ -22,7 +24,8 @@ public final class Trace {
    * @param objective the method's running objective (mean over the iterations since the last
    *     snapshot; NaN at iteration 0)
    */
-  public record Snapshot(int iteration, double tau, double meanP, int[] histogram, double objective) {}
+  public record Snapshot(int iteration, double tau, double meanP, int[] histogram, double objective)
+      implements java.io.Serializable {}
 
   private final List<Snapshot> snapshots = new ArrayList<>();
   private double[] classFraction = new double[0];
