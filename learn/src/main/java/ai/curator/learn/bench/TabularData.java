@@ -32,7 +32,17 @@ public record TabularData(String name, FloatMatrix x, int[] y, List<String> clas
    *     a single class
    */
   public static TabularData load(Path path, String label) {
-    Table t = DatasetLoader.load(new DatasetSpec(path.toString(), "auto", null, null, null, null), path);
+    return load(path, label, null);
+  }
+
+  /**
+   * As {@link #load(Path, String)}, with the row-id column named (null: a column named {@code id},
+   * if there is one); the id column is not a feature.
+   *
+   * @throws DataException also when {@code id} names a column the file does not have
+   */
+  public static TabularData load(Path path, String label, String id) {
+    Table t = DatasetLoader.load(new DatasetSpec(path.toString(), "auto", id, null, null, null), path);
     if (!t.hasColumn(label)) {
       throw new DataException("Label column '" + label + "' is not in " + path + "; columns are " + t.columnNames()
           + " (choose one with --label)");

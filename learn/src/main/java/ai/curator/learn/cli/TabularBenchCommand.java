@@ -38,6 +38,9 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--label", defaultValue = "target", description = "label column (default: ${DEFAULT-VALUE})")
   String label;
 
+  @Option(names = "--id", description = "row-id column, not a feature (default: a column named id, if any)")
+  String id;
+
   @Option(names = "--folds", defaultValue = "5", description = "stratified folds (default: ${DEFAULT-VALUE})")
   int folds;
 
@@ -144,7 +147,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
           warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation,
           tuneMaxRows, workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
-      d = TabularData.load(data, label);
+      d = TabularData.load(data, label, id);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);
       }

@@ -93,6 +93,20 @@ class TabularBenchCommandTest {
   }
 
   @Test
+  void idColumnIsNotAFeature() throws IOException {
+    Path p = dir.resolve("ids.csv");
+    StringBuilder b = new StringBuilder("ID,a,target\n");
+    for (int i = 0; i < 40; i++) {
+      b.append(i + 1).append(',').append(i % 2 * 3 + Math.sin(i)).append(',').append(i % 2).append('\n');
+    }
+    Files.writeString(p, b.toString());
+    assertEquals(0, run(fast(p, "--id", "ID")), err);
+    assertTrue(out.contains("40 rows, 1 features, 2 classes"), out);
+    assertEquals(2, run(fast(p, "--id", "row")));
+    assertTrue(err.contains("dataset.id names column 'row'") && err.contains("[ID, a, target]"), err);
+  }
+
+  @Test
   void unknownMethodAndBadBudgetAreUsageErrors() throws IOException {
     Path p = tsv("d.tsv", 40, 0, false);
     assertEquals(2, run("--data", p.toString(), "--methods", "magic"));
