@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -377,7 +378,20 @@ public final class DjlOnnxEncoder implements Encoder {
      * @throws IllegalArgumentException if an element is {@code null}
      */
     public Embeddings encode(List<String> texts, InputKind kind) {
+        return encode(texts, kind, done -> { });
+    }
+
+    /**
+     * As {@link #encode(List, InputKind)}, telling {@code progress} how many texts each finished
+     * batch held (from the thread that ran it; the counts add up to {@code texts.size()}). Texts are
+     * sorted by token count across the whole call, so one call on many texts pads less than several
+     * calls on parts of them.
+     *
+     * @param progress receives the number of texts of every finished batch
+     */
+    public Embeddings encode(List<String> texts, InputKind kind, IntConsumer progress) {
         Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(progress, "progress");
         int n = texts.size();
         if (n == 0) {
             return new Embeddings(new float[0][], new int[0], 0);
@@ -434,13 +448,17 @@ public final class DjlOnnxEncoder implements Encoder {
         if (pool == null || batches.size() == 1) {
             for (int[] be : batches) {
                 runBatch(order, be[0], be[1], ids, types, out);
+                progress.accept(be[1] - be[0]);
             }
         } else {
             // Longest batches first so the last ones to finish are short.
             List<Future<?>> futures = new ArrayList<>(batches.size());
             for (int k = batches.size() - 1; k >= 0; k--) {
                 int[] be = batches.get(k);
-                futures.add(pool.submit(() -> runBatch(order, be[0], be[1], ids, types, out)));
+                futures.add(pool.submit(() -> {
+                    runBatch(order, be[0], be[1], ids, types, out);
+                    progress.accept(be[1] - be[0]);
+                }));
             }
             try {
                 for (Future<?> f : futures) {

@@ -18,8 +18,13 @@ import java.util.Locale;
  * truncated; their count is recorded in provenance ({@code details.truncated}).
  */
 public final class EncoderEmbedder implements Stage {
-  /** Texts handed to the encoder per call: big enough to sort by length, small enough for a live progress bar. */
-  static final int CHUNK = 1024;
+  /**
+   * Texts handed to the encoder per call. The encoder sorts a call's texts by token count before
+   * batching, so a bigger call pads less (1,024-text calls left GSM8K train's batches padded more
+   * than one sort over all 7,473); the progress bar moves per batch, and a call's token ids (about
+   * 32,768 × tokens × 8 bytes) bound its memory.
+   */
+  static final int CHUNK = 32_768;
 
   /**
    * Options of {@code embed: encoder} (the default embed method).
@@ -110,13 +115,12 @@ public final class EncoderEmbedder implements Stage {
       long tokens = 0;
       for (int from = 0; from < n; from += CHUNK) {
         int to = Math.min(n, from + CHUNK);
-        Embeddings e = encoder.encode(texts.subList(from, to), kind);
+        Embeddings e = encoder.encode(texts.subList(from, to), kind, progress::step);
         for (int i = 0; i < to - from; i++) {
           data.setRow(from + i, e.vectors()[i], 0);
           tokens += e.tokenCounts()[i];
         }
         truncated += e.truncated();
-        progress.step(to - from);
       }
       ctx.record("model", spec.name());
       ctx.record("encoder", encoder.id());

@@ -59,6 +59,22 @@ class DjlOnnxEncoderTest {
     }
 
     @Test
+    void progressHearsEveryBatchAndVectorsDoNotDependOnIt() {
+        List<String> texts = ParityTexts.fifty();
+        List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (DjlOnnxEncoder small = DjlOnnxEncoder.open("bge-small-en", EncoderOptions.defaults().withBatchSize(8))) {
+            Embeddings e = small.encode(texts, InputKind.DOCUMENT, batches::add);
+            assertEquals(texts.size(), batches.stream().mapToInt(Integer::intValue).sum(), "every text counted once");
+            assertTrue(batches.size() >= (texts.size() + 7) / 8, "one report per batch of at most 8: " + batches);
+            assertTrue(batches.stream().allMatch(b -> b >= 1 && b <= 8), batches.toString());
+            float[][] plain = small.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(plain[i], e.vectors()[i], "text " + i);
+            }
+        }
+    }
+
+    @Test
     void deterministicAcrossCallsAndEncoders() {
         List<String> texts = ParityTexts.fifty();
         float[][] a = bge.embed(texts);
