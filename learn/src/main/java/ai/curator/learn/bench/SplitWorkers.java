@@ -56,7 +56,7 @@ public final class SplitWorkers {
     int workers = Math.min(c.workers(), count);
     List<Folds.Split> splits = TabularBench.splits(data, c);
     Path dir = null;
-    List<Process> children = new ArrayList<>();
+    List<Process> children = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Thread> readers = new ArrayList<>();
     Object lock = new Object();
     Consumer<String> out = line -> {
@@ -64,6 +64,8 @@ public final class SplitWorkers {
         log.accept(line);
       }
     };
+    Thread stopChildren = new Thread(() -> children.forEach(Process::destroyForcibly), "bench-workers-stop");
+    Runtime.getRuntime().addShutdownHook(stopChildren); // Ctrl-C or kill of this JVM stops the children too
     try {
       dir = Files.createTempDirectory("curator-bench-workers");
       float[] x = flat(data.x());
@@ -73,7 +75,7 @@ public final class SplitWorkers {
         Path result = dir.resolve("result-" + w + ".bin");
         write(job, new Job(data.name(), data.rows(), data.x().cols(), x, data.y(), data.classes(), data.features(), c,
             share(w, workers, count)));
-        Process p = new ProcessBuilder(command(job, result)).redirectInput(ProcessBuilder.Redirect.INHERIT)
+        Process p = new ProcessBuilder(command(job, result, ProcessHandle.current().pid())).redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         children.add(p);
         readers.add(forward(p, out));
@@ -101,6 +103,11 @@ public final class SplitWorkers {
       Thread.currentThread().interrupt();
       throw new StageException("bench workers: interrupted", e);
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopChildren);
+      } catch (IllegalStateException e) {
+        // shutting down already: the hook stops the children
+      }
       for (Process p : children) {
         p.destroyForcibly();
       }
@@ -136,7 +143,7 @@ public final class SplitWorkers {
   }
 
   /** The child's command line: this JVM's {@code java}, options (debug agents left out) and class path. */
-  private static List<String> command(Path job, Path result) {
+  static List<String> command(Path job, Path result, long parentPid) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -149,11 +156,22 @@ public final class SplitWorkers {
     cmd.add(SplitWorkers.class.getName());
     cmd.add(job.toString());
     cmd.add(result.toString());
+    cmd.add(Long.toString(parentPid));
     return cmd;
   }
 
-  /** A child: runs the job's splits and writes their results. Exit 0 on success, 1 with a message on failure. */
+  /** Exit code of a child whose parent is gone. */
+  static final int ORPHANED = 3;
+
+  /**
+   * A child: {@code JOB RESULT PARENT_PID}; runs the job's splits and writes their results. Exit 0
+   * on success, 1 with a message on failure, {@value #ORPHANED} as soon as the parent process ends
+   * (killed, or stopped with Ctrl-C), so no orphan keeps a core busy.
+   */
   public static void main(String[] args) {
+    ProcessHandle.of(Long.parseLong(args[2])).ifPresentOrElse(
+        parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(ORPHANED)),
+        () -> Runtime.getRuntime().halt(ORPHANED));
     try {
       Job job = (Job) read(Path.of(args[0]));
       TabularData data = new TabularData(job.name(), new FloatMatrix(job.rows(), job.cols(), job.x()), job.y(), job.classes(),
@@ -185,7 +203,7 @@ public final class SplitWorkers {
     return out;
   }
 
-  private static void write(Path file, Object o) throws IOException {
+  static void write(Path file, Object o) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (ObjectOutputStream out = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
       out.writeObject(o);
