@@ -47,14 +47,14 @@ public final class SplitWorkers {
       int[] splits) implements Serializable {}
 
   /**
-   * Runs the first {@code count} splits of {@code data} under {@code c} over {@code c.workers()}
-   * processes (at most one per split).
+   * Runs {@code splits} (the first splits of {@code data} under {@code c}; a child recomputes them
+   * from the data and settings) over {@code c.workers()} processes, at most one per split.
    *
    * @throws StageException when a child cannot start or fails (its own message is in the output)
    */
-  static List<SplitResult> run(TabularData data, Config c, int count, Consumer<String> log) {
+  static List<SplitResult> run(TabularData data, Config c, List<Folds.Split> splits, Consumer<String> log) {
+    int count = splits.size();
     int workers = Math.min(c.workers(), count);
-    List<Folds.Split> splits = TabularBench.splits(data, c);
     Path dir = null;
     List<Process> children = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Thread> readers = new ArrayList<>();
@@ -68,15 +68,15 @@ public final class SplitWorkers {
     Runtime.getRuntime().addShutdownHook(stopChildren); // Ctrl-C or kill of this JVM stops the children too
     try {
       dir = Files.createTempDirectory("curator-bench-workers");
-      float[] x = flat(data.x());
+      float[] x = data.x().data(); // the benchmark's features are one array (Warmup, standardise need it)
       List<Path> results = new ArrayList<>();
       for (int w = 1; w < workers; w++) {
         Path job = dir.resolve("job-" + w + ".bin");
         Path result = dir.resolve("result-" + w + ".bin");
         write(job, new Job(data.name(), data.rows(), data.x().cols(), x, data.y(), data.classes(), data.features(), c,
             share(w, workers, count)));
-        Process p = new ProcessBuilder(command(job, result, ProcessHandle.current().pid())).redirectInput(ProcessBuilder.Redirect.INHERIT)
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(command(job, result, ProcessHandle.current().pid()))
+            .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         children.add(p);
         readers.add(forward(p, out));
         results.add(result);
@@ -188,19 +188,6 @@ public final class SplitWorkers {
       e.printStackTrace();
       System.exit(1);
     }
-  }
-
-  private static float[] flat(FloatMatrix x) {
-    if (x.isSingleArray()) {
-      return x.data();
-    }
-    float[] out = new float[Math.multiplyExact(x.rows(), x.cols())];
-    for (int r = 0; r < x.rows(); r++) {
-      for (int j = 0; j < x.cols(); j++) {
-        out[r * x.cols() + j] = x.get(r, j);
-      }
-    }
-    return out;
   }
 
   static void write(Path file, Object o) throws IOException {

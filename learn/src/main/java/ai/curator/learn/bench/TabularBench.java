@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The tabular retention benchmark (paper 000 §4). For each of {@code repeats × folds} stratified
@@ -197,8 +198,8 @@ public final class TabularBench {
     }
     int firstTrain = splits.get(0).train().length;
     List<SplitResult> parts = c.workers() > 1 && splits.size() > 1
-        ? SplitWorkers.run(data, c, splits.size(), log)
-        : runSplits(data, c, splits, indices(splits.size()), log);
+        ? SplitWorkers.run(data, c, splits, log)
+        : runSplits(data, c, splits, IntStream.range(0, splits.size()).toArray(), log);
     List<Row> rows = new ArrayList<>();
     Map<String, Trace> traces = new LinkedHashMap<>();
     for (SplitResult part : parts) {
@@ -211,14 +212,6 @@ public final class TabularBench {
   /** The splits of {@code data} under {@code c} (the same for every worker), before {@code --splits} cuts them. */
   static List<Folds.Split> splits(TabularData data, Config c) {
     return Folds.stratified(data.y(), data.classCount(), c.folds(), c.repeats(), c.seed());
-  }
-
-  static int[] indices(int n) {
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = i;
-    }
-    return out;
   }
 
   /**
@@ -251,10 +244,7 @@ public final class TabularBench {
     int n = yTr.length;
     int m = budgetRows(n, c.budget());
     long mlpSeed = splitSeed ^ 0x9E3779B97F4A7C15L;
-    int[] all = new int[n];
-    for (int i = 0; i < n; i++) {
-      all[i] = i;
-    }
+    int[] all = IntStream.range(0, n).toArray();
     long tf = System.nanoTime();
     Metrics full;
     int fullEpochs;
