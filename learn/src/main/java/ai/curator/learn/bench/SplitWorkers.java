@@ -82,14 +82,22 @@ public final class SplitWorkers {
         results.add(result);
       }
       out.accept(String.format("running %d splits on %d worker processes (this one and %d more)", count, workers, workers - 1));
-      List<SplitResult> all = new ArrayList<>(TabularBench.runSplits(data, c, splits, share(0, workers, count), out));
+      List<SplitResult> all = new ArrayList<>();
+      for (int i : share(0, workers, count)) {
+        all.addAll(TabularBench.runSplits(data, c, splits, new int[] {i}, out));
+        for (int w = 1; w < workers; w++) { // a failed worker stops the run now, not after this one's share
+          Process p = children.get(w - 1);
+          if (!p.isAlive() && p.exitValue() != 0) {
+            throw failed(w, workers, count, p.exitValue());
+          }
+        }
+      }
       for (int w = 1; w < workers; w++) {
         Process p = children.get(w - 1);
         int code = p.waitFor();
         readers.get(w - 1).join();
         if (code != 0) {
-          throw new StageException("bench worker " + w + " of " + workers + " (splits " + Arrays.toString(share(w, workers, count))
-              + ") failed with exit code " + code + "; its message is in the output above");
+          throw failed(w, workers, count, code);
         }
         @SuppressWarnings("unchecked")
         List<SplitResult> part = (List<SplitResult>) read(results.get(w - 1));
@@ -115,6 +123,11 @@ public final class SplitWorkers {
         deleteQuietly(dir);
       }
     }
+  }
+
+  private static StageException failed(int w, int workers, int count, int code) {
+    return new StageException("bench worker " + w + " of " + workers + " (splits " + Arrays.toString(share(w, workers, count))
+        + ") failed with exit code " + code + "; its message is in the output above");
   }
 
   /** A daemon thread that passes the child's output lines to {@code log} (so {@code -q} quiets the children too). */
