@@ -112,7 +112,8 @@ public final class DjlOnnxEncoder implements Encoder {
         }
 
         int cores = Runtime.getRuntime().availableProcessors();
-        this.concurrentBatches = options.concurrentBatches() == 0 ? 1 : options.concurrentBatches();
+        this.concurrentBatches = options.concurrentBatches() != 0 ? options.concurrentBatches()
+                : batchSize == 1 ? cores : 1; // one-text calls: side by side, one thread each (EncoderOptions)
         int threads = options.intraOpThreads() == 0 ? Math.max(1, cores / concurrentBatches) : options.intraOpThreads();
         this.intraOpThreads = threads;
         String requested = options.device();

@@ -75,6 +75,25 @@ class DjlOnnxEncoderTest {
     }
 
     @Test
+    void int8ModelsRunOneTextPerCallSideBySideWithTheSameVectors() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<String> texts = ParityTexts.fifty();
+        try (DjlOnnxEncoder q = DjlOnnxEncoder.open("minilm-l6-q");
+                DjlOnnxEncoder sequential = DjlOnnxEncoder.open("minilm-l6-q",
+                        EncoderOptions.defaults().withConcurrentBatches(1).withThreads(1))) {
+            assertEquals(1, q.batchSize());
+            assertEquals(cores, q.concurrentBatches(), "one-text calls run one per core by default");
+            assertEquals(1, q.intraOpThreads());
+            float[][] a = q.embed(texts);
+            float[][] b = sequential.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(b[i], a[i], "text " + i + ": same bits side by side as one after another");
+            }
+        }
+        assertEquals(1, bge.concurrentBatches(), "batched fp32 models keep one batch at a time");
+    }
+
+    @Test
     void deterministicAcrossCallsAndEncoders() {
         List<String> texts = ParityTexts.fifty();
         float[][] a = bge.embed(texts);

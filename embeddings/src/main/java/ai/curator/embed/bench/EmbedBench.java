@@ -1,9 +1,13 @@
 package ai.curator.embed.bench;
 
+import ai.curator.api.Column;
+import ai.curator.api.Table;
 import ai.curator.embed.DjlOnnxEncoder;
 import ai.curator.embed.EncoderOptions;
 import ai.curator.embed.Embeddings;
 import ai.curator.embed.InputKind;
+import ai.curator.pipeline.DatasetLoader;
+import ai.curator.recipe.DatasetSpec;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.langchain4j.data.embedding.Embedding;
@@ -26,7 +30,7 @@ import java.util.Locale;
  * same texts in the same JVM, plus peak RSS and heap. Not a test: prints figures.
  *
  * <pre>
- * EmbedBench [--data FILE.jsonl] [--field question] [--limit N] [--models a,b] [--batch N]
+ * EmbedBench [--data FILE.jsonl|.csv|.tsv|.parquet] [--field question] [--limit N] [--models a,b] [--batch N]
  *            [--threads N] [--concurrent N] [--spinning] [--no-langchain4j] [--repeat N] [--chunk N]
  * </pre>
  */
@@ -67,7 +71,7 @@ public final class EmbedBench {
                 case "--concurrent" -> concurrent = Integer.parseInt(args[++i]);
                 case "--spinning" -> spinning = true;
                 case "--help", "-h" -> {
-                    System.out.println("EmbedBench [--data FILE.jsonl] [--field question] [--limit N] [--models a,b]"
+                    System.out.println("EmbedBench [--data FILE (.jsonl, .csv, .tsv, .parquet, .arrow)] [--field question] [--limit N] [--models a,b]"
                             + " [--batch N] [--threads N] [--concurrent N] [--spinning] [--repeat N] [--chunk N] [--no-langchain4j]");
                     return;
                 }
@@ -159,6 +163,20 @@ public final class EmbedBench {
     }
 
     private static List<String> read(Path file, String field, int limit) throws IOException {
+        if (!file.getFileName().toString().endsWith(".jsonl")) {
+            // CSV, TSV, Parquet, Arrow: the pipeline's own loader (quoted CSV fields included), e.g. ViGGO's "ref"
+            Table t = DatasetLoader.load(new DatasetSpec(file.toString(), "auto", null, null, null, null), file);
+            if (!t.hasColumn(field)) {
+                throw new IllegalArgumentException(file + " has no column '" + field + "'; columns are " + t.columnNames()
+                        + " (choose one with --field)");
+            }
+            Column c = t.column(field);
+            List<String> out = new ArrayList<>();
+            for (int r = 0; r < t.rows() && out.size() < limit; r++) {
+                out.add(c.text(r));
+            }
+            return out;
+        }
         List<String> out = new ArrayList<>();
         int line = 0;
         for (String s : Files.readAllLines(file, StandardCharsets.UTF_8)) {
