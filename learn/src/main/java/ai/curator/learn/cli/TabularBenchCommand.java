@@ -114,12 +114,32 @@ public final class TabularBenchCommand implements Callable<Integer> {
   int maxRows;
 
   @Option(names = "--workers", defaultValue = "0",
-      description = "processes the splits run in, one core each (0: one per core, at most one per split); results are the "
-          + "same for any number, only the seconds change (default: ${DEFAULT-VALUE})")
+      description = "processes the splits run in, one core each (0: one per core, at most one per split and no more than "
+          + "physical memory / -Xmx); results are the same for any number, only the seconds change (default: ${DEFAULT-VALUE})")
   int workers;
 
   @Option(names = {"-q", "--quiet"}, description = "no per-split progress lines")
   boolean quiet;
+
+  /**
+   * {@code --workers 0}: one process per core, but no more than fit in memory — each worker may
+   * grow to this JVM's heap limit ({@code -Xmx}), so at most physical memory / heap limit of them.
+   *
+   * @param physical physical memory in bytes, or 0 when unknown (then cores alone decide)
+   */
+  static int defaultWorkers(int cores, long maxHeap, long physical) {
+    boolean known = physical > 0 && maxHeap > 0 && maxHeap != Long.MAX_VALUE;
+    int byMemory = known ? (int) Math.min(Integer.MAX_VALUE, physical / maxHeap) : Integer.MAX_VALUE;
+    return Math.max(1, Math.min(cores, byMemory));
+  }
+
+  private static long physicalMemory() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return 0;
+  }
 
   /** The inherited {@code curator --verbose} flag (stack traces on failure). */
   private boolean verbose() {
@@ -146,7 +166,8 @@ public final class TabularBenchCommand implements Callable<Integer> {
       MlpClassifier.Options mlp = new MlpClassifier.Options(hidden.get(0), hidden.get(1), epochs, batchSize, 1e-3, patience, 0.1);
       config = new TabularBench.Config(folds, repeats, budget, seed, methods == null ? TabularBench.METHODS : methods, mlp,
           warmupEpochs, asssEpochs, lambda, beta, kmeansClusters, thinningPart, splits, tuneLambdas, tuneBetas, tuneValidation,
-          tuneMaxRows, workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
+          tuneMaxRows, workers > 0 ? workers : defaultWorkers(Runtime.getRuntime().availableProcessors(),
+              Runtime.getRuntime().maxMemory(), physicalMemory()));
       d = TabularData.load(data, label, id);
       if (maxRows > 0) {
         d = d.subsample(maxRows, seed);

@@ -93,6 +93,15 @@ class TabularBenchCommandTest {
   }
 
   @Test
+  void defaultWorkersAreCoresCappedByMemoryPerHeapLimit() {
+    long g = 1L << 30;
+    assertEquals(2, TabularBenchCommand.defaultWorkers(2, 8 * g, 24 * g));
+    assertEquals(3, TabularBenchCommand.defaultWorkers(16, 8 * g, 24 * g), "three 8 GiB heaps fit in 24 GiB");
+    assertEquals(1, TabularBenchCommand.defaultWorkers(16, 32 * g, 24 * g), "at least one");
+    assertEquals(16, TabularBenchCommand.defaultWorkers(16, 8 * g, 0), "memory unknown: cores decide");
+  }
+
+  @Test
   void idColumnIsNotAFeature() throws IOException {
     Path p = dir.resolve("ids.csv");
     StringBuilder b = new StringBuilder("ID,a,target\n");
