@@ -127,43 +127,6 @@ public final class AsssTuning {
     if (!(share > 0 && share <= 0.5)) {
       throw new IllegalArgumentException("tuning validation share must be in (0, 0.5], got " + share);
     }
-    int[] size = Labels.counts(y, classes);
-    int[][] members = new int[classes][];
-    int[] fill = new int[classes];
-    for (int c = 0; c < classes; c++) {
-      members[c] = new int[size[c]];
-    }
-    for (int i = 0; i < y.length; i++) {
-      members[y[i]][fill[y[i]]++] = i;
-    }
-    boolean[] held = new boolean[y.length];
-    int nHeld = 0;
-    for (int c = 0; c < classes; c++) {
-      if (size[c] < 2) {
-        continue;
-      }
-      int k = (int) Math.min(size[c] - 1, Math.max(1, Math.round(share * size[c])));
-      int[] perm = Rand.permutation(size[c], rnd);
-      for (int j = 0; j < k; j++) {
-        held[members[c][perm[j]]] = true;
-      }
-      nHeld += k;
-    }
-    int[] inner = new int[y.length - nHeld];
-    int[] val = new int[nHeld];
-    int a = 0;
-    int b = 0;
-    for (int i = 0; i < y.length; i++) {
-      if (held[i]) {
-        val[b++] = i;
-      } else {
-        inner[a++] = i;
-      }
-    }
-    if (val.length == 0) {
-      throw new IllegalArgumentException("tuning needs a class with at least two rows to hold out validation rows; classes: "
-          + Arrays.toString(size));
-    }
-    return new int[][] {inner, val};
+    return Labels.holdOut(y, classes, share, rnd);
   }
 }

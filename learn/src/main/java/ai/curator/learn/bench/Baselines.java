@@ -96,6 +96,56 @@ public final class Baselines {
   }
 
   /**
+   * Not a selection: every row, weighted N / (C·N_c) for C classes present, so every class weighs
+   * the same in the training loss ({@code full_balanced}; scikit-learn's {@code
+   * class_weight="balanced"}). The reference that says how much of a class-balanced subset's
+   * macro-F1 comes from reweighting the classes alone.
+   */
+  public static Picked fullBalanced(int[] y, int classes) {
+    int n = y.length;
+    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
+    int present = 0;
+    for (int c : size) {
+      present += c > 0 ? 1 : 0;
+    }
+    int[] rows = new int[n];
+    double[] w = new double[n];
+    for (int i = 0; i < n; i++) {
+      rows[i] = i;
+      w[i] = n / ((double) present * size[y[i]]);
+    }
+    return new Picked(rows, w);
+  }
+
+  /**
+   * Class-balanced uniform sampling, the learning-free control of {@code asss_bilevel_balanced}:
+   * every class gets the same quota, a class smaller than its quota is kept whole and the rest is
+   * shared among the larger ones ({@link ai.curator.learn.select.algo.TopM#balancedQuotas}), rows
+   * drawn uniformly without replacement within a class. Every row weighs N/m: the subset is trained
+   * on as it is, so its (flatter) class mix becomes the model's class prior — what a class-balanced
+   * subset does for macro-averaged metrics, with nothing learned.
+   *
+   * @throws IllegalArgumentException when m is outside [classes present, N]
+   */
+  public static Picked uniformBalanced(int[] y, int classes, int m, SplittableRandom rnd) {
+    int n = y.length;
+    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
+    int present = 0;
+    for (int c : size) {
+      present += c > 0 ? 1 : 0;
+    }
+    if (m < present || m > n) {
+      throw new IllegalArgumentException("uniform_balanced keeps one row per class at least: m must be in [" + present
+          + " (classes present), " + n + " (rows)], got " + m);
+    }
+    double[] ones = new double[n];
+    Arrays.fill(ones, 1.0);
+    int[] quota = ai.curator.learn.select.algo.TopM.balancedQuotas(y, classes, m);
+    int[] rows = ai.curator.learn.select.algo.TopM.sampleWithin(ones, y, classes, quota, rnd).rows();
+    return Picked.equal(rows, n / (double) m);
+  }
+
+  /**
    * k-means centroid-nearest selection, the cheaper variant: k-means++ / Lloyd (≤ 100 iterations,
    * one restart) with {@code clusters} centres fitted on at most {@code fitRows} rows drawn at
    * random, every row assigned to its nearest centre, the budget allocated to clusters in proportion

@@ -25,12 +25,16 @@ import java.util.stream.IntStream;
  * metric of the subset model / metric of the model trained on the whole training fold ({@code
  * full}), per split, then mean ± std over splits.
  *
- * <p>Methods: {@code full}, {@code uniform}, {@code uniform_stratified} (class quotas as the
+ * <p>Methods: {@code full}, {@code full_balanced} (every training row, classes weighted equally:
+ * the class-reweighting reference for the class-balanced subsets, not a selection), {@code uniform}, {@code uniform_stratified} (class quotas as the
  * stratified ASSS variants, rows uniform within a class: their control), {@code k_means} and {@code
  * nn_thinning} (the scaled variants of {@link Baselines}), {@code low_rank} (basis mode, warm-up loss
  * as oracle), {@code asss} (λ, β as configured), {@code asss_tuned} (λ, β picked per split on a
  * validation part of the training fold, {@link AsssTuning}), {@code asss_bilevel} (class-stratified
- * top-M by p) and {@code asss_bilevel_sampled} (each class's quota drawn ∝ p). One warm-up per split
+ * top-M by p), {@code asss_bilevel_sampled} (each class's quota drawn ∝ p), {@code
+ * asss_bilevel_balanced} (selector scored by the class-balanced held-out loss, class quotas from its
+ * p, drawn ∝ p) and {@code uniform_balanced} (equal class quotas, capped at class size, rows uniform
+ * within a class: the learning-free control of the class-balanced variant). One warm-up per split
  * is shared by the methods that need it; its time is counted in each of their selection times.
  */
 public final class TabularBench {
@@ -38,8 +42,8 @@ public final class TabularBench {
 
   /** Every method, in report order. */
   public static final List<String> METHODS =
-      List.of("full", "uniform", "uniform_stratified", "k_means", "nn_thinning", "low_rank", "asss", "asss_tuned",
-          "asss_bilevel", "asss_bilevel_sampled");
+      List.of("full", "full_balanced", "uniform", "uniform_stratified", "uniform_balanced", "k_means", "nn_thinning", "low_rank", "asss",
+          "asss_tuned", "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced");
 
   /**
    * Settings.
@@ -275,8 +279,10 @@ public final class TabularBench {
       Baselines.Picked picked;
       AsssTuning.Tuning tuning = null;
       switch (method) {
+        case "full_balanced" -> picked = Baselines.fullBalanced(yTr, classes);
         case "uniform" -> picked = Baselines.uniform(n, m, rnd);
         case "uniform_stratified" -> picked = Baselines.uniformStratified(yTr, classes, m, rnd);
+        case "uniform_balanced" -> picked = Baselines.uniformBalanced(yTr, classes, m, rnd);
         case "k_means" -> picked = Baselines.kMeans(xTr, m, c.kmeansClusters(), 20_000, rnd);
         case "nn_thinning" -> picked = Baselines.nnThinning(xTr, m, c.thinningPart(), rnd);
         case "low_rank" -> picked = Baselines.lowRank(xTr, warm.loss(), m, rnd);
@@ -296,8 +302,10 @@ public final class TabularBench {
           log.accept(String.format("[r%d f%d] asss_tuned: picked lambda %s, beta %s on %d validation rows (%.1f s); %s",
               s.repeat(), s.fold(), tuning.lambda(), tuning.beta(), tuning.validationRows(), tuning.seconds(), tuning.trials()));
         }
-        case "asss_bilevel", "asss_bilevel_sampled" -> {
-          Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bilevelParams(c, method.endsWith("sampled")), rnd.nextLong(), warm);
+        case "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced" -> {
+          AsssBilevel.Params bp = method.equals("asss_bilevel_balanced") ? bilevelParams(c, true, true)
+              : bilevelParams(c, method.endsWith("sampled"), false);
+          Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bp, rnd.nextLong(), warm);
           picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
           traces.putIfAbsent(method, r.trace());
         }
@@ -329,10 +337,15 @@ public final class TabularBench {
         new int[] {64, 32}, c.warmupEpochs(), t);
   }
 
-  static AsssBilevel.Params bilevelParams(Config c, boolean sample) {
+  /**
+   * asss_bilevel's parameters: {@code sample} draws each class's quota ∝ p; {@code balanced} scores
+   * the selector by the class-balanced held-out loss and takes the class quotas from its p ({@code
+   * asss_bilevel_balanced}, which also samples).
+   */
+  static AsssBilevel.Params bilevelParams(Config c, boolean sample, boolean balanced) {
     MlpClassifier.Options t = c.mlp();
     return new AsssBilevel.Params(c.asssEpochs(), t.batchSize(), 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {64, 32},
-        c.warmupEpochs(), t, sample);
+        c.warmupEpochs(), t, sample, balanced, balanced);
   }
 
   /** round(ratio · n), at least 1. */

@@ -16,7 +16,10 @@ import java.util.List;
  * {@code select: asss_bilevel} — our sound variant of ASSS ({@link AsssBilevel}): the selector is
  * scored by the task network's unweighted loss on a held-out batch after a one-step look-ahead
  * update on the selector-weighted batch, with the mean weight pinned to the budget. Same inputs,
- * output (class-stratified top-M by p: class quotas proportional to class sizes, at least one row per class; weight N/M), records and plots as {@link AsssSelector}.
+ * records and plots as {@link AsssSelector}. Output: per class, its top rows by p or a draw ∝ p
+ * ({@code draw}), class quotas in proportion to class sizes or learned ({@code class_quota}), at
+ * least one row per class; weight N/M. With {@code held_out_loss: class_balanced, class_quota:
+ * learned} the selector decides the subset's class mix for macro-averaged metrics.
  */
 public final class AsssBilevelSelector implements Stage {
 
@@ -37,15 +40,20 @@ public final class AsssBilevelSelector implements Stage {
    * @param warmupEpochs warm-up epochs ≥ 1; default 2
    * @param draw {@code top} (each class's quota: its top rows by p; default) or {@code sample} (drawn
    *     without replacement with probability ∝ p, keeping the class's coverage)
+   * @param heldOutLoss {@code mean} (the held-out cross-entropy averaged over rows; default) or {@code
+   *     class_balanced} (averaged over classes: a stratified held-out part, each held-out row drawn
+   *     from a class chosen uniformly — the surrogate of macro-F1 / macro AUC)
+   * @param classQuota {@code proportional} (each class keeps its share of the rows; default) or
+   *     {@code learned} (each class's share of the budget ∝ the sum of its rows' p, capped at the
+   *     class's size; at least one row per class)
    */
   public record Options(Budget budget, Integer epochs, Integer batchSize, Double taskLr, Double selectorLr,
       Double lookaheadLr, Double pin, Double heldOutFraction, Double clip, List<Integer> selectorHidden,
-      List<Integer> taskHidden, Integer warmupEpochs, String draw) {
+      List<Integer> taskHidden, Integer warmupEpochs, String draw, String heldOutLoss, String classQuota) {
     public Options {
-      draw = draw == null ? "top" : draw;
-      if (!draw.equals("top") && !draw.equals("sample")) {
-        throw new IllegalArgumentException("asss_bilevel.draw must be top or sample, got '" + draw + "'");
-      }
+      draw = choice("draw", draw, "top", "top", "sample");
+      heldOutLoss = choice("held_out_loss", heldOutLoss, "mean", "mean", "class_balanced");
+      classQuota = choice("class_quota", classQuota, "proportional", "proportional", "learned");
       if (budget == null) {
         throw new IllegalArgumentException("asss_bilevel.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.3)");
       }
@@ -77,11 +85,22 @@ public final class AsssBilevelSelector implements Stage {
       LearnedSelectors.positive("asss_bilevel.warmup_epochs", warmupEpochs);
     }
 
+    private static String choice(String name, String value, String dflt, String... valid) {
+      if (value == null) {
+        return dflt;
+      }
+      if (!List.of(valid).contains(value)) {
+        throw new IllegalArgumentException("asss_bilevel." + name + " must be one of " + List.of(valid) + ", got '" + value + "'");
+      }
+      return value;
+    }
+
     /** The algorithm's parameters. */
     public AsssBilevel.Params params() {
       return new AsssBilevel.Params(epochs, batchSize, taskLr, selectorLr, lookaheadLr, pin, heldOutFraction, clip,
           LearnedSelectors.widths(selectorHidden, "asss_bilevel.selector_hidden"), warmupEpochs,
-          new MlpClassifier.Options(taskHidden.get(0), taskHidden.get(1), 1, batchSize, taskLr, 1, 0), draw.equals("sample"));
+          new MlpClassifier.Options(taskHidden.get(0), taskHidden.get(1), 1, batchSize, taskLr, 1, 0), draw.equals("sample"),
+          heldOutLoss.equals("class_balanced"), classQuota.equals("learned"));
     }
   }
 
@@ -89,7 +108,7 @@ public final class AsssBilevelSelector implements Stage {
   public static final class Provider extends BasicStageProvider<Options> {
     public Provider() {
       super("select", "asss_bilevel",
-          "ASSS variant: selector scored by held-out loss after a one-step look-ahead on the weighted batch; top-M, weight N/M",
+          "ASSS variant: selector scored by held-out loss after a one-step look-ahead on the weighted batch; class quotas, top-M or drawn ∝ p, weight N/M",
           Options.class, AsssBilevelSelector::new);
     }
   }

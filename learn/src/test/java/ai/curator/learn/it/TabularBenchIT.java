@@ -38,16 +38,17 @@ class TabularBenchIT {
         "--epochs", "5", "--asss-epochs", "2", "--warmup-epochs", "1", "--hidden", "32,16", "-q");
     assertEquals(0, code, err.toString());
     JsonNode j = new ObjectMapper().readTree(dir.resolve("shuttle-2k.json").toFile());
-    assertEquals(10, j.get("summary").size());
+    assertEquals(TabularBench.METHODS.size(), j.get("summary").size());
     for (JsonNode s : j.get("summary")) {
       double prr = s.get("prrAccuracy").get("mean").asDouble();
       // a correctness check, not a quality bar (5 epochs on ~700 training rows): finite and positive
       assertTrue(prr > 0 && prr < 3, s.get("method") + " accuracy PRR " + prr);
     }
-    assertEquals(20, j.get("splits").size());
+    assertEquals(2 * TabularBench.METHODS.size(), j.get("splits").size());
     assertTrue(j.get("selector_traces_first_split").has("asss"));
     for (String f : new String[] {"shuttle-2k.md", "shuttle-2k-folds.csv", "shuttle-2k-summary.csv", "shuttle-2k-prr.png",
-        "shuttle-2k-asss-p-histogram.png", "shuttle-2k-asss_bilevel-class-fraction.png"}) {
+        "shuttle-2k-asss-p-histogram.png", "shuttle-2k-asss_bilevel-class-fraction.png",
+        "shuttle-2k-asss_bilevel_balanced-class-fraction.png"}) {
       assertTrue(Files.size(dir.resolve(f)) > 0, f);
     }
   }

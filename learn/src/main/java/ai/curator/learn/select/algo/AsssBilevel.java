@@ -35,9 +35,17 @@ import java.util.SplittableRandom;
  *
  * <p>Restricting the look-ahead to the last layer keeps it exact and cheap (no second-order
  * autograd through the body, which DJL does not expose); it is the "learning to reweight" signal
- * (Ren et al. 2018) in its one-step, unrolled form. Final subset: class-stratified top-M by p ({@link
- * TopM#stratified}: class quotas in proportion to class sizes, at least one row per class);
- * selector inputs as for {@link Asss}.
+ * (Ren et al. 2018) in its one-step, unrolled form. Final subset: class quotas (in proportion to
+ * class sizes, or learned from the selector's class masses), each class's top rows by p or a draw
+ * ∝ p, at least one row per class; selector inputs as for {@link Asss}.
+ *
+ * <p><b>Class-balanced objective</b> ({@link Params#classBalanced}): the held-out loss averages
+ * over classes rather than rows, the surrogate of the macro-averaged metrics (macro-F1, macro AUC)
+ * the tabular benchmark reports. The look-ahead then rewards weight on rows whose gradient helps
+ * the rare classes on held-out data; with learned quotas the selector decides how much of each class
+ * the subset keeps, and the subset is trained on as it is (weight N/M), so its class mix is the
+ * model's prior — the "curated subset better than the imbalanced full set" the paper describes
+ * (000 §4.3).
  */
 public final class AsssBilevel {
   private AsssBilevel() {}
@@ -56,12 +64,19 @@ public final class AsssBilevel {
    * @param selectorHidden selector widths
    * @param warmupEpochs warm-up epochs ≥ 1
    * @param task the task network
-   * @param sample draw each class's quota with probability ∝ p ({@link TopM#stratifiedSample}) instead
-   *     of taking its top rows by p ({@link TopM#stratified})
+   * @param sample draw each class's quota with probability ∝ p ({@link TopM#sampleWithin}) instead
+   *     of taking its top rows by p ({@link TopM#topWithin})
+   * @param classBalanced score the selector by the <em>class-balanced</em> held-out loss (the
+   *     surrogate of macro-averaged metrics): the held-out part is a stratified share of every class
+   *     ({@link Labels#holdOut}) and each row of V is drawn from a class chosen uniformly, so every
+   *     class weighs the same in the selector's loss; otherwise the held-out part is a random share of
+   *     the rows and V a uniform draw from it (rows weigh the same)
+   * @param learnedQuota class quotas from the selector's class masses Σ_{i∈c} p_i ({@link
+   *     TopM#learnedQuotas}) instead of in proportion to class sizes ({@link TopM#classQuotas})
    */
   public record Params(int epochs, int batchSize, double taskLr, double selectorLr, double lookaheadLr, double pin,
       double heldOutFraction, double clip, int[] selectorHidden, int warmupEpochs, MlpClassifier.Options task,
-      boolean sample) {}
+      boolean sample, boolean classBalanced, boolean learnedQuota) {}
 
   /** Runs the variant on {@code x} (N × d) with labels {@code y} and keeps {@code m} rows. */
   public static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed) {
@@ -80,16 +95,25 @@ public final class AsssBilevel {
     FloatMatrix sIn = warm.selectorInputs(x, y, classes);
     int n = x.rows();
     double rho = m / (double) n;
-    int[] perm = Rand.permutation(n, rnd);
-    int nHeld = Math.max(1, Math.min(n - 1, (int) Math.round(o.heldOutFraction() * n)));
-    if (n < 2) {
-      nHeld = 0;
+    int[] held;
+    int[] pool;
+    if (o.classBalanced()) {
+      int[][] parts = Labels.holdOut(y, classes, o.heldOutFraction(), rnd);
+      pool = parts[0];
+      held = parts[1];
+    } else {
+      int[] perm = Rand.permutation(n, rnd);
+      int nHeld = Math.max(1, Math.min(n - 1, (int) Math.round(o.heldOutFraction() * n)));
+      if (n < 2) {
+        nHeld = 0;
+      }
+      held = Arrays.copyOfRange(perm, 0, nHeld);
+      pool = Arrays.copyOfRange(perm, nHeld, n);
+      if (held.length == 0) {
+        held = pool;
+      }
     }
-    int[] held = Arrays.copyOfRange(perm, 0, nHeld);
-    int[] pool = Arrays.copyOfRange(perm, nHeld, n);
-    if (held.length == 0) {
-      held = pool;
-    }
+    int[][] heldByClass = o.classBalanced() ? byClass(held, y, classes) : null;
     Trace trace = new Trace();
     try (MlpClassifier task = MlpClassifier.create(x.cols(), classes,
             new MlpClassifier.Options(o.task().hidden1(), o.task().hidden2(), 1, o.batchSize(), o.taskLr(), 1, 0), rnd.nextLong());
@@ -112,7 +136,12 @@ public final class AsssBilevel {
           }
           int[] v = new int[Math.min(o.batchSize(), held.length)];
           for (int j = 0; j < v.length; j++) {
-            v[j] = held[rnd.nextInt(held.length)];
+            if (heldByClass != null) {
+              int[] rows = heldByClass[rnd.nextInt(heldByClass.length)];
+              v[j] = rows[rnd.nextInt(rows.length)];
+            } else {
+              v[j] = held[rnd.nextInt(held.length)];
+            }
           }
           try (NDManager sub = net.manager().newSubManager()) {
             NDArray xb = Losses.rows(sub, x.data(), x.cols(), b);
@@ -164,9 +193,33 @@ public final class AsssBilevel {
         }
       }
       double[] p = Asss.probabilities(sel, sIn);
-      TopM.Result top = o.sample() ? TopM.stratifiedSample(p, y, classes, m, rnd) : TopM.stratified(p, y, classes, m);
+      int[] quota = o.learnedQuota() ? TopM.learnedQuotas(p, y, classes, m) : TopM.classQuotas(y, classes, m);
+      TopM.Result top = o.sample() ? TopM.sampleWithin(p, y, classes, quota, rnd) : TopM.topWithin(p, y, classes, quota);
       trace.classFraction(top.rows(), y, classes);
       return new Asss.Result(p, top, trace, warm);
     }
+  }
+
+  /** The rows of {@code rows} grouped by class, classes without rows left out. */
+  private static int[][] byClass(int[] rows, int[] y, int classes) {
+    int[] count = new int[classes];
+    for (int r : rows) {
+      count[y[r]]++;
+    }
+    java.util.List<int[]> out = new java.util.ArrayList<>();
+    for (int c = 0; c < classes; c++) {
+      if (count[c] == 0) {
+        continue;
+      }
+      int[] members = new int[count[c]];
+      int k = 0;
+      for (int r : rows) {
+        if (y[r] == c) {
+          members[k++] = r;
+        }
+      }
+      out.add(members);
+    }
+    return out.toArray(new int[0][]);
   }
 }

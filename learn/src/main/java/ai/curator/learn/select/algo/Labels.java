@@ -3,8 +3,11 @@ package ai.curator.learn.select.algo;
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
 import ai.curator.api.Table;
+import ai.curator.linalg.Rand;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
@@ -53,5 +56,55 @@ public record Labels(int[] y, List<String> classes) {
       n[v]++;
     }
     return n;
+  }
+
+  /**
+   * A stratified hold-out: rows {inner, held out}, each ascending. Class c with N_c ≥ 2 rows gives
+   * min(N_c − 1, max(1, round(share · N_c))) rows; a class of one row stays inner.
+   *
+   * @throws IllegalArgumentException when share is outside (0, 1) or no class has two rows
+   */
+  public static int[][] holdOut(int[] y, int classes, double share, SplittableRandom rnd) {
+    if (!(share > 0 && share < 1)) {
+      throw new IllegalArgumentException("held-out share must be in (0, 1), got " + share);
+    }
+    int[] size = Labels.counts(y, classes);
+    int[][] members = new int[classes][];
+    int[] fill = new int[classes];
+    for (int c = 0; c < classes; c++) {
+      members[c] = new int[size[c]];
+    }
+    for (int i = 0; i < y.length; i++) {
+      members[y[i]][fill[y[i]]++] = i;
+    }
+    boolean[] held = new boolean[y.length];
+    int nHeld = 0;
+    for (int c = 0; c < classes; c++) {
+      if (size[c] < 2) {
+        continue;
+      }
+      int k = (int) Math.min(size[c] - 1, Math.max(1, Math.round(share * size[c])));
+      int[] perm = Rand.permutation(size[c], rnd);
+      for (int j = 0; j < k; j++) {
+        held[members[c][perm[j]]] = true;
+      }
+      nHeld += k;
+    }
+    int[] inner = new int[y.length - nHeld];
+    int[] val = new int[nHeld];
+    int a = 0;
+    int b = 0;
+    for (int i = 0; i < y.length; i++) {
+      if (held[i]) {
+        val[b++] = i;
+      } else {
+        inner[a++] = i;
+      }
+    }
+    if (val.length == 0) {
+      throw new IllegalArgumentException("a held-out part needs a class with at least two rows; rows per class: "
+          + Arrays.toString(size));
+    }
+    return new int[][] {inner, val};
   }
 }
