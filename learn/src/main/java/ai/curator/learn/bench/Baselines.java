@@ -62,14 +62,7 @@ public final class Baselines {
   public static Picked uniformStratified(int[] y, int classes, int m, SplittableRandom rnd) {
     int n = y.length;
     int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
-    int present = 0;
-    for (int c : size) {
-      present += c > 0 ? 1 : 0;
-    }
-    if (m < present || m > n) {
-      throw new IllegalArgumentException("uniform_stratified keeps one row per class at least: m must be in [" + present
-          + " (classes present), " + n + " (rows)], got " + m);
-    }
+    requireRowPerClass("uniform_stratified", size, m);
     int[] quota = ai.curator.learn.select.algo.TopM.classQuotas(y, classes, m);
     int[][] members = new int[classes][];
     int[] fill = new int[classes];
@@ -104,10 +97,7 @@ public final class Baselines {
   public static Picked fullBalanced(int[] y, int classes) {
     int n = y.length;
     int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
-    int present = 0;
-    for (int c : size) {
-      present += c > 0 ? 1 : 0;
-    }
+    int present = present(size);
     int[] rows = new int[n];
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
@@ -129,15 +119,7 @@ public final class Baselines {
    */
   public static Picked uniformBalanced(int[] y, int classes, int m, SplittableRandom rnd) {
     int n = y.length;
-    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
-    int present = 0;
-    for (int c : size) {
-      present += c > 0 ? 1 : 0;
-    }
-    if (m < present || m > n) {
-      throw new IllegalArgumentException("uniform_balanced keeps one row per class at least: m must be in [" + present
-          + " (classes present), " + n + " (rows)], got " + m);
-    }
+    requireRowPerClass("uniform_balanced", ai.curator.learn.select.algo.Labels.counts(y, classes), m);
     double[] ones = new double[n];
     Arrays.fill(ones, 1.0);
     int[] quota = ai.curator.learn.select.algo.TopM.balancedQuotas(y, classes, m);
@@ -274,5 +256,20 @@ public final class Baselines {
       ww[i] = w[idx[i]];
     }
     return new Picked(r, ww);
+  }
+
+  /** Classes with at least one row. */
+  private static int present(int[] size) {
+    return (int) Arrays.stream(size).filter(c -> c > 0).count();
+  }
+
+  /** A class-quota method keeps one row per present class at least: m in [classes present, N]. */
+  private static void requireRowPerClass(String method, int[] size, int m) {
+    int present = present(size);
+    int n = Arrays.stream(size).sum();
+    if (m < present || m > n) {
+      throw new IllegalArgumentException(method + " keeps one row per class at least: m must be in [" + present
+          + " (classes present), " + n + " (rows)], got " + m);
+    }
   }
 }

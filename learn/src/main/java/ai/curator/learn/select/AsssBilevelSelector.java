@@ -46,14 +46,17 @@ public final class AsssBilevelSelector implements Stage {
    * @param classQuota {@code proportional} (each class keeps its share of the rows; default) or
    *     {@code learned} (each class's share of the budget ∝ the sum of its rows' p, capped at the
    *     class's size; at least one row per class)
+   * @param column the score column written: every row's final selection probability p; default {@code
+   *     asss_bilevel_p}
    */
   public record Options(Budget budget, Integer epochs, Integer batchSize, Double taskLr, Double selectorLr,
       Double lookaheadLr, Double pin, Double heldOutFraction, Double clip, List<Integer> selectorHidden,
-      List<Integer> taskHidden, Integer warmupEpochs, String draw, String heldOutLoss, String classQuota) {
+      List<Integer> taskHidden, Integer warmupEpochs, String draw, String heldOutLoss, String classQuota, String column) {
     public Options {
       draw = choice("draw", draw, "top", "top", "sample");
       heldOutLoss = choice("held_out_loss", heldOutLoss, "mean", "mean", "class_balanced");
       classQuota = choice("class_quota", classQuota, "proportional", "proportional", "learned");
+      column = LearnedSelectors.column("asss_bilevel.column", column, "asss_bilevel_p");
       if (budget == null) {
         throw new IllegalArgumentException("asss_bilevel.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.3)");
       }
@@ -121,7 +124,7 @@ public final class AsssBilevelSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    LearnedSelectors.plan(plan, options.budget(), "asss_bilevel");
+    LearnedSelectors.plan(plan, options.budget(), "asss_bilevel", options.column());
   }
 
   @Override
@@ -131,6 +134,6 @@ public final class AsssBilevelSelector implements Stage {
     Labels labels = LearnedSelectors.labels(ctx, "asss_bilevel");
     int m = options.budget().resolve(x.rows());
     Asss.Result r = AsssBilevel.run(x, labels.y(), labels.classCount(), m, options.params(), ctx.random().nextLong());
-    ctx.setSelection(LearnedSelectors.finish(ctx, "asss_bilevel", labels, m, r, (System.nanoTime() - t0) / 1e9));
+    ctx.setSelection(LearnedSelectors.finish(ctx, "asss_bilevel", options.column(), labels, m, r, (System.nanoTime() - t0) / 1e9));
   }
 }

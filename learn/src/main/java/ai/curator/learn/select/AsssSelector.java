@@ -38,10 +38,11 @@ public final class AsssSelector implements Stage {
    * @param selectorHidden selector hidden widths (two layers); default [64, 32]
    * @param taskHidden task MLP hidden widths (two: a 3-layer MLP); default [128, 64]
    * @param warmupEpochs warm-up epochs for the loss / gradient-norm proxies ≥ 1; default 2
+   * @param column the score column written: every row's final selection probability p; default {@code asss_p}
    */
   public record Options(Budget budget, Double lambda, Double beta, Integer epochs, Integer batchSize, Double taskLr,
       Double selectorLr, Double tauStart, Double tauEnd, Double clip, Double baselineMomentum,
-      List<Integer> selectorHidden, List<Integer> taskHidden, Integer warmupEpochs) {
+      List<Integer> selectorHidden, List<Integer> taskHidden, Integer warmupEpochs, String column) {
     public Options {
       if (budget == null) {
         throw new IllegalArgumentException("asss.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.3)");
@@ -59,6 +60,7 @@ public final class AsssSelector implements Stage {
       selectorHidden = List.copyOf(selectorHidden == null ? List.of(64, 32) : selectorHidden);
       taskHidden = List.copyOf(taskHidden == null ? List.of(128, 64) : taskHidden);
       warmupEpochs = warmupEpochs == null ? 2 : warmupEpochs;
+      column = LearnedSelectors.column("asss.column", column, "asss_p");
       LearnedSelectors.nonNegative("asss.lambda", lambda);
       LearnedSelectors.nonNegative("asss.beta", beta);
       LearnedSelectors.positive("asss.epochs", epochs);
@@ -105,7 +107,7 @@ public final class AsssSelector implements Stage {
 
   @Override
   public void plan(Plan plan) {
-    LearnedSelectors.plan(plan, options.budget(), "asss");
+    LearnedSelectors.plan(plan, options.budget(), "asss", options.column());
   }
 
   @Override
@@ -115,6 +117,6 @@ public final class AsssSelector implements Stage {
     Labels labels = LearnedSelectors.labels(ctx, "asss");
     int m = options.budget().resolve(x.rows());
     Asss.Result r = Asss.run(x, labels.y(), labels.classCount(), m, options.params(), ctx.random().nextLong());
-    ctx.setSelection(LearnedSelectors.finish(ctx, "asss", labels, m, r, (System.nanoTime() - t0) / 1e9));
+    ctx.setSelection(LearnedSelectors.finish(ctx, "asss", options.column(), labels, m, r, (System.nanoTime() - t0) / 1e9));
   }
 }

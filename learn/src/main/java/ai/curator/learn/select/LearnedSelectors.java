@@ -18,7 +18,7 @@ import java.util.List;
 final class LearnedSelectors {
   private LearnedSelectors() {}
 
-  static void plan(Plan plan, Budget budget, String method) {
+  static void plan(Plan plan, Budget budget, String method, String column) {
     Selectors.requireFirstSelection(plan);
     plan.requireEmbeddings();
     if (plan.label() == null) {
@@ -30,6 +30,7 @@ final class LearnedSelectors {
           + plan.dataColumns());
     }
     plan.rows().ifPresent(n -> budget.resolve(n));
+    plan.produceScore(column);
     plan.produceSelection();
   }
 
@@ -42,8 +43,12 @@ final class LearnedSelectors {
     return l;
   }
 
-  /** The selection (weight N/M for every kept row), recorded and plotted. */
-  static Selection finish(StageContext ctx, String method, Labels labels, int m, Asss.Result r, double seconds) {
+  /**
+   * The selection (weight N/M for every kept row), recorded and plotted; every row's final p goes
+   * into the score column {@code column}, so the export carries it and a later stage can re-select
+   * by it (e.g. {@code top_m}) without training again.
+   */
+  static Selection finish(StageContext ctx, String method, String column, Labels labels, int m, Asss.Result r, double seconds) {
     int n = labels.y().length;
     int[] rows = r.top().rows();
     Trace t = r.trace();
@@ -61,6 +66,7 @@ final class LearnedSelectors {
     for (double f : t.classFraction()) {
       frac.add(Double.isNaN(f) ? -1.0 : f);
     }
+    ctx.putScore(column, r.p());
     ctx.record("budget_rows", m);
     ctx.record("weight", n / (double) m);
     ctx.record("warmup_seconds", r.warmup().seconds());
@@ -89,6 +95,17 @@ final class LearnedSelectors {
       ctx.addOutput(c);
     }
     return Selectors.equalWeights(rows, n / (double) m, method);
+  }
+
+  /** The score column option: {@code dflt} when unset, else a non-blank name. */
+  static String column(String name, String value, String dflt) {
+    if (value == null) {
+      return dflt;
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(name + " must be a non-empty column name, got '" + value + "'");
+    }
+    return value;
   }
 
   static int[] widths(List<Integer> w, String name) {

@@ -12,7 +12,7 @@ class AsssBilevelBalancedSelectorContractTest extends SelectorContractTest {
   @Override
   protected Stage selector(Budget budget) {
     return new AsssBilevelSelector(new AsssBilevelSelector.Options(budget, 1, 64, null, null, null, null, null, null,
-        List.of(8, 8), List.of(8, 8), 1, "sample", "class_balanced", "learned"));
+        List.of(8, 8), List.of(8, 8), 1, "sample", "class_balanced", "learned", null));
   }
 
   @Override

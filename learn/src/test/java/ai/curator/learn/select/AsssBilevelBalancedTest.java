@@ -69,13 +69,13 @@ class AsssBilevelBalancedTest {
   @Test
   void recipeOptionsNameTheValidChoices() {
     var e = assertThrows(IllegalArgumentException.class, () -> new AsssBilevelSelector.Options(
-        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, "balanced", null));
+        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, "balanced", null, null));
     assertTrue(e.getMessage().contains("held_out_loss") && e.getMessage().contains("class_balanced"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new AsssBilevelSelector.Options(
-        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, null, "equal"));
+        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, null, "equal", null));
     assertTrue(e.getMessage().contains("class_quota") && e.getMessage().contains("learned"), e.getMessage());
     AsssBilevel.Params p = new AsssBilevelSelector.Options(ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null,
-        null, null, null, List.of(8, 8), null, "sample", "class_balanced", "learned").params();
+        null, null, null, List.of(8, 8), null, "sample", "class_balanced", "learned", null).params();
     assertTrue(p.sample() && p.classBalanced() && p.learnedQuota());
   }
 }

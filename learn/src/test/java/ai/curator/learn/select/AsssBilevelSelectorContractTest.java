@@ -11,7 +11,7 @@ class AsssBilevelSelectorContractTest extends SelectorContractTest {
   @Override
   protected Stage selector(Budget budget) {
     return new AsssBilevelSelector(new AsssBilevelSelector.Options(budget, 1, 64, null, null, null, null, null, null,
-        List.of(8, 8), List.of(8, 8), 1, null, null, null));
+        List.of(8, 8), List.of(8, 8), 1, null, null, null, null));
   }
 
   @Override

@@ -11,7 +11,7 @@ class AsssSelectorContractTest extends SelectorContractTest {
   @Override
   protected Stage selector(Budget budget) {
     return new AsssSelector(new AsssSelector.Options(budget, null, null, 1, 64, null, null, null, null, null, null,
-        List.of(8, 8), List.of(8, 8), 1));
+        List.of(8, 8), List.of(8, 8), 1, null));
   }
 
   @Override
