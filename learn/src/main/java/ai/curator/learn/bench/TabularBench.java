@@ -43,7 +43,7 @@ public final class TabularBench {
   /** Every method, in report order. */
   public static final List<String> METHODS =
       List.of("full", "full_balanced", "uniform", "uniform_stratified", "uniform_balanced", "k_means", "nn_thinning", "low_rank", "asss",
-          "asss_tuned", "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced");
+          "asss_tuned", "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced", "asss_bilevel_equal");
 
   /**
    * Settings.
@@ -302,9 +302,13 @@ public final class TabularBench {
           log.accept(String.format("[r%d f%d] asss_tuned: picked lambda %s, beta %s on %d validation rows (%.1f s); %s",
               s.repeat(), s.fold(), tuning.lambda(), tuning.beta(), tuning.validationRows(), tuning.seconds(), tuning.trials()));
         }
-        case "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced" -> {
-          AsssBilevel.Params bp = method.equals("asss_bilevel_balanced") ? bilevelParams(c, true, true)
-              : bilevelParams(c, method.endsWith("sampled"), false);
+        case "asss_bilevel", "asss_bilevel_sampled", "asss_bilevel_balanced", "asss_bilevel_equal" -> {
+          AsssBilevel.Params bp = switch (method) {
+            case "asss_bilevel" -> bilevelParams(c, false, false, AsssBilevel.Quota.PROPORTIONAL);
+            case "asss_bilevel_sampled" -> bilevelParams(c, true, false, AsssBilevel.Quota.PROPORTIONAL);
+            case "asss_bilevel_balanced" -> bilevelParams(c, true, true, AsssBilevel.Quota.LEARNED);
+            default -> bilevelParams(c, true, false, AsssBilevel.Quota.EQUAL); // asss_bilevel_equal
+          };
           Asss.Result r = AsssBilevel.run(xTr, yTr, classes, m, bp, rnd.nextLong(), warm);
           picked = Baselines.Picked.equal(r.top().rows(), n / (double) m);
           traces.putIfAbsent(method, r.trace());
@@ -342,10 +346,10 @@ public final class TabularBench {
    * the selector by the class-balanced held-out loss and takes the class quotas from its p ({@code
    * asss_bilevel_balanced}, which also samples).
    */
-  static AsssBilevel.Params bilevelParams(Config c, boolean sample, boolean balanced) {
+  static AsssBilevel.Params bilevelParams(Config c, boolean sample, boolean classBalancedLoss, AsssBilevel.Quota quota) {
     MlpClassifier.Options t = c.mlp();
     return new AsssBilevel.Params(c.asssEpochs(), t.batchSize(), 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {64, 32},
-        c.warmupEpochs(), t, sample, balanced, balanced);
+        c.warmupEpochs(), t, sample, classBalancedLoss, quota);
   }
 
   /** round(ratio · n), at least 1. */

@@ -53,7 +53,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, full_balanced, uniform, uniform_stratified, uniform_balanced, k_means, nn_thinning, low_rank, asss, asss_tuned, asss_bilevel, asss_bilevel_sampled, asss_bilevel_balanced")
+  @Option(names = "--methods", split = ",", description = "methods (default: all): " + "full, full_balanced, uniform, uniform_stratified, uniform_balanced, k_means, nn_thinning, low_rank, asss, asss_tuned, asss_bilevel, asss_bilevel_sampled, asss_bilevel_balanced, asss_bilevel_equal")
   List<String> methods;
 
   @Option(names = "--out", description = "output directory (default: out/bench-tabular)")

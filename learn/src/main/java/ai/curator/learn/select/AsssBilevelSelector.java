@@ -45,7 +45,9 @@ public final class AsssBilevelSelector implements Stage {
    *     from a class chosen uniformly — the surrogate of macro-F1 / macro AUC)
    * @param classQuota {@code proportional} (each class keeps its share of the rows; default) or
    *     {@code learned} (each class's share of the budget ∝ the sum of its rows' p, capped at the
-   *     class's size; at least one row per class)
+   *     class's size; at least one row per class) or {@code equal} (every class the same share, a class
+   *     smaller than its share kept whole and the rest shared: the flat class mix of the benchmark's
+   *     {@code uniform_balanced})
    * @param column the score column written: every row's final selection probability p; default {@code
    *     asss_bilevel_p}
    */
@@ -55,7 +57,7 @@ public final class AsssBilevelSelector implements Stage {
     public Options {
       draw = choice("draw", draw, "top", "top", "sample");
       heldOutLoss = choice("held_out_loss", heldOutLoss, "mean", "mean", "class_balanced");
-      classQuota = choice("class_quota", classQuota, "proportional", "proportional", "learned");
+      classQuota = choice("class_quota", classQuota, "proportional", "proportional", "learned", "equal");
       column = LearnedSelectors.column("asss_bilevel.column", column, "asss_bilevel_p");
       if (budget == null) {
         throw new IllegalArgumentException("asss_bilevel.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.3)");
@@ -103,7 +105,7 @@ public final class AsssBilevelSelector implements Stage {
       return new AsssBilevel.Params(epochs, batchSize, taskLr, selectorLr, lookaheadLr, pin, heldOutFraction, clip,
           LearnedSelectors.widths(selectorHidden, "asss_bilevel.selector_hidden"), warmupEpochs,
           new MlpClassifier.Options(taskHidden.get(0), taskHidden.get(1), 1, batchSize, taskLr, 1, 0), draw.equals("sample"),
-          heldOutLoss.equals("class_balanced"), classQuota.equals("learned"));
+          heldOutLoss.equals("class_balanced"), AsssBilevel.Quota.valueOf(classQuota.toUpperCase(java.util.Locale.ROOT)));
     }
   }
 

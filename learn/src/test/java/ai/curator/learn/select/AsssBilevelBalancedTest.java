@@ -1,12 +1,15 @@
 package ai.curator.learn.select;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.AsssBilevel;
+import ai.curator.learn.select.algo.TopM;
 import ai.curator.linalg.FloatMatrix;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -55,7 +58,7 @@ class AsssBilevelBalancedTest {
     for (int v = 0; v < 2; v++) {
       boolean balanced = v == 1;
       AsssBilevel.Params p = new AsssBilevel.Params(4, 64, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 2, task, true,
-          balanced, true);
+          balanced, AsssBilevel.Quota.LEARNED);
       Asss.Result r = AsssBilevel.run(x, y, 3, m, p, 5);
       share[v] = keptShare(y, r.top().rows());
       System.out.printf("held-out loss %s: kept share by class %.3f %.3f %.3f%n", balanced ? "class_balanced" : "mean",
@@ -67,15 +70,36 @@ class AsssBilevelBalancedTest {
   }
 
   @Test
+  void equalQuotasGiveEveryClassTheSameShareAndDrawWithinItByP() {
+    int[] y = new int[N];
+    FloatMatrix x = data(y);
+    MlpClassifier.Options task = new MlpClassifier.Options(16, 16, 1, 64, 1e-2, 1, 0);
+    int m = 300;
+    AsssBilevel.Params p = new AsssBilevel.Params(2, 64, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 1, task, true,
+        false, AsssBilevel.Quota.EQUAL);
+    Asss.Result r = AsssBilevel.run(x, y, 3, m, p, 5);
+    int[] kept = new int[3];
+    for (int row : r.top().rows()) {
+      kept[y[row]]++;
+    }
+    // every class its equal share (the 3 % class, ~60 rows, is smaller than 100 and kept whole)
+    assertArrayEquals(TopM.balancedQuotas(y, 3, m), kept);
+    assertTrue(kept[0] == kept[1] && kept[2] == ai.curator.learn.select.algo.Labels.counts(y, 3)[2], Arrays.toString(kept));
+  }
+
+  @Test
   void recipeOptionsNameTheValidChoices() {
     var e = assertThrows(IllegalArgumentException.class, () -> new AsssBilevelSelector.Options(
         ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, "balanced", null, null));
     assertTrue(e.getMessage().contains("held_out_loss") && e.getMessage().contains("class_balanced"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new AsssBilevelSelector.Options(
-        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, null, "equal", null));
-    assertTrue(e.getMessage().contains("class_quota") && e.getMessage().contains("learned"), e.getMessage());
+        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, null, "flat", null));
+    assertTrue(e.getMessage().contains("class_quota") && e.getMessage().contains("learned") && e.getMessage().contains("equal"),
+        e.getMessage());
+    assertTrue(new AsssBilevelSelector.Options(ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null,
+        null, null, null, "sample", null, "equal", null).params().quota() == AsssBilevel.Quota.EQUAL);
     AsssBilevel.Params p = new AsssBilevelSelector.Options(ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null,
         null, null, null, List.of(8, 8), null, "sample", "class_balanced", "learned", null).params();
-    assertTrue(p.sample() && p.classBalanced() && p.learnedQuota());
+    assertTrue(p.sample() && p.classBalanced() && p.quota() == AsssBilevel.Quota.LEARNED);
   }
 }

@@ -76,10 +76,11 @@ class AsssDeterminismTest {
   void asssBilevelIsBitExactForTheSameSeed() {
     int[] y = new int[N];
     FloatMatrix x = data(y);
-    for (int variant = 0; variant < 3; variant++) {
-      boolean balanced = variant == 2;
+    for (int variant = 0; variant < 4; variant++) {
+      AsssBilevel.Quota quota = variant == 2 ? AsssBilevel.Quota.LEARNED
+          : variant == 3 ? AsssBilevel.Quota.EQUAL : AsssBilevel.Quota.PROPORTIONAL;
       AsssBilevel.Params p = new AsssBilevel.Params(2, 32, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 1, TASK,
-          variant > 0, balanced, balanced);
+          variant > 0, variant == 2, quota);
       Asss.Result a = AsssBilevel.run(x, y, 3, 120, p, 7);
       Asss.Result b = AsssBilevel.run(x, y, 3, 120, p, 7);
       assertSame(a, b);
@@ -98,7 +99,7 @@ class AsssDeterminismTest {
     int[] y = new int[N];
     FloatMatrix x = data(y);
     Asss.Params p = new Asss.Params(0.1, 0.1, 2, 32, 1e-3, 1e-4, 1.0, 0.1, 1.0, 0.9, new int[] {16, 8}, 1, TASK);
-    AsssBilevel.Params pb = new AsssBilevel.Params(2, 32, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 1, TASK, false, false, false);
+    AsssBilevel.Params pb = new AsssBilevel.Params(2, 32, 1e-3, 1e-3, 1.0, 1.0, 0.2, 1.0, new int[] {16, 8}, 1, TASK, false, false, AsssBilevel.Quota.PROPORTIONAL);
     Asss.Result a = Asss.run(x, y, 3, 120, p, 7);
     Asss.Result ab = AsssBilevel.run(x, y, 3, 120, pb, 7);
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();

@@ -71,12 +71,36 @@ public final class AsssBilevel {
    *     ({@link Labels#holdOut}) and each row of V is drawn from a class chosen uniformly, so every
    *     class weighs the same in the selector's loss; otherwise the held-out part is a random share of
    *     the rows and V a uniform draw from it (rows weigh the same)
-   * @param learnedQuota class quotas from the selector's class masses Σ_{i∈c} p_i ({@link
-   *     TopM#learnedQuotas}) instead of in proportion to class sizes ({@link TopM#classQuotas})
+   * @param quota how the budget is split over the classes ({@link Quota})
    */
   public record Params(int epochs, int batchSize, double taskLr, double selectorLr, double lookaheadLr, double pin,
       double heldOutFraction, double clip, int[] selectorHidden, int warmupEpochs, MlpClassifier.Options task,
-      boolean sample, boolean classBalanced, boolean learnedQuota) {}
+      boolean sample, boolean classBalanced, Quota quota) {
+    public Params {
+      java.util.Objects.requireNonNull(quota, "quota");
+    }
+  }
+
+  /** How the budget M is split over the classes; every rule keeps one row per class when M allows. */
+  public enum Quota {
+    /** In proportion to class sizes, largest remainder ({@link TopM#classQuotas}): the data's class mix. */
+    PROPORTIONAL,
+    /** In proportion to the selector's class masses Σ_{i∈c} p_i, capped at class sizes ({@link TopM#learnedQuotas}). */
+    LEARNED,
+    /**
+     * Equal shares, a class smaller than its share kept whole and the rest shared (water-filling; {@link
+     * TopM#balancedQuotas}): the flat class mix of {@code uniform_balanced}.
+     */
+    EQUAL;
+
+    int[] quotas(double[] p, int[] y, int classes, int m) {
+      return switch (this) {
+        case PROPORTIONAL -> TopM.classQuotas(y, classes, m);
+        case LEARNED -> TopM.learnedQuotas(p, y, classes, m);
+        case EQUAL -> TopM.balancedQuotas(y, classes, m);
+      };
+    }
+  }
 
   /** Runs the variant on {@code x} (N × d) with labels {@code y} and keeps {@code m} rows. */
   public static Asss.Result run(FloatMatrix x, int[] y, int classes, int m, Params o, long seed) {
@@ -193,7 +217,7 @@ public final class AsssBilevel {
         }
       }
       double[] p = Asss.probabilities(sel, sIn);
-      int[] quota = o.learnedQuota() ? TopM.learnedQuotas(p, y, classes, m) : TopM.classQuotas(y, classes, m);
+      int[] quota = o.quota().quotas(p, y, classes, m);
       TopM.Result top = o.sample() ? TopM.sampleWithin(p, y, classes, quota, rnd) : TopM.topWithin(p, y, classes, quota);
       trace.classFraction(top.rows(), y, classes);
       return new Asss.Result(p, top, trace, warm);
