@@ -18,6 +18,22 @@ public final class Selectors {
   }
 
   /**
+   * Checks that the recipe names a label column ({@code dataset.label}) that the data has.
+   *
+   * @param why what needs it, for the message (e.g. "select: asss trains a classifier")
+   */
+  public static void requireLabel(Plan plan, String why) {
+    if (plan.label() == null) {
+      throw new RecipeException(plan.stage() + ": " + why + " and needs the label column; set dataset.label in the recipe "
+          + "(e.g. label: target)");
+    }
+    if (plan.dataColumns() != null && !plan.dataColumns().contains(plan.label())) {
+      throw new RecipeException(plan.stage() + ": label column '" + plan.label() + "' (dataset.label) is not in the data; columns are "
+          + plan.dataColumns());
+    }
+  }
+
+  /**
    * The common plan of a selector: the first select stage, embeddings if it needs them, a budget
    * that fits the data once its size is known; it produces the selection.
    */

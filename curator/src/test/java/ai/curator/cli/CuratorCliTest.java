@@ -49,7 +49,7 @@ class CuratorCliTest {
     Path r = recipe("  - select: {method: uniform, budgit: 10}\n");
     Result res = exec("run", r.toString());
     assertEquals(2, res.code());
-    assertTrue(res.err().contains("unknown option 'budgit' for select: uniform. Valid options: budget, replace"), res.err());
+    assertTrue(res.err().contains("unknown option 'budgit' for select: uniform. Valid options: budget, class_quota, replace"), res.err());
     assertTrue(res.err().contains("Did you mean 'budget'?"), res.err());
     assertFalse(res.err().contains("at ai.curator"), "no stack trace without --verbose");
   }

@@ -35,4 +35,56 @@ public final class UniformSampling {
     Arrays.fill(w, (double) n / s);
     return new WeightedSample(rows, counts, w, s);
   }
+
+  /**
+   * Stratified: class c keeps {@code quota[c]} of its rows (at most its size), drawn uniformly
+   * without replacement, each weighing {@code N_c / quota[c]}, so the weights of a class add up to
+   * its size N_c and {@code Σ w·ℓ} stays unbiased for {@code Σ ℓ} whatever the quotas (a flat class
+   * mix included). Classes are drawn in index order, each from the same stream.
+   *
+   * @param y class of every row, in [0, classes)
+   * @param quota rows per class (e.g. from {@link ClassQuotas})
+   * @throws IllegalArgumentException when a quota is negative or above its class's size
+   */
+  public static WeightedSample withinClasses(int[] y, int classes, int[] quota, SplittableRandom rnd) {
+    int[] size = new int[classes];
+    for (int v : y) {
+      size[v]++;
+    }
+    int[][] members = new int[classes][];
+    int s = 0;
+    for (int c = 0; c < classes; c++) {
+      if (quota[c] < 0 || quota[c] > size[c]) {
+        throw new IllegalArgumentException("class " + c + " has " + size[c] + " rows; cannot keep " + quota[c]);
+      }
+      members[c] = new int[size[c]];
+      s += quota[c];
+    }
+    int[] fill = new int[classes];
+    for (int i = 0; i < y.length; i++) {
+      members[y[i]][fill[y[i]]++] = i;
+    }
+    int[] rows = new int[s];
+    double[] weightOf = new double[y.length];
+    int k = 0;
+    for (int c = 0; c < classes; c++) {
+      if (quota[c] == 0) {
+        continue;
+      }
+      int[] perm = Rand.permutation(size[c], rnd);
+      for (int j = 0; j < quota[c]; j++) {
+        int r = members[c][perm[j]];
+        rows[k++] = r;
+        weightOf[r] = (double) size[c] / quota[c];
+      }
+    }
+    Arrays.sort(rows);
+    int[] counts = new int[s];
+    Arrays.fill(counts, 1);
+    double[] w = new double[s];
+    for (int j = 0; j < s; j++) {
+      w[j] = weightOf[rows[j]];
+    }
+    return new WeightedSample(rows, counts, w, s);
+  }
 }

@@ -2,7 +2,7 @@ package ai.curator.learn.bench;
 
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.learn.select.algo.Warmup;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;

@@ -2,6 +2,7 @@ package ai.curator.learn.bench;
 
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;
+import ai.curator.select.algo.ClassQuotas;
 import ai.curator.select.algo.KMeans;
 import ai.curator.select.algo.LowRankSensitivity;
 import ai.curator.select.algo.RadiusThinning;
@@ -48,7 +49,7 @@ public final class Baselines {
 
   /**
    * Stratified uniform sampling, the control for the class-stratified ASSS variants: class c gets
-   * the quota M_c of {@link ai.curator.learn.select.algo.TopM#classQuotas} (in proportion to its
+   * the quota M_c of {@link ai.curator.select.algo.ClassQuotas#proportional} (in proportion to its
    * size N_c, largest remainder, at least one row per class — the quotas {@code asss_bilevel} and
    * {@code asss_bilevel_sampled} use), its M_c rows are drawn uniformly without replacement, and
    * each weighs N_c/M_c, so the weighted class totals equal the class sizes. What it leaves to
@@ -61,9 +62,9 @@ public final class Baselines {
    */
   public static Picked uniformStratified(int[] y, int classes, int m, SplittableRandom rnd) {
     int n = y.length;
-    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
+    int[] size = ai.curator.tabular.Labels.counts(y, classes);
     requireRowPerClass("uniform_stratified", size, m);
-    int[] quota = ai.curator.learn.select.algo.TopM.classQuotas(y, classes, m);
+    int[] quota = ClassQuotas.proportional(y, classes, m);
     int[][] members = new int[classes][];
     int[] fill = new int[classes];
     for (int c = 0; c < classes; c++) {
@@ -96,7 +97,7 @@ public final class Baselines {
    */
   public static Picked fullBalanced(int[] y, int classes) {
     int n = y.length;
-    int[] size = ai.curator.learn.select.algo.Labels.counts(y, classes);
+    int[] size = ai.curator.tabular.Labels.counts(y, classes);
     int present = present(size);
     int[] rows = new int[n];
     double[] w = new double[n];
@@ -110,7 +111,7 @@ public final class Baselines {
   /**
    * Class-balanced uniform sampling, the learning-free control of {@code asss_bilevel_balanced}:
    * every class gets the same quota, a class smaller than its quota is kept whole and the rest is
-   * shared among the larger ones ({@link ai.curator.learn.select.algo.TopM#balancedQuotas}), rows
+   * shared among the larger ones ({@link ai.curator.select.algo.ClassQuotas#equal}), rows
    * drawn uniformly without replacement within a class. Every row weighs N/m: the subset is trained
    * on as it is, so its (flatter) class mix becomes the model's class prior — what a class-balanced
    * subset does for macro-averaged metrics, with nothing learned.
@@ -119,10 +120,10 @@ public final class Baselines {
    */
   public static Picked uniformBalanced(int[] y, int classes, int m, SplittableRandom rnd) {
     int n = y.length;
-    requireRowPerClass("uniform_balanced", ai.curator.learn.select.algo.Labels.counts(y, classes), m);
+    requireRowPerClass("uniform_balanced", ai.curator.tabular.Labels.counts(y, classes), m);
     double[] ones = new double[n];
     Arrays.fill(ones, 1.0);
-    int[] quota = ai.curator.learn.select.algo.TopM.balancedQuotas(y, classes, m);
+    int[] quota = ClassQuotas.equal(y, classes, m);
     int[] rows = ai.curator.learn.select.algo.TopM.sampleWithin(ones, y, classes, quota, rnd).rows();
     return Picked.equal(rows, n / (double) m);
   }
@@ -240,7 +241,7 @@ public final class Baselines {
   }
 
   static int[] allocate(int[] size, int m) {
-    return ai.curator.learn.select.algo.TopM.allocate(size, m);
+    return ClassQuotas.allocate(size, m);
   }
 
   private static Picked sorted(int[] rows, double[] w) {

@@ -1,6 +1,6 @@
 package ai.curator.learn.bench;
 
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.linalg.Rand;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import ai.curator.api.DataException;
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.AsssBilevel;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.learn.select.algo.Trace;
 import ai.curator.learn.select.algo.Warmup;
 import ai.curator.linalg.FloatMatrix;

@@ -3,7 +3,7 @@ package ai.curator.learn.bench;
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
 import ai.curator.api.Table;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.pipeline.DatasetLoader;
 import ai.curator.recipe.DatasetSpec;

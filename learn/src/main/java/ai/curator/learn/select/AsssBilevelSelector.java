@@ -8,7 +8,7 @@ import ai.curator.api.BasicStageProvider;
 import ai.curator.learn.nn.MlpClassifier;
 import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.AsssBilevel;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.linalg.FloatMatrix;
 import java.util.List;
 

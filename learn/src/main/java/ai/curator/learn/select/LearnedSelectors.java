@@ -3,11 +3,10 @@ package ai.curator.learn.select;
 import ai.curator.api.Budget;
 import ai.curator.api.DataException;
 import ai.curator.api.Plan;
-import ai.curator.api.RecipeException;
 import ai.curator.api.Selection;
 import ai.curator.api.StageContext;
 import ai.curator.learn.select.algo.Asss;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.learn.select.algo.Trace;
 import ai.curator.select.Selectors;
 import java.nio.file.Path;
@@ -21,14 +20,7 @@ final class LearnedSelectors {
   static void plan(Plan plan, Budget budget, String method, String column) {
     Selectors.requireFirstSelection(plan);
     plan.requireEmbeddings();
-    if (plan.label() == null) {
-      throw new RecipeException(plan.stage() + ": select: " + method
-          + " trains a classifier and needs the label column; set dataset.label in the recipe (e.g. label: target)");
-    }
-    if (plan.dataColumns() != null && !plan.dataColumns().contains(plan.label())) {
-      throw new RecipeException(plan.stage() + ": label column '" + plan.label() + "' (dataset.label) is not in the data; columns are "
-          + plan.dataColumns());
-    }
+    Selectors.requireLabel(plan, "select: " + method + " trains a classifier");
     plan.rows().ifPresent(n -> budget.resolve(n));
     plan.produceScore(column);
     plan.produceSelection();

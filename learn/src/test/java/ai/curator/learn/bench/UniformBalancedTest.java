@@ -23,7 +23,7 @@ class UniformBalancedTest {
   @Test
   void keepsSmallClassesWholeAndSharesTheRestEqually() {
     int[] y = skewed();
-    int[] size = ai.curator.learn.select.algo.Labels.counts(y, 3);
+    int[] size = ai.curator.tabular.Labels.counts(y, 3);
     Baselines.Picked p = Baselines.uniformBalanced(y, 3, 300, new SplittableRandom(1));
     int[] kept = new int[3];
     for (int j = 0; j < p.rows().length; j++) {
@@ -68,7 +68,7 @@ class UniformBalancedTest {
   @Test
   void fullBalancedWeighsEveryClassTheSame() {
     int[] y = skewed();
-    int[] size = ai.curator.learn.select.algo.Labels.counts(y, 3);
+    int[] size = ai.curator.tabular.Labels.counts(y, 3);
     Baselines.Picked p = Baselines.fullBalanced(y, 3);
     assertEquals(y.length, p.rows().length, "every row");
     double[] total = new double[3];

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.TestFiles;
 import ai.curator.api.Selection;
-import ai.curator.learn.select.algo.Labels;
+import ai.curator.tabular.Labels;
 import ai.curator.pipeline.Pipeline;
 import ai.curator.pipeline.RunResult;
 import ai.curator.pipeline.RunSettings;

@@ -9,6 +9,7 @@ import ai.curator.learn.select.algo.Asss;
 import ai.curator.learn.select.algo.AsssBilevel;
 import ai.curator.learn.select.algo.TopM;
 import ai.curator.linalg.FloatMatrix;
+import ai.curator.select.algo.ClassQuotas;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,8 +84,8 @@ class AsssBilevelBalancedTest {
       kept[y[row]]++;
     }
     // every class its equal share (the 3 % class, ~60 rows, is smaller than 100 and kept whole)
-    assertArrayEquals(TopM.balancedQuotas(y, 3, m), kept);
-    assertTrue(kept[0] == kept[1] && kept[2] == ai.curator.learn.select.algo.Labels.counts(y, 3)[2], Arrays.toString(kept));
+    assertArrayEquals(ClassQuotas.equal(y, 3, m), kept);
+    assertTrue(kept[0] == kept[1] && kept[2] == ai.curator.tabular.Labels.counts(y, 3)[2], Arrays.toString(kept));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.curator.learn.select.algo.TopM;
+import ai.curator.select.algo.ClassQuotas;
 import org.junit.jupiter.api.Test;
 
 class TopMTest {
@@ -54,12 +55,6 @@ class TopMTest {
     }
     assertEquals(5, a.length);
     assertEquals(3, c0);
-  }
-
-  @Test
-  void allocateIsLargestRemainder() {
-    assertArrayEquals(new int[] {2, 1, 0}, TopM.allocate(new int[] {5, 3, 1}, 3));
-    assertArrayEquals(new int[] {5, 3, 1}, TopM.allocate(new int[] {5, 3, 1}, 9));
   }
 
   @Test

@@ -7,6 +7,8 @@ import ai.curator.learn.nn.Tensors;
 import ai.curator.learn.nn.Torch;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;
+import ai.curator.select.algo.ClassQuotas;
+import ai.curator.tabular.Labels;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
@@ -83,21 +85,21 @@ public final class AsssBilevel {
 
   /** How the budget M is split over the classes; every rule keeps one row per class when M allows. */
   public enum Quota {
-    /** In proportion to class sizes, largest remainder ({@link TopM#classQuotas}): the data's class mix. */
+    /** In proportion to class sizes, largest remainder ({@link ClassQuotas#proportional}): the data's class mix. */
     PROPORTIONAL,
     /** In proportion to the selector's class masses Σ_{i∈c} p_i, capped at class sizes ({@link TopM#learnedQuotas}). */
     LEARNED,
     /**
      * Equal shares, a class smaller than its share kept whole and the rest shared (water-filling; {@link
-     * TopM#balancedQuotas}): the flat class mix of {@code uniform_balanced}.
+     * ClassQuotas#equal}): the flat class mix of {@code uniform_balanced}.
      */
     EQUAL;
 
     int[] quotas(double[] p, int[] y, int classes, int m) {
       return switch (this) {
-        case PROPORTIONAL -> TopM.classQuotas(y, classes, m);
+        case PROPORTIONAL -> ClassQuotas.proportional(y, classes, m);
         case LEARNED -> TopM.learnedQuotas(p, y, classes, m);
-        case EQUAL -> TopM.balancedQuotas(y, classes, m);
+        case EQUAL -> ClassQuotas.equal(y, classes, m);
       };
     }
   }

@@ -1,5 +1,7 @@
 package ai.curator.learn.select.algo;
 
+import ai.curator.select.algo.ClassQuotas;
+import ai.curator.tabular.Labels;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -30,7 +32,7 @@ public final class TopM {
    * model's class priors (measured on shuttle: a whole 15% class dropped).
    */
   public static Result stratified(double[] score, int[] y, int classes, int m) {
-    return topWithin(score, y, classes, classQuotas(y, classes, m));
+    return topWithin(score, y, classes, ClassQuotas.proportional(y, classes, m));
   }
 
   /** Each class c keeps its {@code quota[c]} highest-scored rows (ties → lower row). */
@@ -56,7 +58,7 @@ public final class TopM {
    * feature space, where top-M of a smooth score keeps one region of it.
    */
   public static Result stratifiedSample(double[] score, int[] y, int classes, int m, java.util.SplittableRandom rnd) {
-    return sampleWithin(score, y, classes, classQuotas(y, classes, m), rnd);
+    return sampleWithin(score, y, classes, ClassQuotas.proportional(y, classes, m), rnd);
   }
 
   /**
@@ -92,201 +94,18 @@ public final class TopM {
   }
 
   /**
-   * Rows per class: proportional to class sizes (largest remainder), at least one per present class
-   * when m allows. Also the quotas of the benchmark's {@code uniform_stratified} control.
-   */
-  public static int[] classQuotas(int[] y, int classes, int m) {
-    int n = y.length;
-    if (m < 1 || m > n) {
-      throw new IllegalArgumentException("top-M needs 1 <= m <= N = " + n + ", got " + m);
-    }
-    int[] size = Labels.counts(y, classes);
-    int present = 0;
-    for (int c : size) {
-      present += c > 0 ? 1 : 0;
-    }
-    int[] quota = new int[classes];
-    int rest = m;
-    if (m >= present) {
-      for (int c = 0; c < classes; c++) {
-        if (size[c] > 0) {
-          quota[c] = 1;
-          rest--;
-        }
-      }
-    }
-    int[] left = new int[classes];
-    for (int c = 0; c < classes; c++) {
-      left[c] = size[c] - quota[c];
-    }
-    int[] extra = allocate(left, rest);
-    for (int c = 0; c < classes; c++) {
-      quota[c] += extra[c];
-    }
-    return quota;
-  }
-
-  /**
    * Class quotas from the selector's own class masses ({@code class_quota: learned}): class c's
    * share of the budget is ∝ Σ_{i∈c} p_i, capped at its size, with at least one row per present
-   * class when m allows ({@link #cappedQuotas}). A selector that rates a rare class highly keeps
+   * class when m allows ({@link ClassQuotas#capped}). A selector that rates a rare class highly keeps
    * more of it than its share of the rows; one with p constant gives the proportional quotas of
-   * {@link #classQuotas} (up to rounding).
+   * {@link ClassQuotas#proportional} (up to rounding).
    */
   public static int[] learnedQuotas(double[] p, int[] y, int classes, int m) {
     double[] mass = new double[classes];
     for (int i = 0; i < y.length; i++) {
       mass[y[i]] += Math.max(0, p[i]);
     }
-    return cappedQuotas(mass, Labels.counts(y, classes), m);
-  }
-
-  /**
-   * Class-balanced quotas ({@code uniform_balanced}): every present class gets the same share of
-   * the budget, capped at its size, the rest shared equally among the classes that have rows left
-   * (water-filling), so a class smaller than M/C is kept whole.
-   */
-  public static int[] balancedQuotas(int[] y, int classes, int m) {
-    int[] size = Labels.counts(y, classes);
-    double[] mass = new double[classes];
-    for (int c = 0; c < classes; c++) {
-      mass[c] = size[c] > 0 ? 1 : 0;
-    }
-    return cappedQuotas(mass, size, m);
-  }
-
-  /**
-   * Allocates {@code m} rows over groups in proportion to {@code mass}, no group above its {@code
-   * size}: one row to every present group first when m ≥ groups present (the stratified floor), then
-   * the rest by water-filling — groups whose proportional share would exceed their room are filled,
-   * the others share what is left in proportion to their mass — and largest remainder for the
-   * integer part (ties: lower index). A present group of zero mass gets its floor row only; if
-   * no group with room has mass the rest goes by room (size left). Σ result = m.
-   *
-   * @throws IllegalArgumentException when m is outside [1, Σ size] or a mass is negative or not finite
-   */
-  public static int[] cappedQuotas(double[] mass, int[] size, int m) {
-    int groups = size.length;
-    long n = 0;
-    int present = 0;
-    for (int c = 0; c < groups; c++) {
-      n += size[c];
-      present += size[c] > 0 ? 1 : 0;
-      if (!(mass[c] >= 0) || Double.isInfinite(mass[c])) {
-        throw new IllegalArgumentException("class masses must be finite and >= 0, got " + mass[c] + " for class " + c);
-      }
-    }
-    if (m < 1 || m > n) {
-      throw new IllegalArgumentException("quotas need 1 <= m <= N = " + n + ", got " + m);
-    }
-    int[] q = new int[groups];
-    int rest = m;
-    if (m >= present) {
-      for (int c = 0; c < groups; c++) {
-        if (size[c] > 0) {
-          q[c] = 1;
-          rest--;
-        }
-      }
-    }
-    double[] room = new double[groups];
-    double[] w = new double[groups];
-    double massLeft = 0;
-    for (int c = 0; c < groups; c++) {
-      room[c] = size[c] - q[c];
-      w[c] = room[c] > 0 ? mass[c] : 0;
-      massLeft += w[c];
-    }
-    if (massLeft == 0) {
-      for (int c = 0; c < groups; c++) {
-        w[c] = room[c];
-      }
-    }
-    double[] share = new double[groups];
-    boolean[] full = new boolean[groups];
-    double toGive = rest;
-    while (toGive > 1e-9) {
-      double total = 0;
-      for (int c = 0; c < groups; c++) {
-        total += full[c] ? 0 : w[c];
-      }
-      if (total == 0) {
-        break;
-      }
-      boolean capped = false;
-      for (int c = 0; c < groups; c++) {
-        if (!full[c] && w[c] > 0 && toGive * w[c] / total >= room[c] - share[c]) {
-          toGive -= room[c] - share[c];
-          share[c] = room[c];
-          full[c] = true;
-          capped = true;
-        }
-      }
-      if (!capped) {
-        for (int c = 0; c < groups; c++) {
-          if (!full[c] && w[c] > 0) {
-            share[c] += toGive * w[c] / total;
-          }
-        }
-        toGive = 0;
-      }
-    }
-    double[] rem = new double[groups];
-    int given = 0;
-    for (int c = 0; c < groups; c++) {
-      int whole = (int) Math.min(room[c], Math.floor(share[c] + 1e-9));
-      q[c] += whole;
-      given += whole;
-      rem[c] = share[c] - whole;
-    }
-    Integer[] ord = new Integer[groups];
-    for (int c = 0; c < groups; c++) {
-      ord[c] = c;
-    }
-    Arrays.sort(ord, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
-    // the rounding leftover: one row each in order of remainder (room permitting), cycling if needed
-    while (given < rest) {
-      for (int c : ord) {
-        if (given < rest && q[c] < size[c]) {
-          q[c]++;
-          given++;
-        }
-      }
-    }
-    return q;
-  }
-
-  /** Largest-remainder allocation of {@code m} over groups of sizes {@code size} (Σ size ≥ m). */
-  public static int[] allocate(int[] size, int m) {
-    long n = 0;
-    for (int s : size) {
-      n += s;
-    }
-    int[] q = new int[size.length];
-    if (m <= 0 || n == 0) {
-      return q;
-    }
-    double[] rem = new double[size.length];
-    int given = 0;
-    for (int c = 0; c < size.length; c++) {
-      double exact = (double) m * size[c] / n;
-      q[c] = (int) Math.floor(exact);
-      rem[c] = exact - q[c];
-      given += q[c];
-    }
-    Integer[] ord = new Integer[size.length];
-    for (int c = 0; c < ord.length; c++) {
-      ord[c] = c;
-    }
-    Arrays.sort(ord, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
-    for (int j = 0; given < m; j = (j + 1) % ord.length) {
-      int c = ord[j];
-      if (q[c] < size[c]) {
-        q[c]++;
-        given++;
-      }
-    }
-    return q;
+    return ClassQuotas.capped(mass, Labels.counts(y, classes), m);
   }
 
   /** Selects {@code m} (in [1, N]) rows by {@code score}, with the floor over labels {@code y}. */

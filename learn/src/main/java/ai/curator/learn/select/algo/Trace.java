@@ -1,5 +1,6 @@
 package ai.curator.learn.select.algo;
 
+import ai.curator.tabular.Labels;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package ai.curator.learn.select.algo;
+package ai.curator.tabular;
 
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
