@@ -61,32 +61,8 @@ public final class Baselines {
    * @throws IllegalArgumentException when m is outside that range
    */
   public static Picked uniformStratified(int[] y, int classes, int m, SplittableRandom rnd) {
-    int n = y.length;
-    int[] size = ai.curator.tabular.Labels.counts(y, classes);
-    requireRowPerClass("uniform_stratified", size, m);
-    int[] quota = ClassQuotas.proportional(y, classes, m);
-    int[][] members = new int[classes][];
-    int[] fill = new int[classes];
-    for (int c = 0; c < classes; c++) {
-      members[c] = new int[size[c]];
-    }
-    for (int i = 0; i < n; i++) {
-      members[y[i]][fill[y[i]]++] = i;
-    }
-    int[] rows = new int[m];
-    double[] w = new double[m];
-    int p = 0;
-    for (int c = 0; c < classes; c++) {
-      if (quota[c] == 0) {
-        continue;
-      }
-      int[] perm = Rand.permutation(size[c], rnd);
-      for (int j = 0; j < quota[c]; j++) {
-        rows[p] = members[c][perm[j]];
-        w[p++] = size[c] / (double) quota[c];
-      }
-    }
-    return sorted(rows, w);
+    requireRowPerClass("uniform_stratified", ai.curator.tabular.Labels.counts(y, classes), m);
+    return Picked.of(UniformSampling.withinClasses(y, classes, ClassQuotas.proportional(y, classes, m), rnd));
   }
 
   /**
