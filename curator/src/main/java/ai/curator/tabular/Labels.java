@@ -58,6 +58,29 @@ public record Labels(int[] y, List<String> classes) {
     return n;
   }
 
+  /** Classes with at least one row, from rows per class. */
+  public static int present(int[] size) {
+    int k = 0;
+    for (int s : size) {
+      k += s > 0 ? 1 : 0;
+    }
+    return k;
+  }
+
+  /** The rows of each class, ascending: {@code byClass(y, C)[c]} lists the rows i with y[i] = c. */
+  public static int[][] byClass(int[] y, int classes) {
+    int[] size = counts(y, classes);
+    int[][] members = new int[classes][];
+    for (int c = 0; c < classes; c++) {
+      members[c] = new int[size[c]];
+    }
+    int[] fill = new int[classes];
+    for (int i = 0; i < y.length; i++) {
+      members[y[i]][fill[y[i]]++] = i;
+    }
+    return members;
+  }
+
   /**
    * A stratified hold-out: rows {inner, held out}, each ascending. Class c with N_c ≥ 2 rows gives
    * min(N_c − 1, max(1, round(share · N_c))) rows; a class of one row stays inner.
@@ -68,15 +91,8 @@ public record Labels(int[] y, List<String> classes) {
     if (!(share > 0 && share < 1)) {
       throw new IllegalArgumentException("held-out share must be in (0, 1), got " + share);
     }
-    int[] size = Labels.counts(y, classes);
-    int[][] members = new int[classes][];
-    int[] fill = new int[classes];
-    for (int c = 0; c < classes; c++) {
-      members[c] = new int[size[c]];
-    }
-    for (int i = 0; i < y.length; i++) {
-      members[y[i]][fill[y[i]]++] = i;
-    }
+    int[] size = counts(y, classes);
+    int[][] members = byClass(y, classes);
     boolean[] held = new boolean[y.length];
     int nHeld = 0;
     for (int c = 0; c < classes; c++) {

@@ -24,20 +24,8 @@ public final class ClassQuotas {
       throw new IllegalArgumentException("class quotas need 1 <= m <= N = " + n + ", got " + m);
     }
     int[] size = Labels.counts(y, classes);
-    int present = 0;
-    for (int c : size) {
-      present += c > 0 ? 1 : 0;
-    }
-    int[] quota = new int[classes];
-    int rest = m;
-    if (m >= present) {
-      for (int c = 0; c < classes; c++) {
-        if (size[c] > 0) {
-          quota[c] = 1;
-          rest--;
-        }
-      }
-    }
+    int[] quota = floorRows(size, m);
+    int rest = m - Arrays.stream(quota).sum();
     int[] left = new int[classes];
     for (int c = 0; c < classes; c++) {
       left[c] = size[c] - quota[c];
@@ -76,10 +64,8 @@ public final class ClassQuotas {
   public static int[] capped(double[] mass, int[] size, int m) {
     int groups = size.length;
     long n = 0;
-    int present = 0;
     for (int c = 0; c < groups; c++) {
       n += size[c];
-      present += size[c] > 0 ? 1 : 0;
       if (!(mass[c] >= 0) || Double.isInfinite(mass[c])) {
         throw new IllegalArgumentException("class masses must be finite and >= 0, got " + mass[c] + " for class " + c);
       }
@@ -87,16 +73,8 @@ public final class ClassQuotas {
     if (m < 1 || m > n) {
       throw new IllegalArgumentException("quotas need 1 <= m <= N = " + n + ", got " + m);
     }
-    int[] q = new int[groups];
-    int rest = m;
-    if (m >= present) {
-      for (int c = 0; c < groups; c++) {
-        if (size[c] > 0) {
-          q[c] = 1;
-          rest--;
-        }
-      }
-    }
+    int[] q = floorRows(size, m);
+    int rest = m - Arrays.stream(q).sum();
     double[] room = new double[groups];
     double[] w = new double[groups];
     double massLeft = 0;
@@ -159,6 +137,17 @@ public final class ClassQuotas {
           q[c]++;
           given++;
         }
+      }
+    }
+    return q;
+  }
+
+  /** The stratified floor: one row for every present class when m ≥ classes present, else none. */
+  private static int[] floorRows(int[] size, int m) {
+    int[] q = new int[size.length];
+    if (m >= Labels.present(size)) {
+      for (int c = 0; c < size.length; c++) {
+        q[c] = size[c] > 0 ? 1 : 0;
       }
     }
     return q;

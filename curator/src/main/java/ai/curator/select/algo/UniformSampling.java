@@ -1,6 +1,7 @@
 package ai.curator.select.algo;
 
 import ai.curator.linalg.Rand;
+import ai.curator.tabular.Labels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -47,22 +48,13 @@ public final class UniformSampling {
    * @throws IllegalArgumentException when a quota is negative or above its class's size
    */
   public static WeightedSample withinClasses(int[] y, int classes, int[] quota, SplittableRandom rnd) {
-    int[] size = new int[classes];
-    for (int v : y) {
-      size[v]++;
-    }
-    int[][] members = new int[classes][];
+    int[][] members = Labels.byClass(y, classes);
     int s = 0;
     for (int c = 0; c < classes; c++) {
-      if (quota[c] < 0 || quota[c] > size[c]) {
-        throw new IllegalArgumentException("class " + c + " has " + size[c] + " rows; cannot keep " + quota[c]);
+      if (quota[c] < 0 || quota[c] > members[c].length) {
+        throw new IllegalArgumentException("class " + c + " has " + members[c].length + " rows; cannot keep " + quota[c]);
       }
-      members[c] = new int[size[c]];
       s += quota[c];
-    }
-    int[] fill = new int[classes];
-    for (int i = 0; i < y.length; i++) {
-      members[y[i]][fill[y[i]]++] = i;
     }
     int[] rows = new int[s];
     double[] weightOf = new double[y.length];
@@ -71,11 +63,12 @@ public final class UniformSampling {
       if (quota[c] == 0) {
         continue;
       }
-      int[] perm = Rand.permutation(size[c], rnd);
+      int size = members[c].length;
+      int[] perm = Rand.permutation(size, rnd);
       for (int j = 0; j < quota[c]; j++) {
         int r = members[c][perm[j]];
         rows[k++] = r;
-        weightOf[r] = (double) size[c] / quota[c];
+        weightOf[r] = (double) size / quota[c];
       }
     }
     Arrays.sort(rows);

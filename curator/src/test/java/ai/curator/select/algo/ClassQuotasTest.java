@@ -11,6 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /** The class quotas (capped by class size, equal, largest remainder), checked by hand. */
 class ClassQuotasTest {
+  /** 130 rows: classes 0, 1 and 2 of 100, 25 and 5 rows. */
+  private static int[] classesOf100And25And5() {
+    int[] y = new int[130];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = i < 100 ? 0 : i < 125 ? 1 : 2;
+    }
+    return y;
+  }
+
   @Test
   void equalMassesWaterFillAroundSmallClasses() {
     // sizes 100, 30, 4, 0; m = 40: floors 1, 1, 1; 37 left over rooms 99, 29, 3 -> class 2 filled (3),
@@ -65,10 +74,7 @@ class ClassQuotasTest {
 
   @Test
   void equalQuotasGiveEveryClassTheSameUnlessItIsSmaller() {
-    int[] y = new int[130];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = i < 100 ? 0 : i < 125 ? 1 : 2;
-    }
+    int[] y = classesOf100And25And5();
     assertArrayEquals(new int[] {10, 10, 5}, ClassQuotas.equal(y, 3, 25));
   }
 
@@ -80,10 +86,7 @@ class ClassQuotasTest {
 
   @Test
   void proportionalQuotasKeepTheMixWithAFloorRow() {
-    int[] y = new int[130];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = i < 100 ? 0 : i < 125 ? 1 : 2;
-    }
+    int[] y = classesOf100And25And5();
     // 26 rows of 130 (sizes 100, 25, 5): a floor row each, then 23 by largest remainder over the rooms
     // 99, 24, 4: shares 17.93, 4.35, 0.72 -> 18, 4, 1 -> quotas 19, 5, 2
     assertArrayEquals(new int[] {19, 5, 2}, ClassQuotas.proportional(y, 3, 26));

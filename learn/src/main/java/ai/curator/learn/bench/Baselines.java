@@ -9,6 +9,7 @@ import ai.curator.select.algo.RadiusThinning;
 import ai.curator.select.algo.SensitivitySampling;
 import ai.curator.select.algo.UniformSampling;
 import ai.curator.select.algo.WeightedSample;
+import ai.curator.tabular.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class Baselines {
    * @throws IllegalArgumentException when m is outside that range
    */
   public static Picked uniformStratified(int[] y, int classes, int m, SplittableRandom rnd) {
-    requireRowPerClass("uniform_stratified", ai.curator.tabular.Labels.counts(y, classes), m);
+    requireRowPerClass("uniform_stratified", Labels.counts(y, classes), m);
     return Picked.of(UniformSampling.withinClasses(y, classes, ClassQuotas.proportional(y, classes, m), rnd));
   }
 
@@ -73,8 +74,8 @@ public final class Baselines {
    */
   public static Picked fullBalanced(int[] y, int classes) {
     int n = y.length;
-    int[] size = ai.curator.tabular.Labels.counts(y, classes);
-    int present = present(size);
+    int[] size = Labels.counts(y, classes);
+    int present = Labels.present(size);
     int[] rows = new int[n];
     double[] w = new double[n];
     for (int i = 0; i < n; i++) {
@@ -96,7 +97,7 @@ public final class Baselines {
    */
   public static Picked uniformBalanced(int[] y, int classes, int m, SplittableRandom rnd) {
     int n = y.length;
-    requireRowPerClass("uniform_balanced", ai.curator.tabular.Labels.counts(y, classes), m);
+    requireRowPerClass("uniform_balanced", Labels.counts(y, classes), m);
     double[] ones = new double[n];
     Arrays.fill(ones, 1.0);
     int[] quota = ClassQuotas.equal(y, classes, m);
@@ -235,14 +236,9 @@ public final class Baselines {
     return new Picked(r, ww);
   }
 
-  /** Classes with at least one row. */
-  private static int present(int[] size) {
-    return (int) Arrays.stream(size).filter(c -> c > 0).count();
-  }
-
   /** A class-quota method keeps one row per present class at least: m in [classes present, N]. */
   private static void requireRowPerClass(String method, int[] size, int m) {
-    int present = present(size);
+    int present = Labels.present(size);
     int n = Arrays.stream(size).sum();
     if (m < present || m > n) {
       throw new IllegalArgumentException(method + " keeps one row per class at least: m must be in [" + present

@@ -123,10 +123,7 @@ public final class TopM {
       keptPerClass[y[order[j]]]++;
     }
     int[] present = Labels.counts(y, classes);
-    int presentClasses = 0;
-    for (int c : present) {
-      presentClasses += c > 0 ? 1 : 0;
-    }
+    int presentClasses = Labels.present(present);
     int swaps = 0;
     if (m >= presentClasses) {
       int tail = m - 1; // candidate to drop: lowest-scored kept row
