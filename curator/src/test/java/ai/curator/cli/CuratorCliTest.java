@@ -45,6 +45,21 @@ class CuratorCliTest {
   }
 
   @Test
+  void classQuotaWithoutALabelOrWithReplacementExitsTwo() throws Exception {
+    Path r = recipe("  - select: {method: uniform, budget: 10, class_quota: equal}\n");
+    Result res = exec("run", r.toString());
+    assertEquals(2, res.code());
+    assertTrue(res.err().contains("class_quota: equal draws within classes and needs the label column; set dataset.label"),
+        res.err());
+    Result rep = exec("run", recipe("  - select: {method: uniform, budget: 10, class_quota: equal, replace: true}\n").toString());
+    assertEquals(2, rep.code());
+    assertTrue(rep.err().contains("draws without replacement within each class; remove replace: true"), rep.err());
+    Result bad = exec("run", recipe("  - select: {method: uniform, budget: 10, class_quota: flat}\n").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("uniform.class_quota must be one of [none, proportional, equal], got 'flat'"), bad.err());
+  }
+
+  @Test
   void badRecipeKeyExitsTwoWithValidKeys() throws Exception {
     Path r = recipe("  - select: {method: uniform, budgit: 10}\n");
     Result res = exec("run", r.toString());

@@ -102,5 +102,8 @@ class AsssBilevelBalancedTest {
     AsssBilevel.Params p = new AsssBilevelSelector.Options(ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null,
         null, null, null, List.of(8, 8), null, "sample", "class_balanced", "learned", null).params();
     assertTrue(p.sample() && p.classBalanced() && p.quota() == AsssBilevel.Quota.LEARNED);
+    var blank = assertThrows(IllegalArgumentException.class, () -> new AsssBilevelSelector.Options(
+        ai.curator.api.Budget.ofRatio(0.3), null, null, null, null, null, null, null, null, null, null, null, null, null, null, " "));
+    assertTrue(blank.getMessage().contains("asss_bilevel.column must be a non-empty column name"), blank.getMessage());
   }
 }
