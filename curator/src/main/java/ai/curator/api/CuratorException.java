@@ -5,11 +5,11 @@ package ai.curator.api;
  * constraint was broken, what was found, and, where one exists, the fix.
  */
 public class CuratorException extends RuntimeException {
-  public CuratorException(String message) {
-    super(message);
-  }
+    public CuratorException(String message) {
+        super(message);
+    }
 
-  public CuratorException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public CuratorException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

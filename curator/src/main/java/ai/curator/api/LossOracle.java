@@ -6,12 +6,12 @@ package ai.curator.api;
  */
 @FunctionalInterface
 public interface LossOracle {
-  /**
-   * Losses of the given rows.
-   *
-   * @param rows row indices into the data matrix, each in {@code [0, N)}, distinct
-   * @return one loss per requested row, in the same order; callers reject non-finite or negative
-   *     values
-   */
-  double[] losses(int[] rows);
+    /**
+     * Losses of the given rows.
+     *
+     * @param rows row indices into the data matrix, each in {@code [0, N)}, distinct
+     * @return one loss per requested row, in the same order; callers reject non-finite or negative
+     *     values
+     */
+    double[] losses(int[] rows);
 }

@@ -12,22 +12,22 @@ package ai.curator.api;
  */
 public interface Stage {
 
-  /**
-   * Checks this stage against the plan so far and declares its outputs. Must not do work or
-   * have side effects other than on {@code plan}.
-   *
-   * @throws RecipeException when an input is missing or an option does not fit the data
-   */
-  void plan(Plan plan);
+    /**
+     * Checks this stage against the plan so far and declares its outputs. Must not do work or
+     * have side effects other than on {@code plan}.
+     *
+     * @throws RecipeException when an input is missing or an option does not fit the data
+     */
+    void plan(Plan plan);
 
-  /** Runs the stage. */
-  void run(StageContext context);
+    /** Runs the stage. */
+    void run(StageContext context);
 
-  /**
-   * What else, beyond the stage's options and its inputs, decides its output — e.g. the sha256 of
-   * a model file that the options name by path. It joins the stage's cache key; default none.
-   */
-  default String fingerprint() {
-    return "";
-  }
+    /**
+     * What else, beyond the stage's options and its inputs, decides its output — e.g. the sha256 of
+     * a model file that the options name by path. It joins the stage's cache key; default none.
+     */
+    default String fingerprint() {
+        return "";
+    }
 }

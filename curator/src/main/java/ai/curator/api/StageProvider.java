@@ -12,18 +12,18 @@ package ai.curator.api;
  */
 public interface StageProvider<O extends Record> {
 
-  /** The role key in a recipe: {@code embed}, {@code score}, {@code select} or {@code export}. */
-  String role();
+    /** The role key in a recipe: {@code embed}, {@code score}, {@code select} or {@code export}. */
+    String role();
 
-  /** The method name within the role, snake_case: {@code uniform}, {@code low_rank_sensitivity}. */
-  String method();
+    /** The method name within the role, snake_case: {@code uniform}, {@code low_rank_sensitivity}. */
+    String method();
 
-  /** One line saying what the stage does, shown by {@code curator list}. */
-  String summary();
+    /** One line saying what the stage does, shown by {@code curator list}. */
+    String summary();
 
-  /** The options record type; every component must accept null (meaning: the default). */
-  Class<O> optionsType();
+    /** The options record type; every component must accept null (meaning: the default). */
+    Class<O> optionsType();
 
-  /** Builds the stage from validated options. */
-  Stage create(O options);
+    /** Builds the stage from validated options. */
+    Stage create(O options);
 }

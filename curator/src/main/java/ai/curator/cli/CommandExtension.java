@@ -7,9 +7,9 @@ package ai.curator.cli;
  * bench tabular}. The core stays free of the modules that build on it.
  */
 public interface CommandExtension {
-  /** The parent command's name: {@code bench} for a benchmark, {@code curator} for a top-level command. */
-  String parent();
+    /** The parent command's name: {@code bench} for a benchmark, {@code curator} for a top-level command. */
+    String parent();
 
-  /** A new picocli command object (annotated with {@code @Command}). */
-  Object command();
+    /** A new picocli command object (annotated with {@code @Command}). */
+    Object command();
 }

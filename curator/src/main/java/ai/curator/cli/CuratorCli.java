@@ -30,188 +30,223 @@ import picocli.CommandLine.Parameters;
  * trace only with {@code --verbose}).
  */
 @Command(
-    name = "curator",
-    mixinStandardHelpOptions = true,
-    versionProvider = CuratorCli.VersionProvider.class,
-    description = "Picks the samples of a training set worth training on: load, embed, score, select, export.",
-    subcommands = {
-      CuratorCli.Run.class,
-      CuratorCli.Validate.class,
-      CuratorCli.Describe.class,
-      CuratorCli.ListStages.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+        name = "curator",
+        mixinStandardHelpOptions = true,
+        versionProvider = CuratorCli.VersionProvider.class,
+        description = "Picks the samples of a training set worth training on: load, embed, score, select, export.",
+        subcommands = {
+            CuratorCli.Run.class,
+            CuratorCli.Validate.class,
+            CuratorCli.Describe.class,
+            CuratorCli.ListStages.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class CuratorCli implements Runnable {
-  /** Exit code for bad input. */
-  public static final int BAD_INPUT = 2;
-  /** Exit code for a failure while running. */
-  public static final int FAILURE = 1;
+    /** Exit code for bad input. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code for a failure while running. */
+    public static final int FAILURE = 1;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
-  boolean verbose;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
-  }
-
-  /** The configured command line (tests call {@code execute} on it). */
-  public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new CuratorCli());
-    for (CommandExtension ext : java.util.ServiceLoader.load(CommandExtension.class)) {
-      CommandLine parent = ext.parent().equals("curator") ? cl : cl.getSubcommands().get(ext.parent());
-      if (parent == null) {
-        throw new IllegalStateException(ext.getClass().getName() + " names unknown parent command '" + ext.parent() + "'");
-      }
-      parent.addSubcommand(ext.command());
-    }
-    cl.setExecutionExceptionHandler(CuratorCli::handle);
-    cl.setParameterExceptionHandler(
-        (ex, args) -> {
-          PrintWriter err = ex.getCommandLine().getErr();
-          err.println("error: " + ex.getMessage());
-          ex.getCommandLine().usage(err);
-          return BAD_INPUT;
-        });
-    return cl;
-  }
-
-  private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-    PrintWriter err = cl.getErr();
-    boolean verbose = parsed.hasMatchedOption("--verbose")
-        || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
-    int code;
-    if (e instanceof RecipeException || e instanceof DataException) {
-      err.println("error: " + e.getMessage());
-      code = BAD_INPUT;
-    } else if (e instanceof CuratorException) {
-      err.println("error: " + e.getMessage());
-      code = FAILURE;
-    } else {
-      err.println("error: " + e);
-      code = FAILURE;
-    }
-    if (verbose) {
-      e.printStackTrace(err);
-    } else if (code == FAILURE) {
-      err.println("(run with --verbose for the stack trace)");
-    }
-    err.flush();
-    return code;
-  }
-
-  /** Reports version and build commit. */
-  static final class VersionProvider implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      return new String[] {
-        "curator " + Version.version() + " (commit " + Version.commit() + ")",
-        "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
-      };
-    }
-  }
-
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run a recipe: every stage in order, reusing cached stage results.")
-  static final class Run implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-    Path recipe;
-
-    @Option(names = "--force", description = "Recompute every stage, ignoring cached results.")
-    boolean force;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output directory (overrides the recipe's 'output').")
-    Path output;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars or stage messages; only the output paths.")
-    boolean quiet;
+    @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
 
     @Override
-    public Integer call() {
-      ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
-      Recipe r = RecipeReader.read(recipe);
-      if (output != null) {
-        r = r.withOutput(output.toAbsolutePath().normalize());
-      }
-      Pipeline p = Pipeline.build(r, StageRegistry.load());
-      PrintWriter out = spec.commandLine().getOut();
-      var err = System.err;
-      var log = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : err;
-      log.printf("curator %s: recipe %s, seed %d, %d stages%n", Version.version(), r.name(), r.seed(), p.stages().size());
-      long t0 = System.nanoTime();
-      RunResult res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err)));
-      log.printf(Locale.ROOT, "done in %.1f s (%d of %d stages cached); selected %,d of %,d rows by %s%n",
-          (System.nanoTime() - t0) / 1e9, res.cachedStages(), p.stages().size() + 1,
-          res.selection().size(), res.table().rows(), res.selection().method());
-      out.println("Outputs in " + r.output() + ":");
-      for (Path f : res.outputs()) {
-        out.println("  " + f);
-      }
-      out.flush();
-      return 0;
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
-  }
 
-  @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = "Check a recipe (keys, stages, options, plan) without reading the data.")
-  static final class Validate implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-    Path recipe;
-
-    @Override
-    public Integer call() {
-      Pipeline p = Pipeline.build(recipe, StageRegistry.load());
-      spec.commandLine().getOut().printf("%s: valid (%d stages: %s)%n", recipe, p.stages().size(),
-          String.join(" -> ", p.stages().stream().map(PlannedStage::name).toList()));
-      return 0;
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
     }
-  }
 
-  @Command(name = "describe", mixinStandardHelpOptions = true,
-      description = "Print the resolved plan: data set, stages with every option (defaults filled in), outputs.")
-  static final class Describe implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-    Path recipe;
-
-    @Override
-    public Integer call() throws JsonProcessingException {
-      Pipeline p = Pipeline.build(recipe, StageRegistry.load());
-      spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(p.describe()));
-      return 0;
-    }
-  }
-
-  @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List every registered stage method with a one-line description.")
-  static final class ListStages implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      String role = null;
-      for (StageProvider<?> p : StageRegistry.load().all()) {
-        if (!p.role().equals(role)) {
-          role = p.role();
-          out.println(role + ":");
+    /** The configured command line (tests call {@code execute} on it). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CuratorCli());
+        for (CommandExtension ext : java.util.ServiceLoader.load(CommandExtension.class)) {
+            CommandLine parent =
+                    ext.parent().equals("curator") ? cl : cl.getSubcommands().get(ext.parent());
+            if (parent == null) {
+                throw new IllegalStateException(
+                        ext.getClass().getName() + " names unknown parent command '" + ext.parent() + "'");
+            }
+            parent.addSubcommand(ext.command());
         }
-        out.printf("  %-24s %s%n", p.method(), p.summary());
-      }
-      out.println("(options and defaults: recipes/reference.yaml, or 'curator describe RECIPE')");
-      return 0;
+        cl.setExecutionExceptionHandler(CuratorCli::handle);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("error: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return BAD_INPUT;
+        });
+        return cl;
     }
-  }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean verbose = parsed.hasMatchedOption("--verbose")
+                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
+        int code;
+        if (e instanceof RecipeException || e instanceof DataException) {
+            err.println("error: " + e.getMessage());
+            code = BAD_INPUT;
+        } else if (e instanceof CuratorException) {
+            err.println("error: " + e.getMessage());
+            code = FAILURE;
+        } else {
+            err.println("error: " + e);
+            code = FAILURE;
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        } else if (code == FAILURE) {
+            err.println("(run with --verbose for the stack trace)");
+        }
+        err.flush();
+        return code;
+    }
+
+    /** Reports version and build commit. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "curator " + Version.version() + " (commit " + Version.commit() + ")",
+                "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")
+            };
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Run a recipe: every stage in order, reusing cached stage results.")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
+        Path recipe;
+
+        @Option(names = "--force", description = "Recompute every stage, ignoring cached results.")
+        boolean force;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "DIR",
+                description = "Output directory (overrides the recipe's 'output').")
+        Path output;
+
+        @Option(
+                names = {"-q", "--quiet"},
+                description = "No progress bars or stage messages; only the output paths.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
+            Recipe r = RecipeReader.read(recipe);
+            if (output != null) {
+                r = r.withOutput(output.toAbsolutePath().normalize());
+            }
+            Pipeline p = Pipeline.build(r, StageRegistry.load());
+            PrintWriter out = spec.commandLine().getOut();
+            var err = System.err;
+            var log = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : err;
+            log.printf(
+                    "curator %s: recipe %s, seed %d, %d stages%n",
+                    Version.version(), r.name(), r.seed(), p.stages().size());
+            long t0 = System.nanoTime();
+            RunResult res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err)));
+            log.printf(
+                    Locale.ROOT,
+                    "done in %.1f s (%d of %d stages cached); selected %,d of %,d rows by %s%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    res.cachedStages(),
+                    p.stages().size() + 1,
+                    res.selection().size(),
+                    res.table().rows(),
+                    res.selection().method());
+            out.println("Outputs in " + r.output() + ":");
+            for (Path f : res.outputs()) {
+                out.println("  " + f);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description = "Check a recipe (keys, stages, options, plan) without reading the data.")
+    static final class Validate implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
+        Path recipe;
+
+        @Override
+        public Integer call() {
+            Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s: valid (%d stages: %s)%n",
+                            recipe,
+                            p.stages().size(),
+                            String.join(
+                                    " -> ",
+                                    p.stages().stream().map(PlannedStage::name).toList()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
+            description = "Print the resolved plan: data set, stages with every option (defaults filled in), outputs.")
+    static final class Describe implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
+        Path recipe;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(p.describe()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List every registered stage method with a one-line description.")
+    static final class ListStages implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            String role = null;
+            for (StageProvider<?> p : StageRegistry.load().all()) {
+                if (!p.role().equals(role)) {
+                    role = p.role();
+                    out.println(role + ":");
+                }
+                out.printf("  %-24s %s%n", p.method(), p.summary());
+            }
+            out.println("(options and defaults: recipes/reference.yaml, or 'curator describe RECIPE')");
+            return 0;
+        }
+    }
 }

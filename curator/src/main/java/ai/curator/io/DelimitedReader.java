@@ -27,165 +27,166 @@ import org.apache.commons.csv.CSVRecord;
  * error naming the file and line.
  */
 public final class DelimitedReader {
-  private DelimitedReader() {}
+    private DelimitedReader() {}
 
-  /** Reads {@code path}; {@code tab} selects TSV, else CSV. */
-  public static RawTable read(Path path, boolean tab) {
-    return read(path, tab, Progress.none(), Progress.none());
-  }
+    /** Reads {@code path}; {@code tab} selects TSV, else CSV. */
+    public static RawTable read(Path path, boolean tab) {
+        return read(path, tab, Progress.none(), Progress.none());
+    }
 
-  /** As {@link #read(Path, boolean)}, reporting bytes read in each pass to its progress. */
-  public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2) {
-    CSVFormat format =
-        (tab ? CSVFormat.TDF : CSVFormat.RFC4180)
-            .builder()
-            .setHeader()
-            .setSkipHeaderRecord(true)
-            .setIgnoreEmptyLines(true)
-            .setTrim(tab)
-            .get();
-    // Pass 1: header and types.
-    String[] header;
-    int[] kind; // 0 = all null so far, 1 = long, 2 = double, 3 = string
-    int rows = 0;
-    try (Reader r = reader(path, pass1); CSVParser p = CSVParser.parse(r, format)) {
-      header = p.getHeaderNames().toArray(new String[0]);
-      checkHeader(path, header);
-      kind = new int[header.length];
-      long prevLine = 1;
-      for (CSVRecord rec : p) {
-        long line = prevLine + 1;
-        prevLine = p.getCurrentLineNumber();
-        if (rec.size() != header.length) {
-          throw new DataException(
-              path + ":" + line + ": has " + rec.size() + " fields, the header has " + header.length);
+    /** As {@link #read(Path, boolean)}, reporting bytes read in each pass to its progress. */
+    public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2) {
+        CSVFormat format = (tab ? CSVFormat.TDF : CSVFormat.RFC4180)
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .setIgnoreEmptyLines(true)
+                .setTrim(tab)
+                .get();
+        // Pass 1: header and types.
+        String[] header;
+        int[] kind; // 0 = all null so far, 1 = long, 2 = double, 3 = string
+        int rows = 0;
+        try (Reader r = reader(path, pass1);
+                CSVParser p = CSVParser.parse(r, format)) {
+            header = p.getHeaderNames().toArray(new String[0]);
+            checkHeader(path, header);
+            kind = new int[header.length];
+            long prevLine = 1;
+            for (CSVRecord rec : p) {
+                long line = prevLine + 1;
+                prevLine = p.getCurrentLineNumber();
+                if (rec.size() != header.length) {
+                    throw new DataException(
+                            path + ":" + line + ": has " + rec.size() + " fields, the header has " + header.length);
+                }
+                for (int c = 0; c < header.length; c++) {
+                    String v = rec.get(c);
+                    if (v.isEmpty() || kind[c] == 3) {
+                        continue;
+                    }
+                    int k = parseLong(v) != null ? 1 : parseDouble(v) != null ? 2 : 3;
+                    kind[c] = Math.max(kind[c], k);
+                }
+                rows++;
+            }
+        } catch (IOException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new DataException("Cannot parse " + path + ": " + e.getMessage(), e);
         }
+        // Pass 2: values.
+        long[][] longs = new long[header.length][];
+        double[][] doubles = new double[header.length][];
+        String[][] strings = new String[header.length][];
+        BitSet[] nulls = new BitSet[header.length];
         for (int c = 0; c < header.length; c++) {
-          String v = rec.get(c);
-          if (v.isEmpty() || kind[c] == 3) {
-            continue;
-          }
-          int k = parseLong(v) != null ? 1 : parseDouble(v) != null ? 2 : 3;
-          kind[c] = Math.max(kind[c], k);
+            nulls[c] = new BitSet();
+            switch (kind[c]) {
+                case 1 -> longs[c] = new long[rows];
+                case 2 -> doubles[c] = new double[rows];
+                default -> strings[c] = new String[rows];
+            }
         }
-        rows++;
-      }
-    } catch (IOException | IllegalStateException | java.io.UncheckedIOException e) {
-      throw new DataException("Cannot parse " + path + ": " + e.getMessage(), e);
-    }
-    // Pass 2: values.
-    long[][] longs = new long[header.length][];
-    double[][] doubles = new double[header.length][];
-    String[][] strings = new String[header.length][];
-    BitSet[] nulls = new BitSet[header.length];
-    for (int c = 0; c < header.length; c++) {
-      nulls[c] = new BitSet();
-      switch (kind[c]) {
-        case 1 -> longs[c] = new long[rows];
-        case 2 -> doubles[c] = new double[rows];
-        default -> strings[c] = new String[rows];
-      }
-    }
-    long[] lines = new long[rows];
-    try (Reader r = reader(path, pass2); CSVParser p = CSVParser.parse(r, format)) {
-      int row = 0;
-      long prevLine = 1;
-      for (CSVRecord rec : p) {
-        lines[row] = prevLine + 1;
-        prevLine = p.getCurrentLineNumber();
+        long[] lines = new long[rows];
+        try (Reader r = reader(path, pass2);
+                CSVParser p = CSVParser.parse(r, format)) {
+            int row = 0;
+            long prevLine = 1;
+            for (CSVRecord rec : p) {
+                lines[row] = prevLine + 1;
+                prevLine = p.getCurrentLineNumber();
+                for (int c = 0; c < header.length; c++) {
+                    String v = rec.get(c);
+                    if (v.isEmpty()) {
+                        nulls[c].set(row);
+                        continue;
+                    }
+                    switch (kind[c]) {
+                        case 1 -> longs[c][row] = parseLong(v);
+                        case 2 -> doubles[c][row] = parseDouble(v);
+                        default -> strings[c][row] = v;
+                    }
+                }
+                row++;
+            }
+        } catch (IOException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new DataException("Cannot parse " + path + ": " + e.getMessage(), e);
+        }
+        List<Column> columns = new ArrayList<>(header.length);
         for (int c = 0; c < header.length; c++) {
-          String v = rec.get(c);
-          if (v.isEmpty()) {
-            nulls[c].set(row);
-            continue;
-          }
-          switch (kind[c]) {
-            case 1 -> longs[c][row] = parseLong(v);
-            case 2 -> doubles[c][row] = parseDouble(v);
-            default -> strings[c][row] = v;
-          }
+            columns.add(
+                    switch (kind[c]) {
+                        case 1 -> Column.ofLongs(header[c], longs[c], nulls[c]);
+                        case 2 -> Column.ofDoubles(header[c], doubles[c], nulls[c]);
+                        default -> Column.ofStrings(header[c], strings[c]);
+                    });
         }
-        row++;
-      }
-    } catch (IOException | IllegalStateException | java.io.UncheckedIOException e) {
-      throw new DataException("Cannot parse " + path + ": " + e.getMessage(), e);
+        return new RawTable(columns, rows, lines);
     }
-    List<Column> columns = new ArrayList<>(header.length);
-    for (int c = 0; c < header.length; c++) {
-      columns.add(
-          switch (kind[c]) {
-            case 1 -> Column.ofLongs(header[c], longs[c], nulls[c]);
-            case 2 -> Column.ofDoubles(header[c], doubles[c], nulls[c]);
-            default -> Column.ofStrings(header[c], strings[c]);
-          });
-    }
-    return new RawTable(columns, rows, lines);
-  }
 
-  private static void checkHeader(Path path, String[] header) {
-    if (header.length == 0) {
-      throw new DataException(path + ": no header row (the first line must name the columns)");
+    private static void checkHeader(Path path, String[] header) {
+        if (header.length == 0) {
+            throw new DataException(path + ": no header row (the first line must name the columns)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].isBlank()) {
+                throw new DataException(path + ":1: column " + (i + 1) + " of the header has no name");
+            }
+            if (!seen.add(header[i])) {
+                throw new DataException(path + ":1: the header names column '" + header[i] + "' twice");
+            }
+        }
     }
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i < header.length; i++) {
-      if (header[i].isBlank()) {
-        throw new DataException(path + ":1: column " + (i + 1) + " of the header has no name");
-      }
-      if (!seen.add(header[i])) {
-        throw new DataException(path + ":1: the header names column '" + header[i] + "' twice");
-      }
-    }
-  }
 
-  private static Reader reader(Path path, Progress progress) throws IOException {
-    return new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8);
-  }
+    private static Reader reader(Path path, Progress progress) throws IOException {
+        return new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8);
+    }
 
-  static Long parseLong(String s) {
-    int n = s.length();
-    if (n == 0 || n > 19) {
-      return null;
+    static Long parseLong(String s) {
+        int n = s.length();
+        if (n == 0 || n > 19) {
+            return null;
+        }
+        int i = (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
+        if (i == n) {
+            return null;
+        }
+        for (int j = i; j < n; j++) {
+            char ch = s.charAt(j);
+            if (ch < '0' || ch > '9') {
+                return null;
+            }
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
-    int i = (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
-    if (i == n) {
-      return null;
-    }
-    for (int j = i; j < n; j++) {
-      char ch = s.charAt(j);
-      if (ch < '0' || ch > '9') {
-        return null;
-      }
-    }
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 
-  static Double parseDouble(String s) {
-    switch (s.toLowerCase(java.util.Locale.ROOT)) {
-      case "nan", "+nan", "-nan":
-        return Double.NaN;
-      case "inf", "+inf", "infinity", "+infinity":
-        return Double.POSITIVE_INFINITY;
-      case "-inf", "-infinity":
-        return Double.NEGATIVE_INFINITY;
-      default:
-        break;
+    static Double parseDouble(String s) {
+        switch (s.toLowerCase(java.util.Locale.ROOT)) {
+            case "nan", "+nan", "-nan":
+                return Double.NaN;
+            case "inf", "+inf", "infinity", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        char c0 = s.charAt(0);
+        if (!(Character.isDigit(c0) || c0 == '-' || c0 == '+' || c0 == '.')) {
+            return null;
+        }
+        char last = s.charAt(s.length() - 1);
+        if (!(Character.isDigit(last) || last == '.')) {
+            return null; // rejects Java-only forms such as "1d" or "2f"
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
-    char c0 = s.charAt(0);
-    if (!(Character.isDigit(c0) || c0 == '-' || c0 == '+' || c0 == '.')) {
-      return null;
-    }
-    char last = s.charAt(s.length() - 1);
-    if (!(Character.isDigit(last) || last == '.')) {
-      return null; // rejects Java-only forms such as "1d" or "2f"
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
 }

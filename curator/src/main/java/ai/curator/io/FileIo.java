@@ -15,83 +15,83 @@ import java.util.zip.GZIPInputStream;
 
 /** Small file helpers: open (gzip-aware) with clear errors, and hashing. */
 public final class FileIo {
-  private FileIo() {}
+    private FileIo() {}
 
-  /** Checks that {@code path} is a readable, non-empty regular file, naming it in the error. */
-  public static void requireReadableFile(Path path, String what) {
-    if (!Files.exists(path)) {
-      throw new DataException(what + " '" + path + "' does not exist");
-    }
-    if (!Files.isRegularFile(path)) {
-      throw new DataException(what + " '" + path + "' is not a regular file");
-    }
-    if (!Files.isReadable(path)) {
-      throw new DataException(what + " '" + path + "' is not readable (check its permissions)");
-    }
-  }
-
-  /** Opens a file for reading, decompressing it when its name ends in {@code .gz}. */
-  public static InputStream open(Path path) throws IOException {
-    return open(path, Progress.none());
-  }
-
-  /**
-   * Opens a file for reading, decompressing it when its name ends in {@code .gz}, and reports
-   * the file bytes read (compressed bytes for {@code .gz}) to {@code progress}.
-   */
-  public static InputStream open(Path path, Progress progress) throws IOException {
-    InputStream raw = Files.newInputStream(path);
-    if (progress != null) {
-      raw = new java.io.FilterInputStream(raw) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            progress.step(1);
-          }
-          return b;
+    /** Checks that {@code path} is a readable, non-empty regular file, naming it in the error. */
+    public static void requireReadableFile(Path path, String what) {
+        if (!Files.exists(path)) {
+            throw new DataException(what + " '" + path + "' does not exist");
         }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          int n = super.read(buf, off, len);
-          if (n > 0) {
-            progress.step(n);
-          }
-          return n;
+        if (!Files.isRegularFile(path)) {
+            throw new DataException(what + " '" + path + "' is not a regular file");
         }
-      };
+        if (!Files.isReadable(path)) {
+            throw new DataException(what + " '" + path + "' is not readable (check its permissions)");
+        }
     }
-    InputStream in = new BufferedInputStream(raw, 1 << 16);
-    if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz")) {
-      return new GZIPInputStream(in, 1 << 16);
-    }
-    return in;
-  }
 
-  /** The sha256 of a file's bytes, as lower-case hex. */
-  public static String sha256(Path path) {
-    try (InputStream in = Files.newInputStream(path)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + path, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** Opens a file for reading, decompressing it when its name ends in {@code .gz}. */
+    public static InputStream open(Path path) throws IOException {
+        return open(path, Progress.none());
     }
-  }
 
-  /** The sha256 of a byte array, as lower-case hex. */
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /**
+     * Opens a file for reading, decompressing it when its name ends in {@code .gz}, and reports
+     * the file bytes read (compressed bytes for {@code .gz}) to {@code progress}.
+     */
+    public static InputStream open(Path path, Progress progress) throws IOException {
+        InputStream raw = Files.newInputStream(path);
+        if (progress != null) {
+            raw = new java.io.FilterInputStream(raw) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        progress.step(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = super.read(buf, off, len);
+                    if (n > 0) {
+                        progress.step(n);
+                    }
+                    return n;
+                }
+            };
+        }
+        InputStream in = new BufferedInputStream(raw, 1 << 16);
+        if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz")) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        return in;
     }
-  }
+
+    /** The sha256 of a file's bytes, as lower-case hex. */
+    public static String sha256(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + path, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sha256 of a byte array, as lower-case hex. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -25,155 +25,157 @@ import java.util.Map;
  * columns numeric and finite — so that bad data fails before any expensive stage.
  */
 public final class DatasetLoader {
-  private DatasetLoader() {}
+    private DatasetLoader() {}
 
-  /** Reads and checks the data set of {@code spec} at {@code path}. */
-  public static Table load(DatasetSpec spec, Path path) {
-    return load(spec, path, new ProgressBars(false, System.err));
-  }
+    /** Reads and checks the data set of {@code spec} at {@code path}. */
+    public static Table load(DatasetSpec spec, Path path) {
+        return load(spec, path, new ProgressBars(false, System.err));
+    }
 
-  /** As {@link #load(DatasetSpec, Path)}, with progress bars over the bytes read. */
-  public static Table load(DatasetSpec spec, Path path, ProgressBars bars) {
-    FileIo.requireReadableFile(path, "Data file");
-    DataFormat format = DataFormat.of(spec.format(), path);
-    long size = path.toFile().length();
-    String name = path.getFileName().toString();
-    RawTable raw;
-    switch (format) {
-      case JSONL -> {
-        try (Progress p = bars.start("read " + name, size)) {
-          raw = JsonlReader.read(path, p);
+    /** As {@link #load(DatasetSpec, Path)}, with progress bars over the bytes read. */
+    public static Table load(DatasetSpec spec, Path path, ProgressBars bars) {
+        FileIo.requireReadableFile(path, "Data file");
+        DataFormat format = DataFormat.of(spec.format(), path);
+        long size = path.toFile().length();
+        String name = path.getFileName().toString();
+        RawTable raw;
+        switch (format) {
+            case JSONL -> {
+                try (Progress p = bars.start("read " + name, size)) {
+                    raw = JsonlReader.read(path, p);
+                }
+            }
+            case CSV, TSV -> {
+                try (Progress p = bars.start("read " + name + " (2 passes)", 2 * size)) {
+                    raw = DelimitedReader.read(path, format == DataFormat.TSV, p, p);
+                }
+            }
+            case PARQUET -> raw = ArrowIo.readParquet(path);
+            case ARROW -> raw = ArrowIo.readIpc(path);
+            default -> throw new IllegalStateException(format.toString());
         }
-      }
-      case CSV, TSV -> {
-        try (Progress p = bars.start("read " + name + " (2 passes)", 2 * size)) {
-          raw = DelimitedReader.read(path, format == DataFormat.TSV, p, p);
+        if (raw.rows() == 0) {
+            throw new DataException("Data file '" + path + "' has no rows; point dataset.path at a non-empty "
+                    + format.key() + " file");
         }
-      }
-      case PARQUET -> raw = ArrowIo.readParquet(path);
-      case ARROW -> raw = ArrowIo.readIpc(path);
-      default -> throw new IllegalStateException(format.toString());
-    }
-    if (raw.rows() == 0) {
-      throw new DataException("Data file '" + path + "' has no rows; point dataset.path at a non-empty " + format.key() + " file");
-    }
-    if (raw.columns().isEmpty()) {
-      throw new DataException("Data file '" + path + "' has rows but no fields");
-    }
-    List<String> names = new ArrayList<>();
-    raw.columns().forEach(c -> names.add(c.name()));
-
-    String idColumn = spec.id();
-    if (idColumn != null && !names.contains(idColumn)) {
-      throw new RecipeException(
-          "dataset.id names column '" + idColumn + "', which " + path + " does not have; its columns are " + names);
-    }
-    if (idColumn == null && names.contains("id")) {
-      idColumn = "id";
-    }
-    Table table = new Table(raw.columns(), idColumn, raw.lines());
-    if (idColumn != null) {
-      checkIds(table, path);
-    }
-    if (spec.text() != null) {
-      new TextTemplate(spec.text()).check(table, path.toString());
-    }
-    if (spec.label() != null || spec.features() != null) {
-      checkTabular(spec, table, path);
-    }
-    return table;
-  }
-
-  private static void checkIds(Table table, Path path) {
-    Column ids = table.column(table.idColumn());
-    if (ids.type() == Column.Type.FLOAT64 || ids.type() == Column.Type.JSON || ids.type() == Column.Type.BOOL) {
-      throw new DataException(
-          "Id column '" + ids.name() + "' of " + path + " holds " + ids.type().name().toLowerCase(java.util.Locale.ROOT)
-              + " values; ids must be text or integers (set dataset.id to another column, or leave it unset to use row numbers)");
-    }
-    Map<String, Integer> seen = new HashMap<>(table.rows() * 2);
-    for (int r = 0; r < table.rows(); r++) {
-      if (ids.isNull(r)) {
-        throw new DataException(where(path, table, r) + ": row " + r + " has no id in column '" + ids.name() + "'");
-      }
-      Integer first = seen.putIfAbsent(ids.text(r), r);
-      if (first != null) {
-        throw new DataException(
-            where(path, table, r) + ": duplicate id '" + ids.text(r) + "' (first at "
-                + where(path, table, first) + "); ids must be unique");
-      }
-    }
-  }
-
-  private static void checkTabular(DatasetSpec spec, Table table, Path path) {
-    String label = spec.label();
-    if (label != null && !table.hasColumn(label)) {
-      throw new RecipeException(
-          "dataset.label names column '" + label + "', which " + path + " does not have; its columns are "
-              + table.columnNames());
-    }
-    for (String f : featureColumns(spec, table)) {
-      if (!table.hasColumn(f)) {
-        throw new RecipeException(
-            "dataset.features names column '" + f + "', which " + path + " does not have; its columns are "
-                + table.columnNames());
-      }
-      Column c = table.column(f);
-      if (!c.type().isNumeric()) {
-        int bad = firstNonNumeric(c);
-        throw new DataException(
-            where(path, table, bad) + ": feature column '" + f + "' is not numeric (row " + bad + " has '"
-                + c.text(bad) + "'); drop it from dataset.features or encode it as numbers");
-      }
-      for (int r = 0; r < table.rows(); r++) {
-        double v = c.number(r);
-        if (!Double.isFinite(v)) {
-          throw new DataException(
-              where(path, table, r) + ": feature '" + f + "' is " + (c.isNull(r) ? "missing" : Double.toString(v))
-                  + " in row " + r + "; features must be finite numbers (impute or drop such rows first)");
+        if (raw.columns().isEmpty()) {
+            throw new DataException("Data file '" + path + "' has rows but no fields");
         }
-      }
-    }
-    if (label != null) {
-      Column c = table.column(label);
-      for (int r = 0; r < table.rows(); r++) {
-        if (c.isNull(r)) {
-          throw new DataException(where(path, table, r) + ": row " + r + " has no label in column '" + label + "'");
+        List<String> names = new ArrayList<>();
+        raw.columns().forEach(c -> names.add(c.name()));
+
+        String idColumn = spec.id();
+        if (idColumn != null && !names.contains(idColumn)) {
+            throw new RecipeException("dataset.id names column '" + idColumn + "', which " + path
+                    + " does not have; its columns are " + names);
         }
-      }
-    }
-  }
-
-  /** The feature columns of a tabular data set: as listed, or every numeric column but id and label. */
-  public static List<String> featureColumns(DatasetSpec spec, Table table) {
-    if (spec.features() != null) {
-      return spec.features();
-    }
-    List<String> out = new ArrayList<>();
-    for (Column c : table.columns()) {
-      if (c.type().isNumeric() && !c.name().equals(spec.label()) && !c.name().equals(table.idColumn())) {
-        out.add(c.name());
-      }
-    }
-    return out;
-  }
-
-  private static int firstNonNumeric(Column c) {
-    for (int r = 0; r < c.size(); r++) {
-      if (!c.isNull(r)) {
-        String t = c.text(r);
-        try {
-          Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-          return r;
+        if (idColumn == null && names.contains("id")) {
+            idColumn = "id";
         }
-      }
+        Table table = new Table(raw.columns(), idColumn, raw.lines());
+        if (idColumn != null) {
+            checkIds(table, path);
+        }
+        if (spec.text() != null) {
+            new TextTemplate(spec.text()).check(table, path.toString());
+        }
+        if (spec.label() != null || spec.features() != null) {
+            checkTabular(spec, table, path);
+        }
+        return table;
     }
-    return 0;
-  }
 
-  private static String where(Path path, Table table, int row) {
-    long line = table.sourceLine(row);
-    return path + (line > 0 ? ":" + line : " (row " + row + ")");
-  }
+    private static void checkIds(Table table, Path path) {
+        Column ids = table.column(table.idColumn());
+        if (ids.type() == Column.Type.FLOAT64 || ids.type() == Column.Type.JSON || ids.type() == Column.Type.BOOL) {
+            throw new DataException(
+                    "Id column '" + ids.name() + "' of " + path + " holds "
+                            + ids.type().name().toLowerCase(java.util.Locale.ROOT)
+                            + " values; ids must be text or integers (set dataset.id to another column, or leave it unset to use row numbers)");
+        }
+        Map<String, Integer> seen = new HashMap<>(table.rows() * 2);
+        for (int r = 0; r < table.rows(); r++) {
+            if (ids.isNull(r)) {
+                throw new DataException(
+                        where(path, table, r) + ": row " + r + " has no id in column '" + ids.name() + "'");
+            }
+            Integer first = seen.putIfAbsent(ids.text(r), r);
+            if (first != null) {
+                throw new DataException(where(path, table, r) + ": duplicate id '" + ids.text(r) + "' (first at "
+                        + where(path, table, first) + "); ids must be unique");
+            }
+        }
+    }
+
+    private static void checkTabular(DatasetSpec spec, Table table, Path path) {
+        String label = spec.label();
+        if (label != null && !table.hasColumn(label)) {
+            throw new RecipeException("dataset.label names column '" + label + "', which " + path
+                    + " does not have; its columns are " + table.columnNames());
+        }
+        for (String f : featureColumns(spec, table)) {
+            if (!table.hasColumn(f)) {
+                throw new RecipeException("dataset.features names column '" + f + "', which " + path
+                        + " does not have; its columns are " + table.columnNames());
+            }
+            Column c = table.column(f);
+            if (!c.type().isNumeric()) {
+                int bad = firstNonNumeric(c);
+                throw new DataException(where(path, table, bad) + ": feature column '" + f + "' is not numeric (row "
+                        + bad + " has '" + c.text(bad) + "'); drop it from dataset.features or encode it as numbers");
+            }
+            for (int r = 0; r < table.rows(); r++) {
+                double v = c.number(r);
+                if (!Double.isFinite(v)) {
+                    throw new DataException(where(path, table, r) + ": feature '" + f + "' is "
+                            + (c.isNull(r) ? "missing" : Double.toString(v)) + " in row " + r
+                            + "; features must be finite numbers (impute or drop such rows first)");
+                }
+            }
+        }
+        if (label != null) {
+            Column c = table.column(label);
+            for (int r = 0; r < table.rows(); r++) {
+                if (c.isNull(r)) {
+                    throw new DataException(
+                            where(path, table, r) + ": row " + r + " has no label in column '" + label + "'");
+                }
+            }
+        }
+    }
+
+    /** The feature columns of a tabular data set: as listed, or every numeric column but id and label. */
+    public static List<String> featureColumns(DatasetSpec spec, Table table) {
+        if (spec.features() != null) {
+            return spec.features();
+        }
+        List<String> out = new ArrayList<>();
+        for (Column c : table.columns()) {
+            if (c.type().isNumeric()
+                    && !c.name().equals(spec.label())
+                    && !c.name().equals(table.idColumn())) {
+                out.add(c.name());
+            }
+        }
+        return out;
+    }
+
+    private static int firstNonNumeric(Column c) {
+        for (int r = 0; r < c.size(); r++) {
+            if (!c.isNull(r)) {
+                String t = c.text(r);
+                try {
+                    Double.parseDouble(t);
+                } catch (NumberFormatException e) {
+                    return r;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static String where(Path path, Table table, int row) {
+        long line = table.sourceLine(row);
+        return path + (line > 0 ? ":" + line : " (row " + row + ")");
+    }
 }

@@ -8,32 +8,32 @@ import java.util.HexFormat;
 
 /** Cache keys and per-stage seeds, both from SHA-256 so they are stable across JVMs and versions of Java. */
 final class Keys {
-  private Keys() {}
+    private Keys() {}
 
-  /** The hex SHA-256 of the parts, each length-prefixed so that no two part lists collide. */
-  static String of(String... parts) {
-    MessageDigest md = sha256();
-    for (String p : parts) {
-      byte[] b = p.getBytes(StandardCharsets.UTF_8);
-      md.update(ByteBuffer.allocate(4).putInt(b.length).array());
-      md.update(b);
+    /** The hex SHA-256 of the parts, each length-prefixed so that no two part lists collide. */
+    static String of(String... parts) {
+        MessageDigest md = sha256();
+        for (String p : parts) {
+            byte[] b = p.getBytes(StandardCharsets.UTF_8);
+            md.update(ByteBuffer.allocate(4).putInt(b.length).array());
+            md.update(b);
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
-    return HexFormat.of().formatHex(md.digest());
-  }
 
-  /** The seed of one stage: the recipe seed mixed with the stage's position and name. */
-  static long stageSeed(long seed, int index, String name) {
-    MessageDigest md = sha256();
-    md.update(ByteBuffer.allocate(12).putLong(seed).putInt(index).array());
-    md.update(name.getBytes(StandardCharsets.UTF_8));
-    return ByteBuffer.wrap(md.digest()).getLong();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /** The seed of one stage: the recipe seed mixed with the stage's position and name. */
+    static long stageSeed(long seed, int index, String name) {
+        MessageDigest md = sha256();
+        md.update(ByteBuffer.allocate(12).putLong(seed).putInt(index).array());
+        md.update(name.getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(md.digest()).getLong();
     }
-  }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param stage the stage
  */
 public record PlannedStage(
-    StageSpec spec, StageProvider<?> provider, Record options, ObjectNode resolvedOptions, Stage stage) {
+        StageSpec spec, StageProvider<?> provider, Record options, ObjectNode resolvedOptions, Stage stage) {
 
-  /** {@code role: method}. */
-  public String name() {
-    return spec.role() + ": " + spec.method();
-  }
+    /** {@code role: method}. */
+    public String name() {
+        return spec.role() + ": " + spec.method();
+    }
 }

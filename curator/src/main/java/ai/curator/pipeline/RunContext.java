@@ -5,8 +5,8 @@ import ai.curator.api.Selection;
 import ai.curator.api.StageContext;
 import ai.curator.api.Table;
 import ai.curator.linalg.FloatMatrix;
-import ai.curator.recipe.TextTemplate;
 import ai.curator.recipe.Recipe;
+import ai.curator.recipe.TextTemplate;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,227 +19,232 @@ import java.util.SplittableRandom;
 
 /** The pipeline state one run carries from stage to stage, seen by each stage as its context. */
 final class RunContext implements StageContext {
-  private final Recipe recipe;
-  private final Table table;
-  private final Path outputDir;
-  private final RunSettings settings;
-  private final Map<String, double[]> scores = new LinkedHashMap<>();
-  private final List<Path> allOutputs = new ArrayList<>();
-  private Selection selection;
-  private FloatMatrix embeddings;
-  private String embeddingSource;
-  private List<String> texts;
+    private final Recipe recipe;
+    private final Table table;
+    private final Path outputDir;
+    private final RunSettings settings;
+    private final Map<String, double[]> scores = new LinkedHashMap<>();
+    private final List<Path> allOutputs = new ArrayList<>();
+    private Selection selection;
+    private FloatMatrix embeddings;
+    private String embeddingSource;
+    private List<String> texts;
 
-  // per stage
-  private long stageSeed;
-  private SplittableRandom random;
-  private ObjectNode runInfo;
-  private List<ObjectNode> stageRecords;
-  private final Map<String, double[]> stageScores = new LinkedHashMap<>();
-  private final List<Path> stageOutputs = new ArrayList<>();
-  private boolean selectionChanged;
-  private boolean embeddingsChanged;
+    // per stage
+    private long stageSeed;
+    private SplittableRandom random;
+    private ObjectNode runInfo;
+    private List<ObjectNode> stageRecords;
+    private final Map<String, double[]> stageScores = new LinkedHashMap<>();
+    private final List<Path> stageOutputs = new ArrayList<>();
+    private boolean selectionChanged;
+    private boolean embeddingsChanged;
 
-  RunContext(Recipe recipe, Table table, Path outputDir, RunSettings settings) {
-    this.recipe = recipe;
-    this.table = table;
-    this.outputDir = outputDir;
-    this.settings = settings;
-  }
-
-  private ObjectNode currentRecord;
-
-  void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords, ObjectNode currentRecord) {
-    this.currentRecord = currentRecord;
-    this.stageSeed = seed;
-    this.random = new SplittableRandom(seed);
-    this.runInfo = runInfo;
-    this.stageRecords = stageRecords;
-    stageScores.clear();
-    stageOutputs.clear();
-    selectionChanged = false;
-    embeddingsChanged = false;
-  }
-
-  boolean embeddingsChangedInStage() {
-    return embeddingsChanged;
-  }
-
-  String embeddingSource() {
-    return embeddingSource;
-  }
-
-  void putCachedEmbeddings(FloatMatrix m, String source) {
-    this.embeddings = m;
-    this.embeddingSource = source;
-  }
-
-  void putCachedScores(Map<String, double[]> cached) {
-    scores.putAll(cached);
-  }
-
-  Map<String, double[]> stageScores() {
-    return stageScores;
-  }
-
-  List<Path> stageOutputs() {
-    return List.copyOf(stageOutputs);
-  }
-
-  List<Path> allOutputs() {
-    return List.copyOf(allOutputs);
-  }
-
-  boolean selectionChangedInStage() {
-    return selectionChanged;
-  }
-
-  String stageSummary() {
-    List<String> parts = new ArrayList<>();
-    if (!stageScores.isEmpty()) {
-      parts.add("scores " + stageScores.keySet());
+    RunContext(Recipe recipe, Table table, Path outputDir, RunSettings settings) {
+        this.recipe = recipe;
+        this.table = table;
+        this.outputDir = outputDir;
+        this.settings = settings;
     }
-    if (embeddingsChanged) {
-      parts.add(String.format("embedded %,d rows × %d dims (%s)", embeddings.rows(), embeddings.cols(), embeddingSource));
+
+    private ObjectNode currentRecord;
+
+    void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords, ObjectNode currentRecord) {
+        this.currentRecord = currentRecord;
+        this.stageSeed = seed;
+        this.random = new SplittableRandom(seed);
+        this.runInfo = runInfo;
+        this.stageRecords = stageRecords;
+        stageScores.clear();
+        stageOutputs.clear();
+        selectionChanged = false;
+        embeddingsChanged = false;
     }
-    if (selectionChanged) {
-      parts.add(String.format("selected %,d of %,d rows (%,d draws)", selection.size(), table.rows(), selection.draws()));
+
+    boolean embeddingsChangedInStage() {
+        return embeddingsChanged;
     }
-    if (!stageOutputs.isEmpty()) {
-      List<String> names = new ArrayList<>();
-      stageOutputs.forEach(p -> names.add(p.getFileName().toString()));
-      parts.add("wrote " + String.join(", ", names));
+
+    String embeddingSource() {
+        return embeddingSource;
     }
-    return parts.isEmpty() ? "done" : String.join("; ", parts);
-  }
 
-  @Override
-  public Table table() {
-    return table;
-  }
-
-  @Override
-  public List<String> texts() {
-    if (texts == null) {
-      if (recipe.dataset().text() == null) {
-        throw new ai.curator.api.RecipeException("This stage reads row texts; set dataset.text in the recipe");
-      }
-      TextTemplate template = new TextTemplate(recipe.dataset().text());
-      String[] out = new String[table.rows()];
-      for (int r = 0; r < out.length; r++) {
-        out[r] = template.render(table, r);
-      }
-      texts = List.of(out);
+    void putCachedEmbeddings(FloatMatrix m, String source) {
+        this.embeddings = m;
+        this.embeddingSource = source;
     }
-    return texts;
-  }
 
-  @Override
-  public String labelColumn() {
-    return recipe.dataset().label();
-  }
-
-  @Override
-  public List<String> featureColumns() {
-    return DatasetLoader.featureColumns(recipe.dataset(), table);
-  }
-
-  @Override
-  public Optional<FloatMatrix> embeddings() {
-    return Optional.ofNullable(embeddings);
-  }
-
-  @Override
-  public void setEmbeddings(FloatMatrix m, String source) {
-    if (m.rows() != table.rows()) {
-      throw new IllegalArgumentException("Embeddings have " + m.rows() + " rows for " + table.rows() + " table rows");
+    void putCachedScores(Map<String, double[]> cached) {
+        scores.putAll(cached);
     }
-    m.requireFinite("embeddings from " + source);
-    this.embeddings = m;
-    this.embeddingSource = source;
-    this.embeddingsChanged = true;
-  }
 
-  @Override
-  public Map<String, double[]> scores() {
-    return Collections.unmodifiableMap(scores);
-  }
-
-  @Override
-  public void putScore(String name, double[] values) {
-    if (values.length != table.rows()) {
-      throw new IllegalArgumentException(
-          "Score '" + name + "' has " + values.length + " values for " + table.rows() + " rows");
+    Map<String, double[]> stageScores() {
+        return stageScores;
     }
-    for (int i = 0; i < values.length; i++) {
-      if (!Double.isFinite(values[i])) {
-        throw new IllegalArgumentException("Score '" + name + "' is " + values[i] + " at row " + i);
-      }
+
+    List<Path> stageOutputs() {
+        return List.copyOf(stageOutputs);
     }
-    scores.put(name, values);
-    stageScores.put(name, values);
-  }
 
-  @Override
-  public Optional<Selection> selection() {
-    return Optional.ofNullable(selection);
-  }
-
-  @Override
-  public void setSelection(Selection selection) {
-    if (selection.size() > 0 && selection.rows()[selection.size() - 1] >= table.rows()) {
-      throw new IllegalArgumentException("Selection has a row beyond the table's " + table.rows() + " rows");
+    List<Path> allOutputs() {
+        return List.copyOf(allOutputs);
     }
-    this.selection = selection;
-    this.selectionChanged = true;
-  }
 
-  @Override
-  public SplittableRandom random() {
-    return random;
-  }
+    boolean selectionChangedInStage() {
+        return selectionChanged;
+    }
 
-  @Override
-  public long seed() {
-    return stageSeed;
-  }
+    String stageSummary() {
+        List<String> parts = new ArrayList<>();
+        if (!stageScores.isEmpty()) {
+            parts.add("scores " + stageScores.keySet());
+        }
+        if (embeddingsChanged) {
+            parts.add(String.format(
+                    "embedded %,d rows × %d dims (%s)", embeddings.rows(), embeddings.cols(), embeddingSource));
+        }
+        if (selectionChanged) {
+            parts.add(String.format(
+                    "selected %,d of %,d rows (%,d draws)", selection.size(), table.rows(), selection.draws()));
+        }
+        if (!stageOutputs.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            stageOutputs.forEach(p -> names.add(p.getFileName().toString()));
+            parts.add("wrote " + String.join(", ", names));
+        }
+        return parts.isEmpty() ? "done" : String.join("; ", parts);
+    }
 
-  @Override
-  public Path outputDir() {
-    return outputDir;
-  }
+    @Override
+    public Table table() {
+        return table;
+    }
 
-  @Override
-  public ObjectNode provenance() {
-    ObjectNode p = runInfo.deepCopy();
-    var arr = p.putArray("stages");
-    stageRecords.forEach(r -> arr.add(r.deepCopy()));
-    return p;
-  }
+    @Override
+    public List<String> texts() {
+        if (texts == null) {
+            if (recipe.dataset().text() == null) {
+                throw new ai.curator.api.RecipeException("This stage reads row texts; set dataset.text in the recipe");
+            }
+            TextTemplate template = new TextTemplate(recipe.dataset().text());
+            String[] out = new String[table.rows()];
+            for (int r = 0; r < out.length; r++) {
+                out[r] = template.render(table, r);
+            }
+            texts = List.of(out);
+        }
+        return texts;
+    }
 
-  @Override
-  public void addOutput(Path file) {
-    stageOutputs.add(file);
-    allOutputs.add(file);
-  }
+    @Override
+    public String labelColumn() {
+        return recipe.dataset().label();
+    }
 
-  @Override
-  public void record(String key, Object value) {
-    ObjectNode details = currentRecord.has("details") ? (ObjectNode) currentRecord.get("details") : currentRecord.putObject("details");
-    details.set(key, ai.curator.recipe.Json.MAPPER.valueToTree(value));
-  }
+    @Override
+    public List<String> featureColumns() {
+        return DatasetLoader.featureColumns(recipe.dataset(), table);
+    }
 
-  @Override
-  public Progress progress(String task, long total) {
-    return settings.progress().start(task, total);
-  }
+    @Override
+    public Optional<FloatMatrix> embeddings() {
+        return Optional.ofNullable(embeddings);
+    }
 
-  @Override
-  public void log(String message) {
-    settings.log().println("  " + message);
-  }
+    @Override
+    public void setEmbeddings(FloatMatrix m, String source) {
+        if (m.rows() != table.rows()) {
+            throw new IllegalArgumentException(
+                    "Embeddings have " + m.rows() + " rows for " + table.rows() + " table rows");
+        }
+        m.requireFinite("embeddings from " + source);
+        this.embeddings = m;
+        this.embeddingSource = source;
+        this.embeddingsChanged = true;
+    }
 
-  Recipe recipe() {
-    return recipe;
-  }
+    @Override
+    public Map<String, double[]> scores() {
+        return Collections.unmodifiableMap(scores);
+    }
+
+    @Override
+    public void putScore(String name, double[] values) {
+        if (values.length != table.rows()) {
+            throw new IllegalArgumentException(
+                    "Score '" + name + "' has " + values.length + " values for " + table.rows() + " rows");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException("Score '" + name + "' is " + values[i] + " at row " + i);
+            }
+        }
+        scores.put(name, values);
+        stageScores.put(name, values);
+    }
+
+    @Override
+    public Optional<Selection> selection() {
+        return Optional.ofNullable(selection);
+    }
+
+    @Override
+    public void setSelection(Selection selection) {
+        if (selection.size() > 0 && selection.rows()[selection.size() - 1] >= table.rows()) {
+            throw new IllegalArgumentException("Selection has a row beyond the table's " + table.rows() + " rows");
+        }
+        this.selection = selection;
+        this.selectionChanged = true;
+    }
+
+    @Override
+    public SplittableRandom random() {
+        return random;
+    }
+
+    @Override
+    public long seed() {
+        return stageSeed;
+    }
+
+    @Override
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    @Override
+    public ObjectNode provenance() {
+        ObjectNode p = runInfo.deepCopy();
+        var arr = p.putArray("stages");
+        stageRecords.forEach(r -> arr.add(r.deepCopy()));
+        return p;
+    }
+
+    @Override
+    public void addOutput(Path file) {
+        stageOutputs.add(file);
+        allOutputs.add(file);
+    }
+
+    @Override
+    public void record(String key, Object value) {
+        ObjectNode details = currentRecord.has("details")
+                ? (ObjectNode) currentRecord.get("details")
+                : currentRecord.putObject("details");
+        details.set(key, ai.curator.recipe.Json.MAPPER.valueToTree(value));
+    }
+
+    @Override
+    public Progress progress(String task, long total) {
+        return settings.progress().start(task, total);
+    }
+
+    @Override
+    public void log(String message) {
+        settings.log().println("  " + message);
+    }
+
+    Recipe recipe() {
+        return recipe;
+    }
 }

@@ -16,4 +16,4 @@ import java.util.Map;
  * @param cachedStages how many stages were taken from the cache (load included)
  */
 public record RunResult(
-    Table table, Map<String, double[]> scores, Selection selection, List<Path> outputs, int cachedStages) {}
+        Table table, Map<String, double[]> scores, Selection selection, List<Path> outputs, int cachedStages) {}

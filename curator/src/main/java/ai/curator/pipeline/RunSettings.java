@@ -10,9 +10,9 @@ import java.io.PrintStream;
  * @param progress progress bars (silent when not on a terminal)
  */
 public record RunSettings(boolean force, PrintStream log, ProgressBars progress) {
-  /** Quiet settings for tests and library use: no log, no bars. */
-  public static RunSettings quiet(boolean force) {
-    PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
-    return new RunSettings(force, nowhere, new ProgressBars(false, nowhere));
-  }
+    /** Quiet settings for tests and library use: no log, no bars. */
+    public static RunSettings quiet(boolean force) {
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
+        return new RunSettings(force, nowhere, new ProgressBars(false, nowhere));
+    }
 }

@@ -15,19 +15,13 @@ import java.util.List;
  * @param label tabular data: the label column (e.g. {@code target}); default none
  * @param features tabular data: feature columns; default every numeric column except id and label
  */
-public record DatasetSpec(
-    String path,
-    String format,
-    String id,
-    String text,
-    String label,
-    List<String> features) {
+public record DatasetSpec(String path, String format, String id, String text, String label, List<String> features) {
 
-  public DatasetSpec {
-    if (path == null || path.isBlank()) {
-      throw new IllegalArgumentException("dataset.path is required: the data file to load");
+    public DatasetSpec {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("dataset.path is required: the data file to load");
+        }
+        format = format == null ? "auto" : format;
+        features = features == null ? null : List.copyOf(features);
     }
-    format = format == null ? "auto" : format;
-    features = features == null ? null : List.copyOf(features);
-  }
 }

@@ -17,33 +17,33 @@ import java.util.List;
  * @param workDir the cache directory for stage results (default {@code <output>/.work})
  */
 public record Recipe(
-    Path file,
-    String text,
-    String name,
-    long seed,
-    DatasetSpec dataset,
-    List<StageSpec> stages,
-    Path output,
-    Path workDir) {
+        Path file,
+        String text,
+        String name,
+        long seed,
+        DatasetSpec dataset,
+        List<StageSpec> stages,
+        Path output,
+        Path workDir) {
 
-  public Recipe {
-    stages = List.copyOf(stages);
-  }
+    public Recipe {
+        stages = List.copyOf(stages);
+    }
 
-  /** The directory relative paths in the recipe are resolved against. */
-  public Path baseDir() {
-    Path parent = file.toAbsolutePath().getParent();
-    return parent == null ? Path.of(".").toAbsolutePath() : parent;
-  }
+    /** The directory relative paths in the recipe are resolved against. */
+    public Path baseDir() {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of(".").toAbsolutePath() : parent;
+    }
 
-  /** The data file, resolved. */
-  public Path datasetPath() {
-    return baseDir().resolve(dataset.path()).normalize();
-  }
+    /** The data file, resolved. */
+    public Path datasetPath() {
+        return baseDir().resolve(dataset.path()).normalize();
+    }
 
-  /** This recipe with another output directory (and its default work directory under it). */
-  public Recipe withOutput(Path newOutput) {
-    Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
-    return new Recipe(file, text, name, seed, dataset, stages, newOutput, work);
-  }
+    /** This recipe with another output directory (and its default work directory under it). */
+    public Recipe withOutput(Path newOutput) {
+        Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
+        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work);
+    }
 }

@@ -42,241 +42,245 @@ import java.util.TreeSet;
  * </pre>
  */
 public final class RecipeReader {
-  /** Valid top-level keys. */
-  public static final Set<String> TOP_KEYS =
-      new TreeSet<>(List.of("name", "seed", "dataset", "stages", "output", "work_dir"));
+    /** Valid top-level keys. */
+    public static final Set<String> TOP_KEYS =
+            new TreeSet<>(List.of("name", "seed", "dataset", "stages", "output", "work_dir"));
 
-  /** Valid keys of the dataset section. */
-  public static final Set<String> DATASET_KEYS =
-      new TreeSet<>(List.of("path", "format", "id", "text", "label", "features"));
+    /** Valid keys of the dataset section. */
+    public static final Set<String> DATASET_KEYS =
+            new TreeSet<>(List.of("path", "format", "id", "text", "label", "features"));
 
-  private static final YAMLMapper YAML = new YAMLMapper();
+    private static final YAMLMapper YAML = new YAMLMapper();
 
-  private RecipeReader() {}
+    private RecipeReader() {}
 
-  /** Reads and checks the recipe at {@code file}. */
-  public static Recipe read(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new RecipeException("Recipe '" + file + "' does not exist or is not a file");
-    }
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new RecipeException("Cannot read recipe '" + file + "': " + e.getMessage(), e);
-    }
-    return parse(file, text);
-  }
-
-  /** Parses recipe {@code text} as if read from {@code file}. */
-  public static Recipe parse(Path file, String text) {
-    JsonNode root;
-    Map<String, Integer> lines;
-    try {
-      root = YAML.readTree(text);
-      lines = lineIndex(text);
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      throw new RecipeException(
-          file + (loc != null ? " line " + loc.getLineNr() : "") + ": not valid YAML: " + e.getOriginalMessage(), e);
-    }
-    Where where = new Where(file, lines);
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      throw new RecipeException(file + ": the recipe is empty; it needs at least 'dataset' and 'stages'");
-    }
-    if (!root.isObject()) {
-      throw new RecipeException(file + ": a recipe is a mapping of keys " + TOP_KEYS);
-    }
-    checkKeys(root, TOP_KEYS, "", "the recipe", where);
-
-    String defaultName = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-    String name = optText(root, "name", defaultName, where);
-    long seed = 42;
-    if (root.has("seed")) {
-      JsonNode s = root.get("seed");
-      if (!s.isIntegralNumber() || !s.canConvertToLong()) {
-        throw new RecipeException(where.at("/seed") + ": seed must be an integer, got " + s);
-      }
-      seed = s.longValue();
-    }
-
-    if (!root.has("dataset")) {
-      throw new RecipeException(file + ": the recipe has no 'dataset' section; add e.g.\n"
-          + "dataset:\n  path: data/train.jsonl\n  text: \"{question}\"");
-    }
-    JsonNode ds = root.get("dataset");
-    if (!ds.isObject()) {
-      throw new RecipeException(where.at("/dataset") + ": dataset must be a mapping of " + DATASET_KEYS);
-    }
-    checkKeys(ds, DATASET_KEYS, "/dataset", "dataset", where);
-    DatasetSpec dataset;
-    try {
-      dataset = Json.MAPPER.treeToValue(ds, DatasetSpec.class);
-    } catch (JsonProcessingException e) {
-      throw new RecipeException(where.at("/dataset") + ": " + OptionErrors.describe(e, "dataset"), e);
-    } catch (IllegalArgumentException e) {
-      throw new RecipeException(where.at("/dataset") + ": " + rootMessage(e), e);
-    }
-
-    List<StageSpec> stages = new ArrayList<>();
-    JsonNode st = root.get("stages");
-    if (st == null || st.isNull() || (st.isArray() && st.isEmpty())) {
-      throw new RecipeException(file + ": the recipe has no stages; add at least\n"
-          + "stages:\n  - select: {method: uniform, budget: 0.1}\n  - export: {formats: [jsonl]}");
-    }
-    if (!st.isArray()) {
-      throw new RecipeException(where.at("/stages") + ": stages must be a list, e.g. '- select: {method: uniform}'");
-    }
-    for (int i = 0; i < st.size(); i++) {
-      stages.add(stage(i, st.get(i), where));
-    }
-
-    Path base = file.toAbsolutePath().getParent();
-    Path output = base.resolve(optText(root, "output", "out/" + name, where)).normalize();
-    Path work =
-        optText(root, "work_dir", null, where) != null
-            ? base.resolve(optText(root, "work_dir", null, where)).normalize()
-            : output.resolve(".work");
-    return new Recipe(file, text, name, seed, dataset, stages, output, work);
-  }
-
-  private static StageSpec stage(int i, JsonNode entry, Where where) {
-    String ptr = "/stages/" + i;
-    int line = where.line(ptr);
-    if (entry.isTextual()) {
-      return new StageSpec(i, entry.textValue(), null, JsonNodeFactory.instance.objectNode(), line);
-    }
-    if (!entry.isObject() || entry.size() != 1) {
-      throw new RecipeException(
-          where.at(ptr) + ": each stage is one 'ROLE: options' entry, e.g. '- select: {method: uniform, budget: 100}'"
-              + (entry.isObject() ? "; found keys " + fieldNames(entry) + " (is an option indented wrongly?)" : ""));
-    }
-    String role = entry.fieldNames().next();
-    JsonNode body = entry.get(role);
-    if (body == null || body.isNull()) {
-      return new StageSpec(i, role, null, JsonNodeFactory.instance.objectNode(), line);
-    }
-    if (body.isTextual()) {
-      return new StageSpec(i, role, body.textValue(), JsonNodeFactory.instance.objectNode(), line);
-    }
-    if (!body.isObject()) {
-      throw new RecipeException(
-          where.at(ptr) + ": the options of '" + role + "' must be a mapping, e.g. {method: ..., budget: 100}");
-    }
-    ObjectNode options = ((ObjectNode) body).deepCopy();
-    String method = null;
-    JsonNode m = options.remove("method");
-    if (m != null) {
-      if (!m.isTextual()) {
-        throw new RecipeException(where.at(ptr + "/" + role + "/method") + ": method must be a name, got " + m);
-      }
-      method = m.textValue();
-    }
-    return new StageSpec(i, role, method, options, line);
-  }
-
-  private static void checkKeys(JsonNode node, Set<String> valid, String ptr, String what, Where where) {
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!valid.contains(k)) {
-        throw new RecipeException(
-            where.at(ptr + "/" + k) + ": unknown key '" + k + "' in " + what + ". Valid keys: "
-                + String.join(", ", valid) + OptionErrors.suggest(k, valid));
-      }
-    }
-  }
-
-  private static String optText(JsonNode root, String key, String dflt, Where where) {
-    JsonNode n = root.get(key);
-    if (n == null || n.isNull()) {
-      return dflt;
-    }
-    if (!n.isTextual() && !n.isNumber()) {
-      throw new RecipeException(where.at("/" + key) + ": " + key + " must be text, got " + n);
-    }
-    return n.asText();
-  }
-
-  private static List<String> fieldNames(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    n.fieldNames().forEachRemaining(out::add);
-    return out;
-  }
-
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
-
-  /** Where in the recipe file a JSON pointer lies, for messages. */
-  record Where(Path file, Map<String, Integer> lines) {
-    int line(String ptr) {
-      return lines.getOrDefault(ptr, -1);
-    }
-
-    String at(String ptr) {
-      int l = line(ptr);
-      return file + (l > 0 ? " line " + l : "");
-    }
-  }
-
-  /** Maps each key and list element's JSON pointer to its 1-based line in the YAML text. */
-  static Map<String, Integer> lineIndex(String text) throws JsonProcessingException {
-    Map<String, Integer> out = new HashMap<>();
-    try (JsonParser p = new YAMLFactory().createParser(text)) {
-      Deque<Object> path = new ArrayDeque<>(); // String for object keys, int[] for array index
-      JsonToken t;
-      while ((t = p.nextToken()) != null) {
-        switch (t) {
-          case FIELD_NAME -> {
-            path.removeLast();
-            path.addLast(p.currentName());
-            out.put(pointer(path), p.currentLocation().getLineNr());
-          }
-          case START_OBJECT, START_ARRAY -> {
-            markArrayElement(path, out, p);
-            path.addLast(t == JsonToken.START_ARRAY ? new int[] {-1} : "");
-          }
-          case END_OBJECT, END_ARRAY -> path.removeLast();
-          default -> markArrayElement(path, out, p);
+    /** Reads and checks the recipe at {@code file}. */
+    public static Recipe read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new RecipeException("Recipe '" + file + "' does not exist or is not a file");
         }
-      }
-    } catch (JsonProcessingException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RecipeException("Cannot read recipe '" + file + "': " + e.getMessage(), e);
+        }
+        return parse(file, text);
     }
-    return out;
-  }
 
-  private static void markArrayElement(Deque<Object> path, Map<String, Integer> out, JsonParser p) {
-    if (!path.isEmpty() && path.peekLast() instanceof int[] idx) {
-      idx[0]++;
-      out.put(pointer(path), p.currentTokenLocation().getLineNr());
+    /** Parses recipe {@code text} as if read from {@code file}. */
+    public static Recipe parse(Path file, String text) {
+        JsonNode root;
+        Map<String, Integer> lines;
+        try {
+            root = YAML.readTree(text);
+            lines = lineIndex(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new RecipeException(
+                    file + (loc != null ? " line " + loc.getLineNr() : "") + ": not valid YAML: "
+                            + e.getOriginalMessage(),
+                    e);
+        }
+        Where where = new Where(file, lines);
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new RecipeException(file + ": the recipe is empty; it needs at least 'dataset' and 'stages'");
+        }
+        if (!root.isObject()) {
+            throw new RecipeException(file + ": a recipe is a mapping of keys " + TOP_KEYS);
+        }
+        checkKeys(root, TOP_KEYS, "", "the recipe", where);
+
+        String defaultName = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        String name = optText(root, "name", defaultName, where);
+        long seed = 42;
+        if (root.has("seed")) {
+            JsonNode s = root.get("seed");
+            if (!s.isIntegralNumber() || !s.canConvertToLong()) {
+                throw new RecipeException(where.at("/seed") + ": seed must be an integer, got " + s);
+            }
+            seed = s.longValue();
+        }
+
+        if (!root.has("dataset")) {
+            throw new RecipeException(file + ": the recipe has no 'dataset' section; add e.g.\n"
+                    + "dataset:\n  path: data/train.jsonl\n  text: \"{question}\"");
+        }
+        JsonNode ds = root.get("dataset");
+        if (!ds.isObject()) {
+            throw new RecipeException(where.at("/dataset") + ": dataset must be a mapping of " + DATASET_KEYS);
+        }
+        checkKeys(ds, DATASET_KEYS, "/dataset", "dataset", where);
+        DatasetSpec dataset;
+        try {
+            dataset = Json.MAPPER.treeToValue(ds, DatasetSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new RecipeException(where.at("/dataset") + ": " + OptionErrors.describe(e, "dataset"), e);
+        } catch (IllegalArgumentException e) {
+            throw new RecipeException(where.at("/dataset") + ": " + rootMessage(e), e);
+        }
+
+        List<StageSpec> stages = new ArrayList<>();
+        JsonNode st = root.get("stages");
+        if (st == null || st.isNull() || (st.isArray() && st.isEmpty())) {
+            throw new RecipeException(file + ": the recipe has no stages; add at least\n"
+                    + "stages:\n  - select: {method: uniform, budget: 0.1}\n  - export: {formats: [jsonl]}");
+        }
+        if (!st.isArray()) {
+            throw new RecipeException(
+                    where.at("/stages") + ": stages must be a list, e.g. '- select: {method: uniform}'");
+        }
+        for (int i = 0; i < st.size(); i++) {
+            stages.add(stage(i, st.get(i), where));
+        }
+
+        Path base = file.toAbsolutePath().getParent();
+        Path output =
+                base.resolve(optText(root, "output", "out/" + name, where)).normalize();
+        Path work = optText(root, "work_dir", null, where) != null
+                ? base.resolve(optText(root, "work_dir", null, where)).normalize()
+                : output.resolve(".work");
+        return new Recipe(file, text, name, seed, dataset, stages, output, work);
     }
-  }
 
-  private static String pointer(Deque<Object> path) {
-    StringBuilder sb = new StringBuilder();
-    for (Object o : path) {
-      sb.append('/');
-      if (o instanceof int[] idx) {
-        sb.append(idx[0]);
-      } else {
-        sb.append(escape((String) o));
-      }
+    private static StageSpec stage(int i, JsonNode entry, Where where) {
+        String ptr = "/stages/" + i;
+        int line = where.line(ptr);
+        if (entry.isTextual()) {
+            return new StageSpec(i, entry.textValue(), null, JsonNodeFactory.instance.objectNode(), line);
+        }
+        if (!entry.isObject() || entry.size() != 1) {
+            throw new RecipeException(where.at(ptr)
+                    + ": each stage is one 'ROLE: options' entry, e.g. '- select: {method: uniform, budget: 100}'"
+                    + (entry.isObject()
+                            ? "; found keys " + fieldNames(entry) + " (is an option indented wrongly?)"
+                            : ""));
+        }
+        String role = entry.fieldNames().next();
+        JsonNode body = entry.get(role);
+        if (body == null || body.isNull()) {
+            return new StageSpec(i, role, null, JsonNodeFactory.instance.objectNode(), line);
+        }
+        if (body.isTextual()) {
+            return new StageSpec(i, role, body.textValue(), JsonNodeFactory.instance.objectNode(), line);
+        }
+        if (!body.isObject()) {
+            throw new RecipeException(where.at(ptr) + ": the options of '" + role
+                    + "' must be a mapping, e.g. {method: ..., budget: 100}");
+        }
+        ObjectNode options = ((ObjectNode) body).deepCopy();
+        String method = null;
+        JsonNode m = options.remove("method");
+        if (m != null) {
+            if (!m.isTextual()) {
+                throw new RecipeException(where.at(ptr + "/" + role + "/method") + ": method must be a name, got " + m);
+            }
+            method = m.textValue();
+        }
+        return new StageSpec(i, role, method, options, line);
     }
-    return sb.toString();
-  }
 
-  private static String escape(String s) {
-    return s.replace("~", "~0").replace("/", "~1");
-  }
+    private static void checkKeys(JsonNode node, Set<String> valid, String ptr, String what, Where where) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!valid.contains(k)) {
+                throw new RecipeException(where.at(ptr + "/" + k) + ": unknown key '" + k + "' in " + what
+                        + ". Valid keys: " + String.join(", ", valid) + OptionErrors.suggest(k, valid));
+            }
+        }
+    }
 
-  static ObjectMapper yaml() {
-    return YAML;
-  }
+    private static String optText(JsonNode root, String key, String dflt, Where where) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isTextual() && !n.isNumber()) {
+            throw new RecipeException(where.at("/" + key) + ": " + key + " must be text, got " + n);
+        }
+        return n.asText();
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** Where in the recipe file a JSON pointer lies, for messages. */
+    record Where(Path file, Map<String, Integer> lines) {
+        int line(String ptr) {
+            return lines.getOrDefault(ptr, -1);
+        }
+
+        String at(String ptr) {
+            int l = line(ptr);
+            return file + (l > 0 ? " line " + l : "");
+        }
+    }
+
+    /** Maps each key and list element's JSON pointer to its 1-based line in the YAML text. */
+    static Map<String, Integer> lineIndex(String text) throws JsonProcessingException {
+        Map<String, Integer> out = new HashMap<>();
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            Deque<Object> path = new ArrayDeque<>(); // String for object keys, int[] for array index
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                switch (t) {
+                    case FIELD_NAME -> {
+                        path.removeLast();
+                        path.addLast(p.currentName());
+                        out.put(pointer(path), p.currentLocation().getLineNr());
+                    }
+                    case START_OBJECT, START_ARRAY -> {
+                        markArrayElement(path, out, p);
+                        path.addLast(t == JsonToken.START_ARRAY ? new int[] {-1} : "");
+                    }
+                    case END_OBJECT, END_ARRAY -> path.removeLast();
+                    default -> markArrayElement(path, out, p);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static void markArrayElement(Deque<Object> path, Map<String, Integer> out, JsonParser p) {
+        if (!path.isEmpty() && path.peekLast() instanceof int[] idx) {
+            idx[0]++;
+            out.put(pointer(path), p.currentTokenLocation().getLineNr());
+        }
+    }
+
+    private static String pointer(Deque<Object> path) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o : path) {
+            sb.append('/');
+            if (o instanceof int[] idx) {
+                sb.append(idx[0]);
+            } else {
+                sb.append(escape((String) o));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("~", "~0").replace("/", "~1");
+    }
+
+    static ObjectMapper yaml() {
+        return YAML;
+    }
 }

@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record StageSpec(int index, String role, String method, ObjectNode options, int line) {
 
-  /** How messages name this stage: {@code stages[2] (select: uniform)}. */
-  public String label() {
-    return "stages[" + index + "] (" + role + ": " + method + ")";
-  }
+    /** How messages name this stage: {@code stages[2] (select: uniform)}. */
+    public String label() {
+        return "stages[" + index + "] (" + role + ": " + method + ")";
+    }
 }

@@ -20,29 +20,30 @@ package ai.curator.score;
  * @param balanced logistic regression's balanced class weights; default true
  */
 public record LossSpec(String source, String column, Double c, Boolean balanced) {
-  /** The source names. */
-  public static final java.util.List<String> SOURCES = java.util.List.of("squared_norm", "column", "logistic");
+    /** The source names. */
+    public static final java.util.List<String> SOURCES = java.util.List.of("squared_norm", "column", "logistic");
 
-  public LossSpec {
-    source = source == null ? "squared_norm" : source;
-    if (!SOURCES.contains(source)) {
-      throw new IllegalArgumentException("loss.source must be one of " + SOURCES + ", got '" + source + "'");
+    public LossSpec {
+        source = source == null ? "squared_norm" : source;
+        if (!SOURCES.contains(source)) {
+            throw new IllegalArgumentException("loss.source must be one of " + SOURCES + ", got '" + source + "'");
+        }
+        if (source.equals("column") && (column == null || column.isBlank())) {
+            throw new IllegalArgumentException(
+                    "loss.source 'column' needs loss.column: the numeric column holding each row's loss");
+        }
+        if (!source.equals("column") && column != null) {
+            throw new IllegalArgumentException("loss.column applies only to loss.source 'column'");
+        }
+        c = c == null ? 1.0 : c;
+        if (!(c > 0) || c.isInfinite()) {
+            throw new IllegalArgumentException("loss.c must be > 0, got " + c);
+        }
+        balanced = balanced == null || balanced;
     }
-    if (source.equals("column") && (column == null || column.isBlank())) {
-      throw new IllegalArgumentException("loss.source 'column' needs loss.column: the numeric column holding each row's loss");
-    }
-    if (!source.equals("column") && column != null) {
-      throw new IllegalArgumentException("loss.column applies only to loss.source 'column'");
-    }
-    c = c == null ? 1.0 : c;
-    if (!(c > 0) || c.isInfinite()) {
-      throw new IllegalArgumentException("loss.c must be > 0, got " + c);
-    }
-    balanced = balanced == null || balanced;
-  }
 
-  /** The default: ‖x‖². */
-  public static LossSpec squaredNorm() {
-    return new LossSpec(null, null, null, null);
-  }
+    /** The default: ‖x‖². */
+    public static LossSpec squaredNorm() {
+        return new LossSpec(null, null, null, null);
+    }
 }

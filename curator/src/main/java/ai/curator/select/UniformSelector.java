@@ -1,11 +1,11 @@
 package ai.curator.select;
 
+import ai.curator.api.BasicStageProvider;
 import ai.curator.api.Budget;
 import ai.curator.api.Plan;
 import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
-import ai.curator.api.BasicStageProvider;
 import ai.curator.select.algo.ClassQuotas;
 import ai.curator.select.algo.UniformSampling;
 import ai.curator.select.algo.WeightedSample;
@@ -35,115 +35,127 @@ import java.util.SplittableRandom;
  */
 public final class UniformSelector implements Stage {
 
-  /**
-   * Options of {@code select: uniform}.
-   *
-   * @param budget samples to draw: a count (≥ 1, ≤ N) or a ratio in (0, 1]; required
-   * @param replace draw with replacement; default false
-   * @param classQuota {@code none} (default: ignore labels), {@code proportional} or {@code equal}
-   *     (draw within the classes of {@code dataset.label}; without replacement)
-   */
-  public record Options(Budget budget, Boolean replace, String classQuota) {
-    public Options {
-      if (budget == null) {
-        throw new IllegalArgumentException(
-            "uniform.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.1)");
-      }
-      replace = replace != null && replace;
-      classQuota = classQuota == null ? "none" : classQuota;
-      if (!QUOTAS.contains(classQuota)) {
-        throw new IllegalArgumentException("uniform.class_quota must be one of " + QUOTAS + ", got '" + classQuota + "'");
-      }
-      if (replace && !classQuota.equals("none")) {
-        throw new IllegalArgumentException("uniform.class_quota '" + classQuota
-            + "' draws without replacement within each class; remove replace: true or set class_quota: none");
-      }
+    /**
+     * Options of {@code select: uniform}.
+     *
+     * @param budget samples to draw: a count (≥ 1, ≤ N) or a ratio in (0, 1]; required
+     * @param replace draw with replacement; default false
+     * @param classQuota {@code none} (default: ignore labels), {@code proportional} or {@code equal}
+     *     (draw within the classes of {@code dataset.label}; without replacement)
+     */
+    public record Options(Budget budget, Boolean replace, String classQuota) {
+        public Options {
+            if (budget == null) {
+                throw new IllegalArgumentException(
+                        "uniform.budget is required: a count (e.g. 1000) or a ratio (e.g. 0.1)");
+            }
+            replace = replace != null && replace;
+            classQuota = classQuota == null ? "none" : classQuota;
+            if (!QUOTAS.contains(classQuota)) {
+                throw new IllegalArgumentException(
+                        "uniform.class_quota must be one of " + QUOTAS + ", got '" + classQuota + "'");
+            }
+            if (replace && !classQuota.equals("none")) {
+                throw new IllegalArgumentException(
+                        "uniform.class_quota '" + classQuota
+                                + "' draws without replacement within each class; remove replace: true or set class_quota: none");
+            }
+        }
+
+        /** Options without class quotas. */
+        public Options(Budget budget, Boolean replace) {
+            this(budget, replace, null);
+        }
     }
 
-    /** Options without class quotas. */
-    public Options(Budget budget, Boolean replace) {
-      this(budget, replace, null);
-    }
-  }
+    private static final List<String> QUOTAS = List.of("none", "proportional", "equal");
 
-  private static final List<String> QUOTAS = List.of("none", "proportional", "equal");
+    /** Registers {@code select: uniform}. */
+    public static final class Provider extends BasicStageProvider<Options> {
+        public Provider() {
+            super(
+                    "select",
+                    "uniform",
+                    "uniform random sample at a budget, with or without replacement (weight N/s)",
+                    Options.class,
+                    UniformSelector::new);
+        }
+    }
 
-  /** Registers {@code select: uniform}. */
-  public static final class Provider extends BasicStageProvider<Options> {
-    public Provider() {
-      super("select", "uniform",
-          "uniform random sample at a budget, with or without replacement (weight N/s)",
-          Options.class, UniformSelector::new);
-    }
-  }
+    private final Options options;
 
-  private final Options options;
+    public UniformSelector(Options options) {
+        this.options = options;
+    }
 
-  public UniformSelector(Options options) {
-    this.options = options;
-  }
+    @Override
+    public void plan(Plan plan) {
+        if (!options.classQuota().equals("none")) {
+            Selectors.requireLabel(
+                    plan, "select: uniform with class_quota: " + options.classQuota() + " draws within classes");
+        }
+        Selectors.plan(plan, options.budget(), false);
+    }
 
-  @Override
-  public void plan(Plan plan) {
-    if (!options.classQuota().equals("none")) {
-      Selectors.requireLabel(plan, "select: uniform with class_quota: " + options.classQuota() + " draws within classes");
+    @Override
+    public void run(StageContext context) {
+        int n = context.table().rows();
+        int s = options.budget().resolve(n);
+        if (options.classQuota().equals("none")) {
+            context.setSelection(select(n, s, options.replace(), context.random()));
+            return;
+        }
+        Labels labels = Labels.of(context.table(), context.labelColumn());
+        int[] quota = options.classQuota().equals("equal")
+                ? ClassQuotas.equal(labels.y(), labels.classCount(), s)
+                : ClassQuotas.proportional(labels.y(), labels.classCount(), s);
+        WeightedSample w = UniformSampling.withinClasses(labels.y(), labels.classCount(), quota, context.random());
+        int[] size = Labels.counts(labels.y(), labels.classCount());
+        Map<String, Integer> kept = new LinkedHashMap<>();
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < quota.length; c++) {
+            kept.put(labels.classes().get(c), quota[c]);
+            line.append(c == 0 ? "" : ", ")
+                    .append(labels.classes().get(c))
+                    .append(": ")
+                    .append(quota[c])
+                    .append(" of ")
+                    .append(size[c]);
+        }
+        context.record("rows_by_class", kept);
+        context.log("uniform (class_quota " + options.classQuota() + "): kept by class " + line);
+        context.setSelection(Selectors.fromSample(w, "uniform"));
     }
-    Selectors.plan(plan, options.budget(), false);
-  }
 
-  @Override
-  public void run(StageContext context) {
-    int n = context.table().rows();
-    int s = options.budget().resolve(n);
-    if (options.classQuota().equals("none")) {
-      context.setSelection(select(n, s, options.replace(), context.random()));
-      return;
+    /** Draws {@code s} of {@code n} rows uniformly. */
+    public static Selection select(int n, int s, boolean replace, SplittableRandom random) {
+        if (s < 1 || (!replace && s > n)) {
+            throw new IllegalArgumentException("cannot draw " + s + " of " + n + " rows");
+        }
+        double weight = (double) n / s;
+        if (replace) {
+            int[] counts = new int[n];
+            for (int i = 0; i < s; i++) {
+                counts[random.nextInt(n)]++;
+            }
+            return Selectors.fromCounts(counts, i -> weight, "uniform");
+        }
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        for (int i = 0; i < s; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int[] rows = Arrays.copyOf(perm, s);
+        Arrays.sort(rows);
+        int[] counts = new int[s];
+        double[] weights = new double[s];
+        Arrays.fill(counts, 1);
+        Arrays.fill(weights, weight);
+        return new Selection(rows, counts, weights, "uniform");
     }
-    Labels labels = Labels.of(context.table(), context.labelColumn());
-    int[] quota = options.classQuota().equals("equal") ? ClassQuotas.equal(labels.y(), labels.classCount(), s)
-        : ClassQuotas.proportional(labels.y(), labels.classCount(), s);
-    WeightedSample w = UniformSampling.withinClasses(labels.y(), labels.classCount(), quota, context.random());
-    int[] size = Labels.counts(labels.y(), labels.classCount());
-    Map<String, Integer> kept = new LinkedHashMap<>();
-    StringBuilder line = new StringBuilder();
-    for (int c = 0; c < quota.length; c++) {
-      kept.put(labels.classes().get(c), quota[c]);
-      line.append(c == 0 ? "" : ", ").append(labels.classes().get(c)).append(": ").append(quota[c]).append(" of ").append(size[c]);
-    }
-    context.record("rows_by_class", kept);
-    context.log("uniform (class_quota " + options.classQuota() + "): kept by class " + line);
-    context.setSelection(Selectors.fromSample(w, "uniform"));
-  }
-
-  /** Draws {@code s} of {@code n} rows uniformly. */
-  public static Selection select(int n, int s, boolean replace, SplittableRandom random) {
-    if (s < 1 || (!replace && s > n)) {
-      throw new IllegalArgumentException("cannot draw " + s + " of " + n + " rows");
-    }
-    double weight = (double) n / s;
-    if (replace) {
-      int[] counts = new int[n];
-      for (int i = 0; i < s; i++) {
-        counts[random.nextInt(n)]++;
-      }
-      return Selectors.fromCounts(counts, i -> weight, "uniform");
-    }
-    int[] perm = new int[n];
-    for (int i = 0; i < n; i++) {
-      perm[i] = i;
-    }
-    for (int i = 0; i < s; i++) {
-      int j = i + random.nextInt(n - i);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int[] rows = Arrays.copyOf(perm, s);
-    Arrays.sort(rows);
-    int[] counts = new int[s];
-    double[] weights = new double[s];
-    Arrays.fill(counts, 1);
-    Arrays.fill(weights, weight);
-    return new Selection(rows, counts, weights, "uniform");
-  }
 }

@@ -7,25 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class BudgetTest {
-  @Test
-  void integerIsCountFractionIsRatio() {
-    assertEquals(100, Budget.parse(100).resolve(1000));
-    assertEquals(100, Budget.parse(0.1).resolve(1000));
-    assertEquals(250, Budget.parse("25%").resolve(1000));
-    assertEquals(1000, Budget.parse(1.0).resolve(1000));
-    assertEquals(7, Budget.parse("7").resolve(10));
-    assertEquals(1, Budget.parse(0.0001).resolve(100), "a ratio keeps at least one row");
-  }
+    @Test
+    void integerIsCountFractionIsRatio() {
+        assertEquals(100, Budget.parse(100).resolve(1000));
+        assertEquals(100, Budget.parse(0.1).resolve(1000));
+        assertEquals(250, Budget.parse("25%").resolve(1000));
+        assertEquals(1000, Budget.parse(1.0).resolve(1000));
+        assertEquals(7, Budget.parse("7").resolve(10));
+        assertEquals(1, Budget.parse(0.0001).resolve(100), "a ratio keeps at least one row");
+    }
 
-  @Test
-  void rejectsNonPositiveAndTooLarge() {
-    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Budget.parse(0));
-    assertTrue(zero.getMessage().contains(">= 1"), zero.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse(-5));
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse(-0.5));
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse("abc"));
-    assertThrows(IllegalArgumentException.class, () -> Budget.parse("150%"));
-    IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> Budget.parse(11).resolve(10));
-    assertTrue(big.getMessage().contains("larger than the data set (10 rows)"), big.getMessage());
-  }
+    @Test
+    void rejectsNonPositiveAndTooLarge() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> Budget.parse(0));
+        assertTrue(zero.getMessage().contains(">= 1"), zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Budget.parse(-5));
+        assertThrows(IllegalArgumentException.class, () -> Budget.parse(-0.5));
+        assertThrows(IllegalArgumentException.class, () -> Budget.parse("abc"));
+        assertThrows(IllegalArgumentException.class, () -> Budget.parse("150%"));
+        IllegalArgumentException big = assertThrows(
+                IllegalArgumentException.class, () -> Budget.parse(11).resolve(10));
+        assertTrue(big.getMessage().contains("larger than the data set (10 rows)"), big.getMessage());
+    }
 }

@@ -14,116 +14,124 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArrowIoTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static List<Column> sample() {
-    BitSet nulls = new BitSet();
-    nulls.set(1);
-    return List.of(
-        Column.ofStrings("s", new String[] {"a", null, "ü€"}),
-        Column.ofLongs("i", new long[] {1, 0, -3}, nulls),
-        Column.ofDoubles("d", new double[] {0.5, 1e-300, -2}, null),
-        Column.ofBools("b", new boolean[] {true, false, true}, null),
-        Column.ofJson("j", new String[] {"[{\"role\":\"user\",\"content\":\"x\"}]", "{}", null}));
-  }
-
-  private static void assertSame(List<Column> expected, RawTable got) {
-    assertSame(expected, got, false);
-  }
-
-  /** {@code jsonAsText}: Parquet keeps JSON columns' text but not their field metadata. */
-  private static void assertSame(List<Column> expected, RawTable got, boolean jsonAsText) {
-    assertEquals(3, got.rows());
-    assertEquals(expected.size(), got.columns().size());
-    for (int c = 0; c < expected.size(); c++) {
-      Column e = expected.get(c);
-      Column g = got.columns().get(c);
-      assertEquals(e.name(), g.name());
-      Column.Type want = jsonAsText && e.type() == Column.Type.JSON ? Column.Type.STRING : e.type();
-      assertEquals(want, g.type(), e.name());
-      for (int r = 0; r < 3; r++) {
-        assertEquals(e.isNull(r), g.isNull(r), e.name() + " row " + r);
-        assertEquals(e.text(r), g.text(r), e.name() + " row " + r);
-      }
+    private static List<Column> sample() {
+        BitSet nulls = new BitSet();
+        nulls.set(1);
+        return List.of(
+                Column.ofStrings("s", new String[] {"a", null, "ü€"}),
+                Column.ofLongs("i", new long[] {1, 0, -3}, nulls),
+                Column.ofDoubles("d", new double[] {0.5, 1e-300, -2}, null),
+                Column.ofBools("b", new boolean[] {true, false, true}, null),
+                Column.ofJson("j", new String[] {"[{\"role\":\"user\",\"content\":\"x\"}]", "{}", null}));
     }
-  }
 
-  @Test
-  void ipcRoundTrip() throws Exception {
-    Path f = dir.resolve("t.arrow");
-    try (OutputStream out = Files.newOutputStream(f)) {
-      ArrowIo.writeIpc(sample(), 3, out);
+    private static void assertSame(List<Column> expected, RawTable got) {
+        assertSame(expected, got, false);
     }
-    assertArrayEquals("ARROW1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 6));
-    assertSame(sample(), ArrowIo.readIpc(f));
-  }
 
-  @Test
-  void parquetRoundTripAndDeterministicBytes() throws Exception {
-    Path f = dir.resolve("t.parquet");
-    Path g = dir.resolve("u.parquet");
-    ArrowIo.writeParquet(sample(), 3, f);
-    ArrowIo.writeParquet(sample(), 3, g);
-    assertTrue(Files.size(f) > 0);
-    assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
-    assertArrayEquals("PAR1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 4));
-    assertSame(sample(), ArrowIo.readParquet(f), true);
-    try (var s = Files.list(dir)) {
-      assertEquals(2, s.count(), "no scratch directory left behind");
+    /** {@code jsonAsText}: Parquet keeps JSON columns' text but not their field metadata. */
+    private static void assertSame(List<Column> expected, RawTable got, boolean jsonAsText) {
+        assertEquals(3, got.rows());
+        assertEquals(expected.size(), got.columns().size());
+        for (int c = 0; c < expected.size(); c++) {
+            Column e = expected.get(c);
+            Column g = got.columns().get(c);
+            assertEquals(e.name(), g.name());
+            Column.Type want = jsonAsText && e.type() == Column.Type.JSON ? Column.Type.STRING : e.type();
+            assertEquals(want, g.type(), e.name());
+            for (int r = 0; r < 3; r++) {
+                assertEquals(e.isNull(r), g.isNull(r), e.name() + " row " + r);
+                assertEquals(e.text(r), g.text(r), e.name() + " row " + r);
+            }
+        }
     }
-  }
 
-  @Test
-  void matrixRoundTripAcrossBatches() throws Exception {
-    int rows = 70_000; // more than one batch at d = 64
-    int d = 64;
-    float[] data = new float[rows * d];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = (float) Math.sin(i);
+    @Test
+    void ipcRoundTrip() throws Exception {
+        Path f = dir.resolve("t.arrow");
+        try (OutputStream out = Files.newOutputStream(f)) {
+            ArrowIo.writeIpc(sample(), 3, out);
+        }
+        assertArrayEquals("ARROW1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 6));
+        assertSame(sample(), ArrowIo.readIpc(f));
     }
-    Path f = dir.resolve("m.arrow");
-    try (OutputStream out = Files.newOutputStream(f)) {
-      ArrowIo.writeMatrix(new ai.curator.linalg.FloatMatrix(rows, d, data), "embedding", out);
-    }
-    ai.curator.linalg.FloatMatrix back = ArrowIo.readMatrix(f);
-    assertEquals(rows, back.rows());
-    assertEquals(d, back.cols());
-    assertArrayEquals(data, back.data());
-  }
 
-  @Test
-  void chatMessagesBecomeAListOfStructsAndReadBackAsTheSameJson() throws Exception {
-    String[] msgs = {
-      "[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}]",
-      null,
-      "[{\"role\":\"user\",\"content\":\"ü\"}]",
-      "[]"};
-    List<Column> cols = List.of(Column.ofJson("messages", msgs),
-        Column.ofJson("meta", new String[] {"{\"n\":1,\"tags\":[\"a\"]}", "{\"n\":2.5,\"tags\":[]}", null, "{\"n\":3,\"tags\":[\"b\",\"c\"]}"}));
-    assertEquals("[item: Struct<role: Utf8, content: Utf8>]",
-        ArrowIo.schema(cols, ArrowIo.shapes(cols)).getFields().get(0).getChildren().toString());
-    Path ipc = dir.resolve("m.arrow");
-    try (OutputStream out = Files.newOutputStream(ipc)) {
-      ArrowIo.writeIpc(cols, 4, out);
+    @Test
+    void parquetRoundTripAndDeterministicBytes() throws Exception {
+        Path f = dir.resolve("t.parquet");
+        Path g = dir.resolve("u.parquet");
+        ArrowIo.writeParquet(sample(), 3, f);
+        ArrowIo.writeParquet(sample(), 3, g);
+        assertTrue(Files.size(f) > 0);
+        assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(g));
+        assertArrayEquals("PAR1".getBytes(), java.util.Arrays.copyOf(Files.readAllBytes(f), 4));
+        assertSame(sample(), ArrowIo.readParquet(f), true);
+        try (var s = Files.list(dir)) {
+            assertEquals(2, s.count(), "no scratch directory left behind");
+        }
     }
-    Path pq = dir.resolve("m.parquet");
-    ArrowIo.writeParquet(cols, 4, pq);
-    for (RawTable t : List.of(ArrowIo.readIpc(ipc), ArrowIo.readParquet(pq))) {
-      Column m = t.columns().get(0);
-      assertEquals(Column.Type.JSON, m.type());
-      assertEquals(msgs[0], m.string(0));
-      assertTrue(m.isNull(1));
-      assertEquals(msgs[2], m.string(2));
-      assertEquals("[]", m.string(3));
-      Column meta = t.columns().get(1);
-      assertEquals("{\"n\":1.0,\"tags\":[\"a\"]}", meta.string(0), "integers widen to floats when a row has one");
-      assertTrue(meta.isNull(2));
-    }
-  }
 
-  @Test
-  void inconsistentJsonStaysText() {
-    List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
-    assertEquals(null, ArrowIo.shapes(cols)[0]);
-  }
+    @Test
+    void matrixRoundTripAcrossBatches() throws Exception {
+        int rows = 70_000; // more than one batch at d = 64
+        int d = 64;
+        float[] data = new float[rows * d];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) Math.sin(i);
+        }
+        Path f = dir.resolve("m.arrow");
+        try (OutputStream out = Files.newOutputStream(f)) {
+            ArrowIo.writeMatrix(new ai.curator.linalg.FloatMatrix(rows, d, data), "embedding", out);
+        }
+        ai.curator.linalg.FloatMatrix back = ArrowIo.readMatrix(f);
+        assertEquals(rows, back.rows());
+        assertEquals(d, back.cols());
+        assertArrayEquals(data, back.data());
+    }
+
+    @Test
+    void chatMessagesBecomeAListOfStructsAndReadBackAsTheSameJson() throws Exception {
+        String[] msgs = {
+            "[{\"role\":\"user\",\"content\":\"2+2?\"},{\"role\":\"assistant\",\"content\":\"4\"}]",
+            null,
+            "[{\"role\":\"user\",\"content\":\"ü\"}]",
+            "[]"
+        };
+        List<Column> cols = List.of(Column.ofJson("messages", msgs), Column.ofJson("meta", new String[] {
+            "{\"n\":1,\"tags\":[\"a\"]}", "{\"n\":2.5,\"tags\":[]}", null, "{\"n\":3,\"tags\":[\"b\",\"c\"]}"
+        }));
+        assertEquals(
+                "[item: Struct<role: Utf8, content: Utf8>]",
+                ArrowIo.schema(cols, ArrowIo.shapes(cols))
+                        .getFields()
+                        .get(0)
+                        .getChildren()
+                        .toString());
+        Path ipc = dir.resolve("m.arrow");
+        try (OutputStream out = Files.newOutputStream(ipc)) {
+            ArrowIo.writeIpc(cols, 4, out);
+        }
+        Path pq = dir.resolve("m.parquet");
+        ArrowIo.writeParquet(cols, 4, pq);
+        for (RawTable t : List.of(ArrowIo.readIpc(ipc), ArrowIo.readParquet(pq))) {
+            Column m = t.columns().get(0);
+            assertEquals(Column.Type.JSON, m.type());
+            assertEquals(msgs[0], m.string(0));
+            assertTrue(m.isNull(1));
+            assertEquals(msgs[2], m.string(2));
+            assertEquals("[]", m.string(3));
+            Column meta = t.columns().get(1);
+            assertEquals("{\"n\":1.0,\"tags\":[\"a\"]}", meta.string(0), "integers widen to floats when a row has one");
+            assertTrue(meta.isNull(2));
+        }
+    }
+
+    @Test
+    void inconsistentJsonStaysText() {
+        List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
+        assertEquals(null, ArrowIo.shapes(cols)[0]);
+    }
 }

@@ -13,56 +13,59 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JsonlReaderTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void infersTypesAndKeepsNestedValuesAsJson() throws Exception {
-    Path f = TestFiles.write(dir, "a.jsonl",
-        "{\"q\":\"hi\",\"n\":1,\"x\":1.5,\"ok\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}\n"
-            + "\n"
-            + "{\"q\":\"ü\",\"n\":2,\"x\":2,\"ok\":false,\"messages\":[],\"extra\":\"late\"}\n");
-    RawTable t = JsonlReader.read(f);
-    assertEquals(2, t.rows());
-    assertEquals(Column.Type.STRING, t.columns().get(0).type());
-    assertEquals(Column.Type.INT64, t.columns().get(1).type());
-    assertEquals(Column.Type.FLOAT64, t.columns().get(2).type());
-    assertEquals(Column.Type.BOOL, t.columns().get(3).type());
-    Column messages = t.columns().get(4);
-    assertEquals(Column.Type.JSON, messages.type());
-    assertEquals("[{\"role\":\"user\",\"content\":\"a\"}]", messages.string(0));
-    Column extra = t.columns().get(5);
-    assertTrue(extra.isNull(0));
-    assertEquals("late", extra.string(1));
-    assertEquals(3, t.lines()[1], "blank lines count toward line numbers");
-  }
+    @Test
+    void infersTypesAndKeepsNestedValuesAsJson() throws Exception {
+        Path f = TestFiles.write(
+                dir,
+                "a.jsonl",
+                "{\"q\":\"hi\",\"n\":1,\"x\":1.5,\"ok\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}\n"
+                        + "\n"
+                        + "{\"q\":\"ü\",\"n\":2,\"x\":2,\"ok\":false,\"messages\":[],\"extra\":\"late\"}\n");
+        RawTable t = JsonlReader.read(f);
+        assertEquals(2, t.rows());
+        assertEquals(Column.Type.STRING, t.columns().get(0).type());
+        assertEquals(Column.Type.INT64, t.columns().get(1).type());
+        assertEquals(Column.Type.FLOAT64, t.columns().get(2).type());
+        assertEquals(Column.Type.BOOL, t.columns().get(3).type());
+        Column messages = t.columns().get(4);
+        assertEquals(Column.Type.JSON, messages.type());
+        assertEquals("[{\"role\":\"user\",\"content\":\"a\"}]", messages.string(0));
+        Column extra = t.columns().get(5);
+        assertTrue(extra.isNull(0));
+        assertEquals("late", extra.string(1));
+        assertEquals(3, t.lines()[1], "blank lines count toward line numbers");
+    }
 
-  @Test
-  void mixedTypesBecomeJson() throws Exception {
-    Path f = TestFiles.write(dir, "m.jsonl", "{\"v\":1}\n{\"v\":\"one\"}\n{\"v\":null}\n");
-    Column v = JsonlReader.read(f).columns().get(0);
-    assertEquals(Column.Type.JSON, v.type());
-    assertEquals("1", v.string(0));
-    assertEquals("\"one\"", v.string(1));
-    assertNull(v.string(2));
-  }
+    @Test
+    void mixedTypesBecomeJson() throws Exception {
+        Path f = TestFiles.write(dir, "m.jsonl", "{\"v\":1}\n{\"v\":\"one\"}\n{\"v\":null}\n");
+        Column v = JsonlReader.read(f).columns().get(0);
+        assertEquals(Column.Type.JSON, v.type());
+        assertEquals("1", v.string(0));
+        assertEquals("\"one\"", v.string(1));
+        assertNull(v.string(2));
+    }
 
-  @Test
-  void malformedLineNamesFileAndLine() throws Exception {
-    Path f = TestFiles.write(dir, "bad.jsonl", "{\"a\":1}\n{\"a\":2}\n{\"a\": oops}\n");
-    DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
-    assertTrue(e.getMessage().startsWith(f + ":3: malformed JSON"), e.getMessage());
-  }
+    @Test
+    void malformedLineNamesFileAndLine() throws Exception {
+        Path f = TestFiles.write(dir, "bad.jsonl", "{\"a\":1}\n{\"a\":2}\n{\"a\": oops}\n");
+        DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
+        assertTrue(e.getMessage().startsWith(f + ":3: malformed JSON"), e.getMessage());
+    }
 
-  @Test
-  void nonObjectLineIsAnError() throws Exception {
-    Path f = TestFiles.write(dir, "arr.jsonl", "{\"a\":1}\n[1,2]\n");
-    DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
-    assertTrue(e.getMessage().contains(":2: expected a JSON object per line, found array"), e.getMessage());
-  }
+    @Test
+    void nonObjectLineIsAnError() throws Exception {
+        Path f = TestFiles.write(dir, "arr.jsonl", "{\"a\":1}\n[1,2]\n");
+        DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
+        assertTrue(e.getMessage().contains(":2: expected a JSON object per line, found array"), e.getMessage());
+    }
 
-  @Test
-  void readsGzip() throws Exception {
-    Path f = TestFiles.write(dir, "a.jsonl.gz", "{\"a\":1}\n{\"a\":2}\n");
-    assertEquals(2, JsonlReader.read(f).rows());
-  }
+    @Test
+    void readsGzip() throws Exception {
+        Path f = TestFiles.write(dir, "a.jsonl.gz", "{\"a\":1}\n{\"a\":2}\n");
+        assertEquals(2, JsonlReader.read(f).rows());
+    }
 }

@@ -5,19 +5,19 @@ import ai.curator.api.Budget;
 import ai.curator.api.Stage;
 
 class SensitivitySamplingSelectorContractTest extends SelectorContractTest {
-  @Override
-  protected Stage selector(Budget budget) {
-    return new SensitivitySamplingSelector(new SensitivitySamplingSelector.Options(budget, null));
-  }
+    @Override
+    protected Stage selector(Budget budget) {
+        return new SensitivitySamplingSelector(new SensitivitySamplingSelector.Options(budget, null));
+    }
 
-  @Override
-  protected StageHarness prepare(StageHarness h) {
-    h.putScore("sigma", sigma());
-    return h;
-  }
+    @Override
+    protected StageHarness prepare(StageHarness h) {
+        h.putScore("sigma", sigma());
+        return h;
+    }
 
-  @Override
-  protected boolean withReplacement() {
-    return true;
-  }
+    @Override
+    protected boolean withReplacement() {
+        return true;
+    }
 }

@@ -19,44 +19,50 @@ import org.junit.jupiter.api.Test;
  * It lives in dist, whose test class path holds every module's stages.
  */
 class BundledRecipesTest {
-  private static final Path REFERENCE = TestFiles.repoRoot().resolve("recipes/reference.yaml");
+    private static final Path REFERENCE = TestFiles.repoRoot().resolve("recipes/reference.yaml");
 
-  @Test
-  void documentsEveryStageAndOption() throws Exception {
-    String text = Files.readString(REFERENCE);
-    for (StageProvider<?> p : StageRegistry.load().all()) {
-      String header = "# " + p.role() + ": " + p.method() + " ";
-      int at = text.indexOf(header);
-      assertTrue(at >= 0, "reference.yaml lacks a section starting '" + header + "'");
-      int end = text.indexOf("\n  # ", at + 1);
-      String section = text.substring(at, end < 0 ? text.length() : end);
-      for (var c : p.optionsType().getRecordComponents()) {
-        String key = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
-        Matcher m = Pattern.compile("(?m)^\\s+" + Pattern.quote(key) + ":").matcher(section);
-        assertTrue(m.find(), "reference.yaml's " + p.role() + ": " + p.method() + " section lacks option '" + key + "'");
-      }
+    @Test
+    void documentsEveryStageAndOption() throws Exception {
+        String text = Files.readString(REFERENCE);
+        for (StageProvider<?> p : StageRegistry.load().all()) {
+            String header = "# " + p.role() + ": " + p.method() + " ";
+            int at = text.indexOf(header);
+            assertTrue(at >= 0, "reference.yaml lacks a section starting '" + header + "'");
+            int end = text.indexOf("\n  # ", at + 1);
+            String section = text.substring(at, end < 0 ? text.length() : end);
+            for (var c : p.optionsType().getRecordComponents()) {
+                String key = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
+                Matcher m =
+                        Pattern.compile("(?m)^\\s+" + Pattern.quote(key) + ":").matcher(section);
+                assertTrue(
+                        m.find(),
+                        "reference.yaml's " + p.role() + ": " + p.method() + " section lacks option '" + key + "'");
+            }
+        }
+        for (String k : RecipeReader.TOP_KEYS) {
+            assertTrue(Pattern.compile("(?m)^" + k + ":").matcher(text).find(), "top-level key " + k);
+        }
+        for (String k : RecipeReader.DATASET_KEYS) {
+            assertTrue(Pattern.compile("(?m)^  " + k + ":").matcher(text).find(), "dataset key " + k);
+        }
     }
-    for (String k : RecipeReader.TOP_KEYS) {
-      assertTrue(Pattern.compile("(?m)^" + k + ":").matcher(text).find(), "top-level key " + k);
-    }
-    for (String k : RecipeReader.DATASET_KEYS) {
-      assertTrue(Pattern.compile("(?m)^  " + k + ":").matcher(text).find(), "dataset key " + k);
-    }
-  }
 
-  @Test
-  void everyEntryResolves() {
-    // reference.yaml lists alternatives side by side (several select stages), so it is not one
-    // runnable plan; every entry's method and options must still be valid.
-    assertTrue(Pipeline.resolve(RecipeReader.read(REFERENCE), StageRegistry.load()).size() >= StageRegistry.load().all().size());
-  }
-
-  @Test
-  void everyBundledRecipeIsValid() throws Exception {
-    try (var s = Files.list(REFERENCE.getParent())) {
-      for (Path r : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml") && !f.equals(REFERENCE))::iterator) {
-        Pipeline.build(r, StageRegistry.load());
-      }
+    @Test
+    void everyEntryResolves() {
+        // reference.yaml lists alternatives side by side (several select stages), so it is not one
+        // runnable plan; every entry's method and options must still be valid.
+        assertTrue(Pipeline.resolve(RecipeReader.read(REFERENCE), StageRegistry.load())
+                        .size()
+                >= StageRegistry.load().all().size());
     }
-  }
+
+    @Test
+    void everyBundledRecipeIsValid() throws Exception {
+        try (var s = Files.list(REFERENCE.getParent())) {
+            for (Path r :
+                    (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml") && !f.equals(REFERENCE))::iterator) {
+                Pipeline.build(r, StageRegistry.load());
+            }
+        }
+    }
 }

@@ -27,11 +27,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.IntConsumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * BERT-family sentence encoder running an ONNX graph on DJL's ONNX Runtime engine, tokenising with
@@ -85,7 +85,8 @@ public final class DjlOnnxEncoder implements Encoder {
         Path tokenizerFile;
         String hash;
         if (spec.bundled()) {
-            ModelCache cache = options.cacheDir() == null ? ModelCache.defaultCache() : new ModelCache(options.cacheDir());
+            ModelCache cache =
+                    options.cacheDir() == null ? ModelCache.defaultCache() : new ModelCache(options.cacheDir());
             ModelCache.Entry m = cache.materialize(spec.onnxResource(), spec.mavenArtifact());
             ModelCache.Entry t = cache.materialize(spec.tokenizerResource(), spec.mavenArtifact());
             onnx = m.file();
@@ -107,12 +108,13 @@ public final class DjlOnnxEncoder implements Encoder {
                     .optMaxLength(maxLength)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new ModelException("Cannot load tokenizer " + tokenizerFile + " of model '" + spec.name()
-                    + "': " + e.getMessage(), e);
+            throw new ModelException(
+                    "Cannot load tokenizer " + tokenizerFile + " of model '" + spec.name() + "': " + e.getMessage(), e);
         }
 
         int cores = Runtime.getRuntime().availableProcessors();
-        this.concurrentBatches = options.concurrentBatches() != 0 ? options.concurrentBatches()
+        this.concurrentBatches = options.concurrentBatches() != 0
+                ? options.concurrentBatches()
                 : batchSize == 1 ? cores : 1; // one-text calls: side by side, one thread each (EncoderOptions)
         int threads = options.intraOpThreads() == 0 ? Math.max(1, cores / concurrentBatches) : options.intraOpThreads();
         this.intraOpThreads = threads;
@@ -144,8 +146,11 @@ public final class DjlOnnxEncoder implements Encoder {
                 if (cuda == null || !requested.equals("auto")) {
                     throw e;
                 }
-                LOG.log(Level.WARNING, "{0}: ONNX Runtime lists CUDA but could not use it ({1}); running on the CPU",
-                        spec.name(), e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "{0}: ONNX Runtime lists CUDA but could not use it ({1}); running on the CPU",
+                        spec.name(),
+                        e.getMessage());
                 m = loadModel(onnx, threads, null);
                 used = "cpu";
             }
@@ -153,10 +158,10 @@ public final class DjlOnnxEncoder implements Encoder {
             tokenizer.close();
             String hint = cuda != null
                     ? " (device " + requested + ": ONNX Runtime 1.20's CUDA provider needs CUDA 12 and cuDNN 9;"
-                        + " device: cpu runs without them)"
+                            + " device: cpu runs without them)"
                     : "";
-            throw new ModelException("Cannot load ONNX model " + onnx + " of model '" + spec.name() + "': "
-                    + e.getMessage() + hint, e);
+            throw new ModelException(
+                    "Cannot load ONNX model " + onnx + " of model '" + spec.name() + "': " + e.getMessage() + hint, e);
         }
         this.device = used;
         this.model = m;
@@ -168,11 +173,13 @@ public final class DjlOnnxEncoder implements Encoder {
                     + "; a BERT-family encoder needs input_ids and attention_mask (and optionally token_type_ids).");
         }
         this.hasTokenTypeIds = inputs.contains("token_type_ids");
-        this.pool = concurrentBatches > 1 ? Executors.newFixedThreadPool(concurrentBatches, r -> {
-            Thread t = new Thread(r, "curator-embed-" + spec.name());
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.pool = concurrentBatches > 1
+                ? Executors.newFixedThreadPool(concurrentBatches, r -> {
+                    Thread t = new Thread(r, "curator-embed-" + spec.name());
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         for (String in : inputs) {
             if (!in.equals("input_ids") && !in.equals("attention_mask") && !in.equals("token_type_ids")) {
                 close();
@@ -259,9 +266,11 @@ public final class DjlOnnxEncoder implements Encoder {
         try {
             Engine.getEngine(ENGINE);
         } catch (RuntimeException | AssertionError e) {
-            throw new EmbeddingException("Cannot start DJL's OnnxRuntime engine: " + e.getMessage()
-                    + ". If a LangChain4j in-process embedding model was created earlier in this JVM, call"
-                    + " DjlOnnxEncoder.initEngine() before it (both share one OrtEnvironment).", e);
+            throw new EmbeddingException(
+                    "Cannot start DJL's OnnxRuntime engine: " + e.getMessage()
+                            + ". If a LangChain4j in-process embedding model was created earlier in this JVM, call"
+                            + " DjlOnnxEncoder.initEngine() before it (both share one OrtEnvironment).",
+                    e);
         }
     }
 
@@ -277,7 +286,8 @@ public final class DjlOnnxEncoder implements Encoder {
     public String id() {
         String model = spec.bundled() ? spec.name() + "@sha256:" + modelHash : spec.name();
         return model + ";pooling=" + spec.pooling() + ";max_length=" + maxLength + ";kind=" + options.kind()
-                + ";prefix=\"" + prefix(options.kind()) + "\"" + (spec.defaultBatchSize() == 1 ? ";batch=" + batchSize : "");
+                + ";prefix=\"" + prefix(options.kind()) + "\""
+                + (spec.defaultBatchSize() == 1 ? ";batch=" + batchSize : "");
     }
 
     /**
@@ -379,7 +389,7 @@ public final class DjlOnnxEncoder implements Encoder {
      * @throws IllegalArgumentException if an element is {@code null}
      */
     public Embeddings encode(List<String> texts, InputKind kind) {
-        return encode(texts, kind, done -> { });
+        return encode(texts, kind, done -> {});
     }
 
     /**
@@ -439,7 +449,8 @@ public final class DjlOnnxEncoder implements Encoder {
         while (start < n) {
             int end = start + 1;
             // Sorted ascending, so the last text of a batch is its longest.
-            while (end < n && end - start < batchSize
+            while (end < n
+                    && end - start < batchSize
                     && (long) (end - start + 1) * ids[order[end]].length <= options.maxBatchTokens()) {
                 end++;
             }
@@ -533,8 +544,8 @@ public final class DjlOnnxEncoder implements Encoder {
         if (dimension == 0) {
             dimension = h;
         } else if (dimension != h) {
-            throw new EmbeddingException("Model '" + spec.name() + "' produced " + h + "-dimensional vectors, expected "
-                    + dimension);
+            throw new EmbeddingException(
+                    "Model '" + spec.name() + "' produced " + h + "-dimensional vectors, expected " + dimension);
         }
         for (int r = 0; r < b; r++) {
             int src = order[start + r];

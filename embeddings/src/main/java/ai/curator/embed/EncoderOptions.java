@@ -49,24 +49,25 @@ public record EncoderOptions(
             throw new IllegalArgumentException("embedding.kind must be DOCUMENT or QUERY, got null");
         }
         if (maxLength != 0 && (maxLength < 2 || maxLength > 512)) {
-            throw new IllegalArgumentException("embedding.max_length must be 0 (model default) or in [2, 512], got "
-                    + maxLength);
+            throw new IllegalArgumentException(
+                    "embedding.max_length must be 0 (model default) or in [2, 512], got " + maxLength);
         }
         if (batchSize < 0) {
-            throw new IllegalArgumentException("embedding.batch_size must be >= 1, or 0 for the model default, got "
-                    + batchSize);
+            throw new IllegalArgumentException(
+                    "embedding.batch_size must be >= 1, or 0 for the model default, got " + batchSize);
         }
         if (maxBatchTokens < Math.max(maxLength, 2)) {
-            throw new IllegalArgumentException("embedding.max_batch_tokens must be >= max_length ("
-                    + maxLength + "), got " + maxBatchTokens);
+            throw new IllegalArgumentException(
+                    "embedding.max_batch_tokens must be >= max_length (" + maxLength + "), got " + maxBatchTokens);
         }
         if (concurrentBatches < 0) {
-            throw new IllegalArgumentException("embedding.concurrent_batches must be >= 0 (0 = 1), got "
-                    + concurrentBatches);
+            throw new IllegalArgumentException(
+                    "embedding.concurrent_batches must be >= 0 (0 = 1), got " + concurrentBatches);
         }
         device = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
         if (!device.equals("auto") && !device.equals("cpu") && !device.matches("cuda(:\\d{1,2})?")) {
-            throw new IllegalArgumentException("embedding.device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
+            throw new IllegalArgumentException(
+                    "embedding.device must be auto, cpu, cuda or cuda:N, got '" + device + "'");
         }
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("embedding.threads must be >= 0 (0 = all cores), got " + intraOpThreads);
@@ -89,8 +90,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withMaxLength(int value) {
-        return new EncoderOptions(kind, value, batchSize, Math.max(maxBatchTokens, value), intraOpThreads,
-                concurrentBatches, spinning, documentPrefix, cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                value,
+                batchSize,
+                Math.max(maxBatchTokens, value),
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -100,8 +110,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withBatchSize(int value) {
-        return new EncoderOptions(kind, maxLength, value, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, documentPrefix,
-                cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                value,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -111,8 +130,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withKind(InputKind value) {
-        return new EncoderOptions(value, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, documentPrefix,
-                cacheDir, device);
+        return new EncoderOptions(
+                value,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -122,8 +150,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withThreads(int value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, value, concurrentBatches, spinning, documentPrefix,
-                cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                value,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -133,8 +170,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withDocumentPrefix(String value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning, value,
-                cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                value,
+                cacheDir,
+                device);
     }
 
     /**
@@ -144,8 +190,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withCacheDir(Path value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning,
-                documentPrefix, value, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                value,
+                device);
     }
 
     /**
@@ -155,8 +210,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withConcurrentBatches(int value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, value, spinning,
-                documentPrefix, cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                value,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -166,8 +230,17 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withSpinning(boolean value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, value,
-                documentPrefix, cacheDir, device);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                value,
+                documentPrefix,
+                cacheDir,
+                device);
     }
 
     /**
@@ -177,7 +250,16 @@ public record EncoderOptions(
      * @return the copy
      */
     public EncoderOptions withDevice(String value) {
-        return new EncoderOptions(kind, maxLength, batchSize, maxBatchTokens, intraOpThreads, concurrentBatches, spinning,
-                documentPrefix, cacheDir, value);
+        return new EncoderOptions(
+                kind,
+                maxLength,
+                batchSize,
+                maxBatchTokens,
+                intraOpThreads,
+                concurrentBatches,
+                spinning,
+                documentPrefix,
+                cacheDir,
+                value);
     }
 }

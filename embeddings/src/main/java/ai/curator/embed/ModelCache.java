@@ -96,8 +96,8 @@ public final class ModelCache {
         }
         URL url = cl.getResource(resource);
         if (url == null) {
-            throw new ModelException("Classpath resource '" + resource + "' not found. Add the Maven artifact "
-                    + hint + " to the dependencies.");
+            throw new ModelException("Classpath resource '" + resource + "' not found. Add the Maven artifact " + hint
+                    + " to the dependencies.");
         }
         try {
             String fingerprint = fingerprint(url);
@@ -135,9 +135,12 @@ public final class ModelCache {
             moveAtomically(indexTmp, index);
             return new Entry(root.resolve(sha).resolve(fileName), sha);
         } catch (IOException | NoSuchAlgorithmException | URISyntaxException e) {
-            throw new EmbeddingException("Cannot copy classpath resource '" + resource + "' to the model cache "
-                    + root + " (set -D" + CACHE_DIR_PROPERTY + " or $" + CACHE_DIR_ENV + " to a writable directory): "
-                    + e.getMessage(), e);
+            throw new EmbeddingException(
+                    "Cannot copy classpath resource '" + resource + "' to the model cache "
+                            + root + " (set -D" + CACHE_DIR_PROPERTY + " or $" + CACHE_DIR_ENV
+                            + " to a writable directory): "
+                            + e.getMessage(),
+                    e);
         }
     }
 

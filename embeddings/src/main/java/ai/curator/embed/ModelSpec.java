@@ -56,8 +56,8 @@ public record ModelSpec(
             throw new IllegalArgumentException("max_length of model '" + name + "' must be >= 2, got " + maxLength);
         }
         if (defaultBatchSize < 1) {
-            throw new IllegalArgumentException("default batch size of model '" + name + "' must be >= 1, got "
-                    + defaultBatchSize);
+            throw new IllegalArgumentException(
+                    "default batch size of model '" + name + "' must be >= 1, got " + defaultBatchSize);
         }
         if (dimension < 0) {
             throw new IllegalArgumentException("dimension of model '" + name + "' must be >= 0, got " + dimension);
@@ -80,8 +80,19 @@ public record ModelSpec(
      * @return the changed spec
      */
     public ModelSpec withDocumentPrefix(String prefix) {
-        return new ModelSpec(name, onnxResource, tokenizerResource, onnxFile, tokenizerFile, pooling,
-                dimension, maxLength, prefix, queryPrefix, mavenArtifact, defaultBatchSize);
+        return new ModelSpec(
+                name,
+                onnxResource,
+                tokenizerResource,
+                onnxFile,
+                tokenizerFile,
+                pooling,
+                dimension,
+                maxLength,
+                prefix,
+                queryPrefix,
+                mavenArtifact,
+                defaultBatchSize);
     }
 
     /**
@@ -91,7 +102,18 @@ public record ModelSpec(
      * @return the changed spec
      */
     public ModelSpec withPooling(Pooling newPooling) {
-        return new ModelSpec(name, onnxResource, tokenizerResource, onnxFile, tokenizerFile, newPooling,
-                dimension, maxLength, documentPrefix, queryPrefix, mavenArtifact, defaultBatchSize);
+        return new ModelSpec(
+                name,
+                onnxResource,
+                tokenizerResource,
+                onnxFile,
+                tokenizerFile,
+                newPooling,
+                dimension,
+                maxLength,
+                documentPrefix,
+                queryPrefix,
+                mavenArtifact,
+                defaultBatchSize);
     }
 }

@@ -81,7 +81,8 @@ class BundledParityIT {
             oursBatched = batched.embed(texts);
         }
         EmbeddingModel lc = reference(name).get();
-        List<TextSegment> segs = texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
+        List<TextSegment> segs =
+                texts.stream().map(t -> TextSegment.from(prefix + t)).toList();
         List<Embedding> lcOut = lc.embedAll(segs).content();
         ref = lcOut.stream().map(Embedding::vector).toArray(float[][]::new);
 
@@ -105,9 +106,17 @@ class BundledParityIT {
             minBatched = Math.min(minBatched, cb);
             sumBatched += cb;
         }
-        System.out.printf(Locale.ROOT, "PARITY %-15s default(batch=%d) 1-min=%.1e (worst #%d, %d tokens)"
+        System.out.printf(
+                Locale.ROOT,
+                "PARITY %-15s default(batch=%d) 1-min=%.1e (worst #%d, %d tokens)"
                         + " | batch=64 min=%.6f mean=%.6f | truncated=%d%n",
-                name, int8 ? 1 : 64, 1 - min, worst, e.tokenCounts()[worst], minBatched, sumBatched / texts.size(),
+                name,
+                int8 ? 1 : 64,
+                1 - min,
+                worst,
+                e.tokenCounts()[worst],
+                minBatched,
+                sumBatched / texts.size(),
                 e.truncated());
         assertTrue(min >= FP32_MIN_COSINE, name + " min cosine " + min + " (text #" + worst + ")");
         double bound = int8 ? INT8_BATCHED_MIN_COSINE : FP32_MIN_COSINE;

@@ -49,12 +49,17 @@ class DjlOnnxEncoderTest {
     @Test
     void resultsComeBackInInputOrderAndMatchOneByOne() {
         // Lengths deliberately unsorted so that sorting/bucketing has to undo itself.
-        List<String> texts = List.of("a much longer sentence about the order of results after sorting by length",
-                "short", "", "medium length sentence here", "x");
+        List<String> texts = List.of(
+                "a much longer sentence about the order of results after sorting by length",
+                "short",
+                "",
+                "medium length sentence here",
+                "x");
         float[][] batch = bge.embed(texts);
         for (int i = 0; i < texts.size(); i++) {
             float[] alone = bge.embed(List.of(texts.get(i)))[0];
-            assertTrue(Vectors.cosine(batch[i], alone) > 0.99999, "text " + i + " cos " + Vectors.cosine(batch[i], alone));
+            assertTrue(
+                    Vectors.cosine(batch[i], alone) > 0.99999, "text " + i + " cos " + Vectors.cosine(batch[i], alone));
         }
     }
 
@@ -62,9 +67,11 @@ class DjlOnnxEncoderTest {
     void progressHearsEveryBatchAndVectorsDoNotDependOnIt() {
         List<String> texts = ParityTexts.fifty();
         List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (DjlOnnxEncoder small = DjlOnnxEncoder.open("bge-small-en", EncoderOptions.defaults().withBatchSize(8))) {
+        try (DjlOnnxEncoder small =
+                DjlOnnxEncoder.open("bge-small-en", EncoderOptions.defaults().withBatchSize(8))) {
             Embeddings e = small.encode(texts, InputKind.DOCUMENT, batches::add);
-            assertEquals(texts.size(), batches.stream().mapToInt(Integer::intValue).sum(), "every text counted once");
+            assertEquals(
+                    texts.size(), batches.stream().mapToInt(Integer::intValue).sum(), "every text counted once");
             assertTrue(batches.size() >= (texts.size() + 7) / 8, "one report per batch of at most 8: " + batches);
             assertTrue(batches.stream().allMatch(b -> b >= 1 && b <= 8), batches.toString());
             float[][] plain = small.embed(texts);
@@ -79,7 +86,8 @@ class DjlOnnxEncoderTest {
         int cores = Runtime.getRuntime().availableProcessors();
         List<String> texts = ParityTexts.fifty();
         try (DjlOnnxEncoder q = DjlOnnxEncoder.open("minilm-l6-q");
-                DjlOnnxEncoder sequential = DjlOnnxEncoder.open("minilm-l6-q",
+                DjlOnnxEncoder sequential = DjlOnnxEncoder.open(
+                        "minilm-l6-q",
                         EncoderOptions.defaults().withConcurrentBatches(1).withThreads(1))) {
             assertEquals(1, q.batchSize());
             assertEquals(cores, q.concurrentBatches(), "one-text calls run one per core by default");
@@ -122,9 +130,14 @@ class DjlOnnxEncoderTest {
 
     @Test
     void shorterMaxLengthTruncatesEarlier() {
-        try (DjlOnnxEncoder enc = DjlOnnxEncoder.open("bge-small-en", EncoderOptions.defaults().withMaxLength(16))) {
-            Embeddings e = enc.encode(List.of("one two three four five six seven eight nine ten eleven twelve thirteen"
-                    + " fourteen fifteen sixteen seventeen", "tiny"), InputKind.DOCUMENT);
+        try (DjlOnnxEncoder enc =
+                DjlOnnxEncoder.open("bge-small-en", EncoderOptions.defaults().withMaxLength(16))) {
+            Embeddings e = enc.encode(
+                    List.of(
+                            "one two three four five six seven eight nine ten eleven twelve thirteen"
+                                    + " fourteen fifteen sixteen seventeen",
+                            "tiny"),
+                    InputKind.DOCUMENT);
             assertEquals(1, e.truncated());
             assertEquals(16, e.tokenCounts()[0]);
         }
@@ -143,8 +156,8 @@ class DjlOnnxEncoderTest {
 
     @Test
     void nonAsciiTextsEmbedAndDiffer() {
-        List<String> texts = List.of("Москва — столица России.", "東京は日本の首都です。", "Café crème brûlée",
-                "cafe creme brulee", "😀🚀🔥");
+        List<String> texts =
+                List.of("Москва — столица России.", "東京は日本の首都です。", "Café crème brûlée", "cafe creme brulee", "😀🚀🔥");
         float[][] v = bge.embed(texts);
         for (float[] x : v) {
             assertEquals(1.0, Vectors.norm(x), 1e-5);

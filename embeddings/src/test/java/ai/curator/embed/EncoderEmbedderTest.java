@@ -13,83 +13,94 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EncoderEmbedderTest {
-  private static final List<String> TEXTS = List.of(
-      "Natalia sold clips to 48 of her friends in April.", "Weng earns $12 an hour for babysitting.",
-      "Betty is saving money for a new wallet which costs $100.", "");
+    private static final List<String> TEXTS = List.of(
+            "Natalia sold clips to 48 of her friends in April.", "Weng earns $12 an hour for babysitting.",
+            "Betty is saving money for a new wallet which costs $100.", "");
 
-  private static Table table() {
-    return new Table(List.of(Column.ofStrings("q", TEXTS.toArray(new String[0]))), null, null);
-  }
-
-  @Test
-  void embedsEveryRowNormalisedAndRecordsTheModel() {
-    StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
-    h.run(new EncoderEmbedder(new EncoderEmbedder.Options("minilm-l6", null, null, null, null, null)));
-    FloatMatrix m = h.embeddings().orElseThrow();
-    assertEquals(4, m.rows());
-    assertEquals(384, m.cols());
-    double[] norms = m.rowNorms();
-    for (double n : norms) {
-      assertEquals(1.0, n, 1e-4, "L2-normalised");
+    private static Table table() {
+        return new Table(List.of(Column.ofStrings("q", TEXTS.toArray(new String[0]))), null, null);
     }
-    assertEquals("minilm-l6", h.details.get("model"));
-    assertEquals(0, h.details.get("truncated"));
-    assertEquals("cpu", h.details.get("device"), "device: auto without ONNX Runtime's GPU package");
-    // The two money questions are closer to each other than to the clips question.
-    double money = dot(m, 1, 2);
-    assertTrue(money > dot(m, 0, 3), "similar texts embed close: " + money);
-  }
 
-  @Test
-  void needsTextAndAKnownModel() {
-    StageHarness noText = new StageHarness(table(), 1, null);
-    RecipeException e = assertThrows(RecipeException.class,
-        () -> new EncoderEmbedder(new EncoderEmbedder.Options(null, null, null, null, null, null)).plan(noText.plan()));
-    assertTrue(e.getMessage().contains("set dataset.text"), e.getMessage());
-    StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
-    ModelException unknown = assertThrows(ModelException.class,
-        () -> new EncoderEmbedder(new EncoderEmbedder.Options("bert-huge", null, null, null, null, null)).plan(h.plan()));
-    assertTrue(unknown.getMessage().contains("model.onnx"), unknown.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new EncoderEmbedder.Options(null, "passage", null, null, null, null));
-    assertThrows(IllegalArgumentException.class, () -> new EncoderEmbedder.Options(null, null, 100_000, null, null, null));
-  }
-
-  @Test
-  void deviceIsValidatedAndCudaWithoutTheGpuPackageSaysWhatToDo() {
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> new EncoderEmbedder.Options(null, null, null, null, null, "gpu"));
-    assertTrue(bad.getMessage().contains("auto, cpu, cuda or cuda:N"), bad.getMessage());
-    assertEquals("cuda:1", new EncoderEmbedder.Options(null, null, null, null, null, " CUDA:1").device());
-    boolean gpuPackage =
-        ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
-    org.junit.jupiter.api.Assumptions.assumeFalse(gpuPackage && cudaWorks(), "a CUDA device is usable here");
-    ModelException e = assertThrows(ModelException.class,
-        () -> DjlOnnxEncoder.open(ModelRegistry.resolve("minilm-l6"), EncoderOptions.defaults().withDevice("cuda")));
-    assertTrue(gpuPackage // the GPU package (mvn -Pgpu) on a machine without CUDA: the provider fails to load
-            ? e.getMessage().contains("needs CUDA 12 and cuDNN 9")
-            : e.getMessage().contains("needs ONNX Runtime's GPU package") && e.getMessage().contains("-Pgpu"),
-        e.getMessage());
-    try (DjlOnnxEncoder cpu = DjlOnnxEncoder.open(ModelRegistry.resolve("minilm-l6"),
-        EncoderOptions.defaults().withDevice("cpu"))) {
-      assertEquals("cpu", cpu.device());
+    @Test
+    void embedsEveryRowNormalisedAndRecordsTheModel() {
+        StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
+        h.run(new EncoderEmbedder(new EncoderEmbedder.Options("minilm-l6", null, null, null, null, null)));
+        FloatMatrix m = h.embeddings().orElseThrow();
+        assertEquals(4, m.rows());
+        assertEquals(384, m.cols());
+        double[] norms = m.rowNorms();
+        for (double n : norms) {
+            assertEquals(1.0, n, 1e-4, "L2-normalised");
+        }
+        assertEquals("minilm-l6", h.details.get("model"));
+        assertEquals(0, h.details.get("truncated"));
+        assertEquals("cpu", h.details.get("device"), "device: auto without ONNX Runtime's GPU package");
+        // The two money questions are closer to each other than to the clips question.
+        double money = dot(m, 1, 2);
+        assertTrue(money > dot(m, 0, 3), "similar texts embed close: " + money);
     }
-  }
 
-  /** Whether a CUDA session can be made (only with the GPU package on a machine with CUDA). */
-  private static boolean cudaWorks() {
-    try (ai.onnxruntime.OrtSession.SessionOptions so = new ai.onnxruntime.OrtSession.SessionOptions()) {
-      so.addCUDA(0);
-      return true;
-    } catch (ai.onnxruntime.OrtException | RuntimeException e) {
-      return false;
+    @Test
+    void needsTextAndAKnownModel() {
+        StageHarness noText = new StageHarness(table(), 1, null);
+        RecipeException e = assertThrows(RecipeException.class, () -> new EncoderEmbedder(
+                        new EncoderEmbedder.Options(null, null, null, null, null, null))
+                .plan(noText.plan()));
+        assertTrue(e.getMessage().contains("set dataset.text"), e.getMessage());
+        StageHarness h = new StageHarness(table(), 1, null).texts(TEXTS);
+        ModelException unknown = assertThrows(ModelException.class, () -> new EncoderEmbedder(
+                        new EncoderEmbedder.Options("bert-huge", null, null, null, null, null))
+                .plan(h.plan()));
+        assertTrue(unknown.getMessage().contains("model.onnx"), unknown.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EncoderEmbedder.Options(null, "passage", null, null, null, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EncoderEmbedder.Options(null, null, 100_000, null, null, null));
     }
-  }
 
-  private static double dot(FloatMatrix m, int a, int b) {
-    double s = 0;
-    for (int j = 0; j < m.cols(); j++) {
-      s += m.get(a, j) * m.get(b, j);
+    @Test
+    void deviceIsValidatedAndCudaWithoutTheGpuPackageSaysWhatToDo() {
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class, () -> new EncoderEmbedder.Options(null, null, null, null, null, "gpu"));
+        assertTrue(bad.getMessage().contains("auto, cpu, cuda or cuda:N"), bad.getMessage());
+        assertEquals("cuda:1", new EncoderEmbedder.Options(null, null, null, null, null, " CUDA:1").device());
+        boolean gpuPackage =
+                ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        org.junit.jupiter.api.Assumptions.assumeFalse(gpuPackage && cudaWorks(), "a CUDA device is usable here");
+        ModelException e = assertThrows(
+                ModelException.class,
+                () -> DjlOnnxEncoder.open(
+                        ModelRegistry.resolve("minilm-l6"),
+                        EncoderOptions.defaults().withDevice("cuda")));
+        assertTrue(
+                gpuPackage // the GPU package (mvn -Pgpu) on a machine without CUDA: the provider fails to load
+                        ? e.getMessage().contains("needs CUDA 12 and cuDNN 9")
+                        : e.getMessage().contains("needs ONNX Runtime's GPU package")
+                                && e.getMessage().contains("-Pgpu"),
+                e.getMessage());
+        try (DjlOnnxEncoder cpu = DjlOnnxEncoder.open(
+                ModelRegistry.resolve("minilm-l6"), EncoderOptions.defaults().withDevice("cpu"))) {
+            assertEquals("cpu", cpu.device());
+        }
     }
-    return s;
-  }
+
+    /** Whether a CUDA session can be made (only with the GPU package on a machine with CUDA). */
+    private static boolean cudaWorks() {
+        try (ai.onnxruntime.OrtSession.SessionOptions so = new ai.onnxruntime.OrtSession.SessionOptions()) {
+            so.addCUDA(0);
+            return true;
+        } catch (ai.onnxruntime.OrtException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static double dot(FloatMatrix m, int a, int b) {
+        double s = 0;
+        for (int j = 0; j < m.cols(); j++) {
+            s += m.get(a, j) * m.get(b, j);
+        }
+        return s;
+    }
 }

@@ -21,7 +21,8 @@ class ModelRegistryTest {
 
     @Test
     void bundledSpecs() {
-        assertEquals(List.of("minilm-l6", "minilm-l6-q", "bge-small-en", "bge-small-en-q", "e5-small", "e5-small-q"),
+        assertEquals(
+                List.of("minilm-l6", "minilm-l6-q", "bge-small-en", "bge-small-en-q", "e5-small", "e5-small-q"),
                 ModelRegistry.bundledNames());
         assertEquals("bge-small-en", ModelRegistry.resolve(null).name());
         assertEquals(Pooling.CLS, ModelRegistry.bundled("bge-small-en").pooling());
@@ -30,7 +31,8 @@ class ModelRegistryTest {
         assertEquals("passage: ", ModelRegistry.bundled("e5-small").documentPrefix());
         assertEquals("query: ", ModelRegistry.bundled("e5-small").queryPrefix());
         assertEquals("", ModelRegistry.bundled("bge-small-en").documentPrefix());
-        assertEquals("bge-small-en-v1.5.onnx", ModelRegistry.bundled("bge-small-en").onnxResource());
+        assertEquals(
+                "bge-small-en-v1.5.onnx", ModelRegistry.bundled("bge-small-en").onnxResource());
         assertEquals(1, ModelRegistry.bundled("bge-small-en-q").defaultBatchSize());
     }
 
@@ -49,7 +51,8 @@ class ModelRegistryTest {
     void missingDirectoryIsNamed() {
         Path dir = tmp.resolve("nope");
         ModelException e = assertThrows(ModelException.class, () -> ModelRegistry.resolve(dir.toString()));
-        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains(dir.toString()) && e.getMessage().contains("does not exist"), e.getMessage());
     }
 
     @Test
@@ -72,10 +75,11 @@ class ModelRegistryTest {
     void corruptOnnxFileFailsWithItsPath() throws IOException {
         Files.writeString(tmp.resolve("model.onnx"), "not really onnx");
         Path cached = new ModelCache(Path.of(System.getProperty("curator.cache.dir", "target/model-cache")))
-                .materialize("bge-small-en-v1.5-tokenizer.json", "x").file();
+                .materialize("bge-small-en-v1.5-tokenizer.json", "x")
+                .file();
         Files.copy(cached, tmp.resolve("tokenizer.json"));
-        ModelException e = assertThrows(ModelException.class,
-                () -> DjlOnnxEncoder.open(tmp.toString(), EncoderOptions.defaults()));
+        ModelException e = assertThrows(
+                ModelException.class, () -> DjlOnnxEncoder.open(tmp.toString(), EncoderOptions.defaults()));
         assertTrue(e.getMessage().contains("Cannot load ONNX model " + tmp.resolve("model.onnx")), e.getMessage());
     }
 
@@ -83,8 +87,10 @@ class ModelRegistryTest {
     void poolingConfig() throws IOException {
         Path cfg = tmp.resolve("config.json");
         assertEquals(Pooling.MEAN, ModelRegistry.readPooling(cfg), "absent → MEAN");
-        Files.writeString(cfg, "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true,"
-                + " \"pooling_mode_mean_tokens\": false, \"pooling_mode_max_tokens\": false}");
+        Files.writeString(
+                cfg,
+                "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true,"
+                        + " \"pooling_mode_mean_tokens\": false, \"pooling_mode_max_tokens\": false}");
         assertEquals(Pooling.CLS, ModelRegistry.readPooling(cfg));
         Files.writeString(cfg, "{\"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": true}");
         ModelException two = assertThrows(ModelException.class, () -> ModelRegistry.readPooling(cfg));
@@ -100,9 +106,11 @@ class ModelRegistryTest {
     @Test
     void localDirectoryWithPoolingConfigMatchesTheBundledModel() throws IOException {
         ModelCache cache = new ModelCache(Path.of(System.getProperty("curator.cache.dir", "target/model-cache")));
-        Files.createSymbolicLink(tmp.resolve("model.onnx"),
+        Files.createSymbolicLink(
+                tmp.resolve("model.onnx"),
                 cache.materialize("bge-small-en-v1.5.onnx", "x").file());
-        Files.createSymbolicLink(tmp.resolve("tokenizer.json"),
+        Files.createSymbolicLink(
+                tmp.resolve("tokenizer.json"),
                 cache.materialize("bge-small-en-v1.5-tokenizer.json", "x").file());
         Files.createDirectories(tmp.resolve("1_Pooling"));
         Files.writeString(tmp.resolve("1_Pooling/config.json"), "{\"pooling_mode_cls_token\": true}");
@@ -122,8 +130,8 @@ class ModelRegistryTest {
 
     @Test
     void e5DocumentPrefixIsConfigurable() {
-        try (DjlOnnxEncoder e5 = DjlOnnxEncoder.open("e5-small-q",
-                EncoderOptions.defaults().withDocumentPrefix("query: "))) {
+        try (DjlOnnxEncoder e5 =
+                DjlOnnxEncoder.open("e5-small-q", EncoderOptions.defaults().withDocumentPrefix("query: "))) {
             assertEquals("query: ", e5.prefix(InputKind.DOCUMENT));
             assertArrayEquals(e5.embed(List.of("x"), InputKind.QUERY)[0], e5.embed(List.of("x"))[0]);
         }
@@ -131,10 +139,15 @@ class ModelRegistryTest {
 
     @Test
     void optionsRejectBoundaryValues() {
-        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withMaxLength(1));
-        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withMaxLength(513));
-        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withBatchSize(-1));
-        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withThreads(-1));
-        assertThrows(IllegalArgumentException.class, () -> EncoderOptions.defaults().withKind(null));
+        assertThrows(
+                IllegalArgumentException.class, () -> EncoderOptions.defaults().withMaxLength(1));
+        assertThrows(
+                IllegalArgumentException.class, () -> EncoderOptions.defaults().withMaxLength(513));
+        assertThrows(
+                IllegalArgumentException.class, () -> EncoderOptions.defaults().withBatchSize(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> EncoderOptions.defaults().withThreads(-1));
+        assertThrows(
+                IllegalArgumentException.class, () -> EncoderOptions.defaults().withKind(null));
     }
 }

@@ -23,7 +23,8 @@ final class ParityTexts {
         // medium (GSM8K-like and prose)
         t.add("Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May."
                 + " How many clips did Natalia sell altogether in April and May?");
-        t.add("Weng earns $12 an hour for babysitting. Yesterday, she just did 50 minutes of babysitting. How much did she earn?");
+        t.add(
+                "Weng earns $12 an hour for babysitting. Yesterday, she just did 50 minutes of babysitting. How much did she earn?");
         t.add("Betty is saving money for a new wallet which costs $100. Betty has only half of the money she needs."
                 + " Her parents decided to give her $15 for that purpose, and her grandparents twice as much as her parents."
                 + " How much more money does Betty need to buy the wallet?");
@@ -66,8 +67,20 @@ final class ParityTexts {
         }
         t.add(numbers.toString());
         StringBuilder story = new StringBuilder();
-        String[] words = {"river", "mountain", "engineer", "algorithm", "lantern", "harvest", "quantum", "orchard",
-            "telescope", "violin", "glacier", "market"};
+        String[] words = {
+            "river",
+            "mountain",
+            "engineer",
+            "algorithm",
+            "lantern",
+            "harvest",
+            "quantum",
+            "orchard",
+            "telescope",
+            "violin",
+            "glacier",
+            "market"
+        };
         for (int i = 0; i < 260; i++) {
             story.append(words[(i * 7) % words.length]).append(i % 11 == 10 ? ". " : " ");
         }
@@ -80,7 +93,8 @@ final class ParityTexts {
         t.add("長い日本語の文章です。".repeat(30));
         t.add("public static void main(String[] args) { System.out.println(\"hello\" + args.length); } ".repeat(10));
         t.add("word ".repeat(300));
-        t.add("Supercalifragilisticexpialidocious antidisestablishmentarianism pneumonoultramicroscopicsilicovolcanoconiosis");
+        t.add(
+                "Supercalifragilisticexpialidocious antidisestablishmentarianism pneumonoultramicroscopicsilicovolcanoconiosis");
         if (t.size() != 50) {
             throw new IllegalStateException("expected 50 parity texts, got " + t.size());
         }

@@ -12,36 +12,36 @@ import java.util.SplittableRandom;
  * hold fewer than {@code budget} rows.
  */
 public final class CentroidNearestSelection {
-  private CentroidNearestSelection() {}
+    private CentroidNearestSelection() {}
 
-  /** Selects up to {@code kmeans.k()} rows; {@code 1 ≤ k ≤ N}. */
-  public static WeightedSample select(FloatMatrix x, KMeans.Options kmeans, SplittableRandom rnd) {
-    KMeans.Result km = KMeans.fit(x, kmeans, rnd);
-    int[] reps = KMeans.nearestMembers(x, km);
-    int[] sizes = km.sizes();
-    Integer[] order = new Integer[reps.length];
-    for (int j = 0; j < reps.length; j++) {
-      order[j] = j;
+    /** Selects up to {@code kmeans.k()} rows; {@code 1 ≤ k ≤ N}. */
+    public static WeightedSample select(FloatMatrix x, KMeans.Options kmeans, SplittableRandom rnd) {
+        KMeans.Result km = KMeans.fit(x, kmeans, rnd);
+        int[] reps = KMeans.nearestMembers(x, km);
+        int[] sizes = km.sizes();
+        Integer[] order = new Integer[reps.length];
+        for (int j = 0; j < reps.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, (p, q) -> Integer.compare(reps[p], reps[q]));
+        int m = 0;
+        for (int r : reps) {
+            if (r >= 0) {
+                m++;
+            }
+        }
+        int[] rows = new int[m];
+        int[] counts = new int[m];
+        double[] w = new double[m];
+        int t = 0;
+        for (Integer j : order) {
+            if (reps[j] >= 0) {
+                rows[t] = reps[j];
+                counts[t] = 1;
+                w[t] = sizes[j];
+                t++;
+            }
+        }
+        return new WeightedSample(rows, counts, w, m);
     }
-    Arrays.sort(order, (p, q) -> Integer.compare(reps[p], reps[q]));
-    int m = 0;
-    for (int r : reps) {
-      if (r >= 0) {
-        m++;
-      }
-    }
-    int[] rows = new int[m];
-    int[] counts = new int[m];
-    double[] w = new double[m];
-    int t = 0;
-    for (Integer j : order) {
-      if (reps[j] >= 0) {
-        rows[t] = reps[j];
-        counts[t] = 1;
-        w[t] = sizes[j];
-        t++;
-      }
-    }
-    return new WeightedSample(rows, counts, w, m);
-  }
 }

@@ -13,76 +13,77 @@ import java.util.SplittableRandom;
  * members, so they need none.
  */
 public final class ClusteringSensitivity {
-  private ClusteringSensitivity() {}
+    private ClusteringSensitivity() {}
 
-  /**
-   * Options.
-   *
-   * @param kmeans clustering options (k = number of oracle calls)
-   * @param lambda λ ≥ 0, weight of the distance-to-centre term
-   * @param smoothing additive constant ≥ 0
-   */
-  public record Options(KMeans.Options kmeans, double lambda, double smoothing) {
-    public Options {
-      if (kmeans == null) {
-        throw new IllegalArgumentException("clustering_sensitivity.kmeans must not be null");
-      }
-      if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-        throw new IllegalArgumentException(
-            "clustering_sensitivity.lambda must be finite and >= 0, got " + lambda);
-      }
-      if (!(smoothing >= 0) || Double.isInfinite(smoothing)) {
-        throw new IllegalArgumentException(
-            "clustering_sensitivity.smoothing must be finite and >= 0, got " + smoothing);
-      }
+    /**
+     * Options.
+     *
+     * @param kmeans clustering options (k = number of oracle calls)
+     * @param lambda λ ≥ 0, weight of the distance-to-centre term
+     * @param smoothing additive constant ≥ 0
+     */
+    public record Options(KMeans.Options kmeans, double lambda, double smoothing) {
+        public Options {
+            if (kmeans == null) {
+                throw new IllegalArgumentException("clustering_sensitivity.kmeans must not be null");
+            }
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException(
+                        "clustering_sensitivity.lambda must be finite and >= 0, got " + lambda);
+            }
+            if (!(smoothing >= 0) || Double.isInfinite(smoothing)) {
+                throw new IllegalArgumentException(
+                        "clustering_sensitivity.smoothing must be finite and >= 0, got " + smoothing);
+            }
+        }
     }
-  }
 
-  /**
-   * Scores and intermediates.
-   *
-   * @param sensitivity σ per row
-   * @param representatives row nearest each centre (-1 for an empty cluster)
-   * @param representativeLosses oracle loss of each representative (NaN for an empty cluster)
-   * @param clustering the k-means result
-   */
-  public record Result(double[] sensitivity, int[] representatives, double[] representativeLosses,
-      KMeans.Result clustering) {}
+    /**
+     * Scores and intermediates.
+     *
+     * @param sensitivity σ per row
+     * @param representatives row nearest each centre (-1 for an empty cluster)
+     * @param representativeLosses oracle loss of each representative (NaN for an empty cluster)
+     * @param clustering the k-means result
+     */
+    public record Result(
+            double[] sensitivity, int[] representatives, double[] representativeLosses, KMeans.Result clustering) {}
 
-  /** Computes σ for every row of {@code x}. */
-  public static Result score(FloatMatrix x, LossOracle oracle, Options options, SplittableRandom rnd) {
-    if (oracle == null) {
-      throw new IllegalArgumentException("clustering_sensitivity needs a loss oracle");
+    /** Computes σ for every row of {@code x}. */
+    public static Result score(FloatMatrix x, LossOracle oracle, Options options, SplittableRandom rnd) {
+        if (oracle == null) {
+            throw new IllegalArgumentException("clustering_sensitivity needs a loss oracle");
+        }
+        KMeans.Result km = KMeans.fit(x, options.kmeans(), rnd);
+        int[] reps = KMeans.nearestMembers(x, km);
+        int k = reps.length;
+        int nonEmpty = 0;
+        for (int r : reps) {
+            if (r >= 0) {
+                nonEmpty++;
+            }
+        }
+        int[] ask = new int[nonEmpty];
+        int t = 0;
+        for (int r : reps) {
+            if (r >= 0) {
+                ask[t++] = r;
+            }
+        }
+        double[] got = LowRankSensitivity.callOracle(oracle, ask, x.rows());
+        double[] repLoss = new double[k];
+        t = 0;
+        for (int j = 0; j < k; j++) {
+            repLoss[j] = reps[j] >= 0 ? got[t++] : Double.NaN;
+        }
+        int d = x.cols();
+        double[] sigma = new double[x.rows()];
+        for (int i = 0; i < sigma.length; i++) {
+            int c = km.assignment()[i];
+            double dist =
+                    Kernels.squaredDistance(x.data(), i * d, km.centroids().data(), c * d, d);
+            sigma[i] = repLoss[c] + options.lambda() * dist + options.smoothing();
+        }
+        return new Result(sigma, reps, repLoss, km);
     }
-    KMeans.Result km = KMeans.fit(x, options.kmeans(), rnd);
-    int[] reps = KMeans.nearestMembers(x, km);
-    int k = reps.length;
-    int nonEmpty = 0;
-    for (int r : reps) {
-      if (r >= 0) {
-        nonEmpty++;
-      }
-    }
-    int[] ask = new int[nonEmpty];
-    int t = 0;
-    for (int r : reps) {
-      if (r >= 0) {
-        ask[t++] = r;
-      }
-    }
-    double[] got = LowRankSensitivity.callOracle(oracle, ask, x.rows());
-    double[] repLoss = new double[k];
-    t = 0;
-    for (int j = 0; j < k; j++) {
-      repLoss[j] = reps[j] >= 0 ? got[t++] : Double.NaN;
-    }
-    int d = x.cols();
-    double[] sigma = new double[x.rows()];
-    for (int i = 0; i < sigma.length; i++) {
-      int c = km.assignment()[i];
-      double dist = Kernels.squaredDistance(x.data(), i * d, km.centroids().data(), c * d, d);
-      sigma[i] = repLoss[c] + options.lambda() * dist + options.smoothing();
-    }
-    return new Result(sigma, reps, repLoss, km);
-  }
 }

@@ -22,324 +22,324 @@ import java.util.stream.IntStream;
  * stay empty (size 0).
  */
 public final class KMeans {
-  private KMeans() {}
+    private KMeans() {}
 
-  private static final int BLOCK = 256;
+    private static final int BLOCK = 256;
 
-  /**
-   * Options.
-   *
-   * @param k clusters, {@code >= 1} and {@code <= N}
-   * @param maxIterations Lloyd iterations per restart, {@code >= 1}; default 300
-   * @param tolerance relative centroid-shift tolerance, {@code >= 0}; default 1e-4
-   * @param restarts independent seedings, best inertia kept, {@code >= 1}; default 10
-   */
-  public record Options(int k, int maxIterations, double tolerance, int restarts) {
-    public Options {
-      if (k < 1) {
-        throw new IllegalArgumentException("k_means.k must be >= 1, got " + k);
-      }
-      if (maxIterations < 1) {
-        throw new IllegalArgumentException("k_means.max_iterations must be >= 1, got " + maxIterations);
-      }
-      if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-        throw new IllegalArgumentException("k_means.tolerance must be finite and >= 0, got " + tolerance);
-      }
-      if (restarts < 1) {
-        throw new IllegalArgumentException("k_means.restarts must be >= 1, got " + restarts);
-      }
-    }
-
-    /** k clusters, 300 iterations, tolerance 1e-4, 10 restarts (paper 003 §4.1). */
-    public static Options of(int k) {
-      return new Options(k, 300, 1e-4, 10);
-    }
-  }
-
-  /**
-   * A clustering.
-   *
-   * @param centroids {@code k × d}
-   * @param assignment cluster of each row
-   * @param sizes rows per cluster
-   * @param inertia Σ ‖x − c(x)‖²
-   * @param iterations Lloyd iterations run in the kept restart
-   */
-  public record Result(FloatMatrix centroids, int[] assignment, int[] sizes, double inertia, int iterations) {}
-
-  /** Clusters the rows of {@code x} ({@code N × d}, finite). */
-  public static Result fit(FloatMatrix x, Options options, SplittableRandom rnd) {
-    int n = x.rows();
-    if (options.k() > n) {
-      throw new IllegalArgumentException(
-          "k_means.k must be <= the number of rows N = " + n + ", got " + options.k());
-    }
-    x.requireFinite("k_means input");
-    double[] xSq = x.rowSquaredNorms();
-    double tol = options.tolerance() * meanVariance(x);
-    Result best = null;
-    for (int r = 0; r < options.restarts(); r++) {
-      Result res = lloyd(x, xSq, seedPlusPlus(x, options.k(), rnd), options.maxIterations(), tol);
-      if (best == null || res.inertia() < best.inertia()) {
-        best = res;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * k-means++ seeding: first centre uniform, then each next centre drawn with probability ∝ squared
-   * distance to the nearest chosen centre (uniform among unchosen rows when all distances are 0).
-   */
-  public static FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rnd) {
-    int n = x.rows();
-    int d = x.cols();
-    float[] xd = x.data();
-    FloatMatrix c = new FloatMatrix(k, d);
-    double[] minD = new double[n];
-    Arrays.fill(minD, Double.POSITIVE_INFINITY);
-    boolean[] chosen = new boolean[n];
-    int first = rnd.nextInt(n);
-    for (int j = 0; j < k; j++) {
-      int pick;
-      if (j == 0) {
-        pick = first;
-      } else {
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-          total += minD[i];
-        }
-        if (total > 0) {
-          double u = rnd.nextDouble() * total;
-          double acc = 0;
-          pick = -1;
-          for (int i = 0; i < n; i++) {
-            acc += minD[i];
-            if (acc > u && minD[i] > 0) {
-              pick = i;
-              break;
+    /**
+     * Options.
+     *
+     * @param k clusters, {@code >= 1} and {@code <= N}
+     * @param maxIterations Lloyd iterations per restart, {@code >= 1}; default 300
+     * @param tolerance relative centroid-shift tolerance, {@code >= 0}; default 1e-4
+     * @param restarts independent seedings, best inertia kept, {@code >= 1}; default 10
+     */
+    public record Options(int k, int maxIterations, double tolerance, int restarts) {
+        public Options {
+            if (k < 1) {
+                throw new IllegalArgumentException("k_means.k must be >= 1, got " + k);
             }
-          }
-          if (pick < 0) { // rounding at the very end: last positive row
-            for (int i = n - 1; i >= 0; i--) {
-              if (minD[i] > 0) {
-                pick = i;
-                break;
-              }
+            if (maxIterations < 1) {
+                throw new IllegalArgumentException("k_means.max_iterations must be >= 1, got " + maxIterations);
             }
-          }
-        } else {
-          int t = rnd.nextInt(n - j);
-          pick = -1;
-          for (int i = 0; i < n; i++) {
-            if (!chosen[i] && t-- == 0) {
-              pick = i;
-              break;
+            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("k_means.tolerance must be finite and >= 0, got " + tolerance);
             }
-          }
+            if (restarts < 1) {
+                throw new IllegalArgumentException("k_means.restarts must be >= 1, got " + restarts);
+            }
         }
-      }
-      chosen[pick] = true;
-      System.arraycopy(xd, pick * d, c.data(), j * d, d);
-      final int po = pick * d;
-      Parallel.forBlocks(n, Parallel.blockSize(n, 2048), (s, e) -> {
-        for (int i = s; i < e; i++) {
-          double dist = Kernels.squaredDistance(xd, i * d, xd, po, d);
-          if (dist < minD[i]) {
-            minD[i] = dist;
-          }
-        }
-      });
-    }
-    return c;
-  }
 
-  /**
-   * Nearest centroid of every row (ties → lower index), via the blocked {@code ‖x‖² − 2x·c + ‖c‖²}
-   * product.
-   *
-   * @param xSq row squared norms of {@code x}
-   * @param distOut if non-null, receives the (expansion-based, clipped at 0) squared distances
-   */
-  public static int[] assign(FloatMatrix x, double[] xSq, FloatMatrix centroids, double[] distOut) {
-    int n = x.rows();
-    int k = centroids.rows();
-    int d = x.cols();
-    FloatMatrix ct = centroids.transpose();
-    double[] cSq = centroids.rowSquaredNorms();
-    int[] a = new int[n];
-    Parallel.forBlocks(n, BLOCK, (s, e) -> {
-      float[] dots = new float[(e - s) * k];
-      Kernels.gemmRows(x.data(), d, s, e, ct.data(), k, dots, 0);
-      for (int i = s; i < e; i++) {
-        int o = (i - s) * k;
-        int best = 0;
-        double bestD = Double.POSITIVE_INFINITY;
+        /** k clusters, 300 iterations, tolerance 1e-4, 10 restarts (paper 003 §4.1). */
+        public static Options of(int k) {
+            return new Options(k, 300, 1e-4, 10);
+        }
+    }
+
+    /**
+     * A clustering.
+     *
+     * @param centroids {@code k × d}
+     * @param assignment cluster of each row
+     * @param sizes rows per cluster
+     * @param inertia Σ ‖x − c(x)‖²
+     * @param iterations Lloyd iterations run in the kept restart
+     */
+    public record Result(FloatMatrix centroids, int[] assignment, int[] sizes, double inertia, int iterations) {}
+
+    /** Clusters the rows of {@code x} ({@code N × d}, finite). */
+    public static Result fit(FloatMatrix x, Options options, SplittableRandom rnd) {
+        int n = x.rows();
+        if (options.k() > n) {
+            throw new IllegalArgumentException(
+                    "k_means.k must be <= the number of rows N = " + n + ", got " + options.k());
+        }
+        x.requireFinite("k_means input");
+        double[] xSq = x.rowSquaredNorms();
+        double tol = options.tolerance() * meanVariance(x);
+        Result best = null;
+        for (int r = 0; r < options.restarts(); r++) {
+            Result res = lloyd(x, xSq, seedPlusPlus(x, options.k(), rnd), options.maxIterations(), tol);
+            if (best == null || res.inertia() < best.inertia()) {
+                best = res;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * k-means++ seeding: first centre uniform, then each next centre drawn with probability ∝ squared
+     * distance to the nearest chosen centre (uniform among unchosen rows when all distances are 0).
+     */
+    public static FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rnd) {
+        int n = x.rows();
+        int d = x.cols();
+        float[] xd = x.data();
+        FloatMatrix c = new FloatMatrix(k, d);
+        double[] minD = new double[n];
+        Arrays.fill(minD, Double.POSITIVE_INFINITY);
+        boolean[] chosen = new boolean[n];
+        int first = rnd.nextInt(n);
         for (int j = 0; j < k; j++) {
-          double dist = cSq[j] - 2.0 * dots[o + j];
-          if (dist < bestD) {
-            bestD = dist;
-            best = j;
-          }
+            int pick;
+            if (j == 0) {
+                pick = first;
+            } else {
+                double total = 0;
+                for (int i = 0; i < n; i++) {
+                    total += minD[i];
+                }
+                if (total > 0) {
+                    double u = rnd.nextDouble() * total;
+                    double acc = 0;
+                    pick = -1;
+                    for (int i = 0; i < n; i++) {
+                        acc += minD[i];
+                        if (acc > u && minD[i] > 0) {
+                            pick = i;
+                            break;
+                        }
+                    }
+                    if (pick < 0) { // rounding at the very end: last positive row
+                        for (int i = n - 1; i >= 0; i--) {
+                            if (minD[i] > 0) {
+                                pick = i;
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    int t = rnd.nextInt(n - j);
+                    pick = -1;
+                    for (int i = 0; i < n; i++) {
+                        if (!chosen[i] && t-- == 0) {
+                            pick = i;
+                            break;
+                        }
+                    }
+                }
+            }
+            chosen[pick] = true;
+            System.arraycopy(xd, pick * d, c.data(), j * d, d);
+            final int po = pick * d;
+            Parallel.forBlocks(n, Parallel.blockSize(n, 2048), (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    double dist = Kernels.squaredDistance(xd, i * d, xd, po, d);
+                    if (dist < minD[i]) {
+                        minD[i] = dist;
+                    }
+                }
+            });
         }
-        a[i] = best;
-        if (distOut != null) {
-          distOut[i] = Math.max(0.0, bestD + xSq[i]);
+        return c;
+    }
+
+    /**
+     * Nearest centroid of every row (ties → lower index), via the blocked {@code ‖x‖² − 2x·c + ‖c‖²}
+     * product.
+     *
+     * @param xSq row squared norms of {@code x}
+     * @param distOut if non-null, receives the (expansion-based, clipped at 0) squared distances
+     */
+    public static int[] assign(FloatMatrix x, double[] xSq, FloatMatrix centroids, double[] distOut) {
+        int n = x.rows();
+        int k = centroids.rows();
+        int d = x.cols();
+        FloatMatrix ct = centroids.transpose();
+        double[] cSq = centroids.rowSquaredNorms();
+        int[] a = new int[n];
+        Parallel.forBlocks(n, BLOCK, (s, e) -> {
+            float[] dots = new float[(e - s) * k];
+            Kernels.gemmRows(x.data(), d, s, e, ct.data(), k, dots, 0);
+            for (int i = s; i < e; i++) {
+                int o = (i - s) * k;
+                int best = 0;
+                double bestD = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    double dist = cSq[j] - 2.0 * dots[o + j];
+                    if (dist < bestD) {
+                        bestD = dist;
+                        best = j;
+                    }
+                }
+                a[i] = best;
+                if (distOut != null) {
+                    distOut[i] = Math.max(0.0, bestD + xSq[i]);
+                }
+            }
+        });
+        return a;
+    }
+
+    private static Result lloyd(FloatMatrix x, double[] xSq, FloatMatrix init, int maxIter, double tol) {
+        int n = x.rows();
+        int d = x.cols();
+        int k = init.rows();
+        FloatMatrix c = init;
+        int[] a = null;
+        int it = 0;
+        while (it < maxIter) {
+            it++;
+            int[] na = assign(x, xSq, c, null);
+            boolean changed = a == null || !Arrays.equals(a, na);
+            a = na;
+            FloatMatrix nc = update(x, a, k, c);
+            double shift = 0;
+            for (int j = 0; j < k; j++) {
+                shift += Kernels.squaredDistance(nc.data(), j * d, c.data(), j * d, d);
+            }
+            c = nc;
+            if (!changed || shift <= tol) {
+                break;
+            }
         }
-      }
-    });
-    return a;
-  }
-
-  private static Result lloyd(FloatMatrix x, double[] xSq, FloatMatrix init, int maxIter, double tol) {
-    int n = x.rows();
-    int d = x.cols();
-    int k = init.rows();
-    FloatMatrix c = init;
-    int[] a = null;
-    int it = 0;
-    while (it < maxIter) {
-      it++;
-      int[] na = assign(x, xSq, c, null);
-      boolean changed = a == null || !Arrays.equals(a, na);
-      a = na;
-      FloatMatrix nc = update(x, a, k, c);
-      double shift = 0;
-      for (int j = 0; j < k; j++) {
-        shift += Kernels.squaredDistance(nc.data(), j * d, c.data(), j * d, d);
-      }
-      c = nc;
-      if (!changed || shift <= tol) {
-        break;
-      }
-    }
-    a = assign(x, xSq, c, null);
-    int[] sizes = new int[k];
-    for (int v : a) {
-      sizes[v]++;
-    }
-    final int[] fa = a;
-    final FloatMatrix fc = c;
-    // Fixed chunks added in order: the inertia (which picks the best restart) is the same on any machine.
-    int chunks = Parallel.reductionChunks(n);
-    double[] part = new double[chunks];
-    IntStream.range(0, chunks).parallel().forEach(ch -> {
-      double acc = 0;
-      int end = Math.min(n, (ch + 1) * Parallel.REDUCTION_CHUNK);
-      for (int i = ch * Parallel.REDUCTION_CHUNK; i < end; i++) {
-        acc += Kernels.squaredDistance(x.data(), i * d, fc.data(), fa[i] * d, d);
-      }
-      part[ch] = acc;
-    });
-    double inertia = 0;
-    for (double v : part) {
-      inertia += v;
-    }
-    return new Result(c, a, sizes, inertia, it);
-  }
-
-  /** New centroids = cluster means (double partial sums per chunk); empty clusters re-seeded. */
-  private static FloatMatrix update(FloatMatrix x, int[] a, int k, FloatMatrix old) {
-    int n = x.rows();
-    int d = x.cols();
-    float[] xd = x.data();
-    int chunks = Parallel.reductionChunks(n);
-    int per = Parallel.REDUCTION_CHUNK;
-    double[][] sums = new double[chunks][];
-    int[][] counts = new int[chunks][];
-    IntStream.range(0, chunks).parallel().forEach(ch -> {
-      double[] s = new double[k * d];
-      int[] cnt = new int[k];
-      int end = Math.min(n, (ch + 1) * per);
-      for (int i = ch * per; i < end; i++) {
-        int o = a[i] * d;
-        int xo = i * d;
-        cnt[a[i]]++;
-        for (int j = 0; j < d; j++) {
-          s[o + j] += xd[xo + j];
+        a = assign(x, xSq, c, null);
+        int[] sizes = new int[k];
+        for (int v : a) {
+            sizes[v]++;
         }
-      }
-      sums[ch] = s;
-      counts[ch] = cnt;
-    });
-    double[] total = new double[k * d];
-    int[] cnt = new int[k];
-    for (int ch = 0; ch < chunks; ch++) {
-      for (int t = 0; t < total.length; t++) {
-        total[t] += sums[ch][t];
-      }
-      for (int j = 0; j < k; j++) {
-        cnt[j] += counts[ch][j];
-      }
-    }
-    FloatMatrix c = new FloatMatrix(k, d);
-    boolean anyEmpty = false;
-    for (int j = 0; j < k; j++) {
-      if (cnt[j] == 0) {
-        anyEmpty = true;
-        continue;
-      }
-      for (int t = 0; t < d; t++) {
-        c.data()[j * d + t] = (float) (total[j * d + t] / cnt[j]);
-      }
-    }
-    if (anyEmpty) {
-      // farthest points (from their current centroid) re-seed the empty clusters
-      double[] dist = new double[n];
-      for (int i = 0; i < n; i++) {
-        dist[i] = Kernels.squaredDistance(xd, i * d, old.data(), a[i] * d, d);
-      }
-      Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-      Arrays.sort(order, (p, q) -> {
-        int cmp = Double.compare(dist[q], dist[p]);
-        return cmp != 0 ? cmp : Integer.compare(p, q);
-      });
-      int next = 0;
-      for (int j = 0; j < k; j++) {
-        if (cnt[j] == 0 && next < n) {
-          System.arraycopy(xd, order[next++] * d, c.data(), j * d, d);
+        final int[] fa = a;
+        final FloatMatrix fc = c;
+        // Fixed chunks added in order: the inertia (which picks the best restart) is the same on any machine.
+        int chunks = Parallel.reductionChunks(n);
+        double[] part = new double[chunks];
+        IntStream.range(0, chunks).parallel().forEach(ch -> {
+            double acc = 0;
+            int end = Math.min(n, (ch + 1) * Parallel.REDUCTION_CHUNK);
+            for (int i = ch * Parallel.REDUCTION_CHUNK; i < end; i++) {
+                acc += Kernels.squaredDistance(x.data(), i * d, fc.data(), fa[i] * d, d);
+            }
+            part[ch] = acc;
+        });
+        double inertia = 0;
+        for (double v : part) {
+            inertia += v;
         }
-      }
+        return new Result(c, a, sizes, inertia, it);
     }
-    return c;
-  }
 
-  /**
-   * For each cluster, the member row nearest its centroid (ties → lower row id); {@code -1} for an
-   * empty cluster. Members only, so distinct clusters give distinct rows.
-   */
-  public static int[] nearestMembers(FloatMatrix x, Result r) {
-    int k = r.centroids().rows();
-    int d = x.cols();
-    int[] best = new int[k];
-    double[] bestD = new double[k];
-    Arrays.fill(best, -1);
-    Arrays.fill(bestD, Double.POSITIVE_INFINITY);
-    int[] a = r.assignment();
-    for (int i = 0; i < x.rows(); i++) {
-      int j = a[i];
-      double dist = Kernels.squaredDistance(x.data(), i * d, r.centroids().data(), j * d, d);
-      if (dist < bestD[j]) {
-        bestD[j] = dist;
-        best[j] = i;
-      }
+    /** New centroids = cluster means (double partial sums per chunk); empty clusters re-seeded. */
+    private static FloatMatrix update(FloatMatrix x, int[] a, int k, FloatMatrix old) {
+        int n = x.rows();
+        int d = x.cols();
+        float[] xd = x.data();
+        int chunks = Parallel.reductionChunks(n);
+        int per = Parallel.REDUCTION_CHUNK;
+        double[][] sums = new double[chunks][];
+        int[][] counts = new int[chunks][];
+        IntStream.range(0, chunks).parallel().forEach(ch -> {
+            double[] s = new double[k * d];
+            int[] cnt = new int[k];
+            int end = Math.min(n, (ch + 1) * per);
+            for (int i = ch * per; i < end; i++) {
+                int o = a[i] * d;
+                int xo = i * d;
+                cnt[a[i]]++;
+                for (int j = 0; j < d; j++) {
+                    s[o + j] += xd[xo + j];
+                }
+            }
+            sums[ch] = s;
+            counts[ch] = cnt;
+        });
+        double[] total = new double[k * d];
+        int[] cnt = new int[k];
+        for (int ch = 0; ch < chunks; ch++) {
+            for (int t = 0; t < total.length; t++) {
+                total[t] += sums[ch][t];
+            }
+            for (int j = 0; j < k; j++) {
+                cnt[j] += counts[ch][j];
+            }
+        }
+        FloatMatrix c = new FloatMatrix(k, d);
+        boolean anyEmpty = false;
+        for (int j = 0; j < k; j++) {
+            if (cnt[j] == 0) {
+                anyEmpty = true;
+                continue;
+            }
+            for (int t = 0; t < d; t++) {
+                c.data()[j * d + t] = (float) (total[j * d + t] / cnt[j]);
+            }
+        }
+        if (anyEmpty) {
+            // farthest points (from their current centroid) re-seed the empty clusters
+            double[] dist = new double[n];
+            for (int i = 0; i < n; i++) {
+                dist[i] = Kernels.squaredDistance(xd, i * d, old.data(), a[i] * d, d);
+            }
+            Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, (p, q) -> {
+                int cmp = Double.compare(dist[q], dist[p]);
+                return cmp != 0 ? cmp : Integer.compare(p, q);
+            });
+            int next = 0;
+            for (int j = 0; j < k; j++) {
+                if (cnt[j] == 0 && next < n) {
+                    System.arraycopy(xd, order[next++] * d, c.data(), j * d, d);
+                }
+            }
+        }
+        return c;
     }
-    return best;
-  }
 
-  /** Mean over features of the per-feature variance (the scale of scikit-learn's tolerance). */
-  static double meanVariance(FloatMatrix x) {
-    int n = x.rows();
-    int d = x.cols();
-    double[] mean = x.columnMeans();
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      int o = i * d;
-      for (int j = 0; j < d; j++) {
-        double v = x.data()[o + j] - mean[j];
-        s += v * v;
-      }
+    /**
+     * For each cluster, the member row nearest its centroid (ties → lower row id); {@code -1} for an
+     * empty cluster. Members only, so distinct clusters give distinct rows.
+     */
+    public static int[] nearestMembers(FloatMatrix x, Result r) {
+        int k = r.centroids().rows();
+        int d = x.cols();
+        int[] best = new int[k];
+        double[] bestD = new double[k];
+        Arrays.fill(best, -1);
+        Arrays.fill(bestD, Double.POSITIVE_INFINITY);
+        int[] a = r.assignment();
+        for (int i = 0; i < x.rows(); i++) {
+            int j = a[i];
+            double dist = Kernels.squaredDistance(x.data(), i * d, r.centroids().data(), j * d, d);
+            if (dist < bestD[j]) {
+                bestD[j] = dist;
+                best[j] = i;
+            }
+        }
+        return best;
     }
-    return s / ((double) n * d);
-  }
+
+    /** Mean over features of the per-feature variance (the scale of scikit-learn's tolerance). */
+    static double meanVariance(FloatMatrix x) {
+        int n = x.rows();
+        int d = x.cols();
+        double[] mean = x.columnMeans();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+                double v = x.data()[o + j] - mean[j];
+                s += v * v;
+            }
+        }
+        return s / ((double) n * d);
+    }
 }

@@ -38,261 +38,274 @@ import java.util.SplittableRandom;
  * the KRR fit plus an {@code O(N·r·d)} prediction; memory {@code O(N·(k+p))} beyond the data.
  */
 public final class LowRankSensitivity {
-  private LowRankSensitivity() {}
+    private LowRankSensitivity() {}
 
-  /** How L̂(x) is obtained. */
-  public enum LossMode {
-    /** Algorithm 1 as printed: {@code Σ α_i² ℓ(v_i)}. */
-    BASIS,
-    /** §4.2: leverage-sampled landmarks, oracle on them, RBF kernel ridge extrapolation. */
-    LANDMARKS
-  }
-
-  /**
-   * Options (paper defaults: §4.1 γ = 5, λ = 1, k = 5, smoothing 1e-6; §4.2 γ = 0, λ tuned,
-   * landmarks 20 %).
-   *
-   * @param rank k, {@code >= 1} and {@code < min(N, d)}
-   * @param mode loss mode
-   * @param gamma γ ≥ 0
-   * @param lambda λ ≥ 0, weight of the residual term
-   * @param smoothing additive constant ≥ 0 (keeps every row drawable when &gt; 0)
-   * @param landmarkFraction share of rows used as landmarks, in (0, 1]; landmark mode only
-   * @param xi ξ ≥ 0, or NaN for the default (max basis / landmark loss)
-   * @param svd oversampling and power iterations (its rank must equal {@code rank})
-   * @param krr kernel ridge options (landmark mode)
-   */
-  public record Options(
-      int rank,
-      LossMode mode,
-      double gamma,
-      double lambda,
-      double smoothing,
-      double landmarkFraction,
-      double xi,
-      RandomizedSvd.Options svd,
-      KernelRidgeRegression.Options krr) {
-    public Options {
-      if (rank < 1) {
-        throw new IllegalArgumentException("low_rank_sensitivity.rank must be >= 1, got " + rank);
-      }
-      if (mode == null) {
-        throw new IllegalArgumentException("low_rank_sensitivity.mode must be basis or landmarks, got null");
-      }
-      requireNonNegative("gamma", gamma);
-      requireNonNegative("lambda", lambda);
-      requireNonNegative("smoothing", smoothing);
-      if (!(landmarkFraction > 0 && landmarkFraction <= 1)) {
-        throw new IllegalArgumentException(
-            "low_rank_sensitivity.landmark_fraction must be in (0, 1], got " + landmarkFraction);
-      }
-      if (!Double.isNaN(xi)) {
-        requireNonNegative("xi", xi);
-      }
-      if (svd == null || svd.rank() != rank) {
-        throw new IllegalArgumentException(
-            "low_rank_sensitivity.svd.rank must equal rank = " + rank + ", got "
-                + (svd == null ? "null" : svd.rank()));
-      }
-      if (krr == null) {
-        throw new IllegalArgumentException("low_rank_sensitivity.krr must not be null");
-      }
+    /** How L̂(x) is obtained. */
+    public enum LossMode {
+        /** Algorithm 1 as printed: {@code Σ α_i² ℓ(v_i)}. */
+        BASIS,
+        /** §4.2: leverage-sampled landmarks, oracle on them, RBF kernel ridge extrapolation. */
+        LANDMARKS
     }
 
-    private static void requireNonNegative(String name, double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(
-            "low_rank_sensitivity." + name + " must be finite and >= 0, got " + v);
-      }
-    }
-
-    /** §4.1 settings: basis mode, γ = 5, λ = 1, smoothing 1e-6, default SVD (p = 10, q = 2). */
-    public static Options basis(int rank) {
-      return new Options(rank, LossMode.BASIS, 5, 1, 1e-6, 0.2, Double.NaN,
-          RandomizedSvd.Options.ofRank(Math.max(1, rank)), KernelRidgeRegression.Options.defaults());
-    }
-
-    /** §4.2 settings: landmark mode, γ = 0, the given λ, 20 % landmarks, smoothing 1e-6. */
-    public static Options landmarks(int rank, double lambda) {
-      return new Options(rank, LossMode.LANDMARKS, 0, lambda, 1e-6, 0.2, Double.NaN,
-          RandomizedSvd.Options.ofRank(Math.max(1, rank)), KernelRidgeRegression.Options.defaults());
-    }
-  }
-
-  /**
-   * Scores and intermediates.
-   *
-   * @param sensitivity σ per row (finite, ≥ 0)
-   * @param lossEstimate L̂ per row (true loss on landmarks / oracle rows)
-   * @param residualSq ‖r(x)‖² per row
-   * @param leverage ‖U_k[i,:]‖² per row (sums to k)
-   * @param oracleRows rows the oracle was called on (landmarks, or basis proxies), ascending
-   * @param oracleLosses their losses
-   * @param basisLosses ℓ(v_i) (basis mode; empty in landmark mode)
-   * @param xi ξ used
-   * @param svd the rank-k factorisation
-   * @param model the KRR model (landmark mode; null in basis mode)
-   */
-  public record Result(
-      double[] sensitivity,
-      double[] lossEstimate,
-      double[] residualSq,
-      double[] leverage,
-      int[] oracleRows,
-      double[] oracleLosses,
-      double[] basisLosses,
-      double xi,
-      RandomizedSvd.Result svd,
-      KernelRidgeRegression.Model model) {}
-
-  /**
-   * Computes σ for every row.
-   *
-   * @param x embeddings {@code N × d}, finite
-   * @param oracle loss oracle; required in landmark mode, and in basis mode when {@code
-   *     basisLosses} is null
-   * @param basisLosses ℓ(v_i), length k, finite and ≥ 0 (basis mode; null → oracle proxy)
-   * @param options options
-   * @param rnd every random draw (SVD test matrix, landmarks, KRR split/centres)
-   */
-  public static Result score(FloatMatrix x, LossOracle oracle, double[] basisLosses, Options options,
-      SplittableRandom rnd) {
-    int n = x.rows();
-    int k = options.rank();
-    if (k >= x.cols() || k >= n) {
-      throw new IllegalArgumentException(
-          "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(n, x.cols()) + ", got " + k);
-    }
-    x.requireFinite("low_rank_sensitivity embeddings");
-    RandomizedSvd.Result svd = RandomizedSvd.compute(x, options.svd(), rnd);
-    FloatMatrix alpha = x.multiply(svd.v()); // N × k
-    double[] alphaSq = alpha.rowSquaredNorms();
-    double[] xSq = x.rowSquaredNorms();
-    double[] resid = new double[n];
-    for (int i = 0; i < n; i++) {
-      resid[i] = Math.max(0.0, xSq[i] - alphaSq[i]);
-    }
-    double[] leverage = svd.leverageScores();
-    double[] lhat = new double[n];
-    int[] oracleRows;
-    double[] oracleLosses;
-    double[] bl;
-    KernelRidgeRegression.Model model = null;
-    double xi;
-    if (options.mode() == LossMode.BASIS) {
-      if (basisLosses != null) {
-        if (basisLosses.length != k) {
-          throw new IllegalArgumentException(
-              "low_rank_sensitivity.basis_losses must have rank = " + k + " values, got "
-                  + basisLosses.length);
+    /**
+     * Options (paper defaults: §4.1 γ = 5, λ = 1, k = 5, smoothing 1e-6; §4.2 γ = 0, λ tuned,
+     * landmarks 20 %).
+     *
+     * @param rank k, {@code >= 1} and {@code < min(N, d)}
+     * @param mode loss mode
+     * @param gamma γ ≥ 0
+     * @param lambda λ ≥ 0, weight of the residual term
+     * @param smoothing additive constant ≥ 0 (keeps every row drawable when &gt; 0)
+     * @param landmarkFraction share of rows used as landmarks, in (0, 1]; landmark mode only
+     * @param xi ξ ≥ 0, or NaN for the default (max basis / landmark loss)
+     * @param svd oversampling and power iterations (its rank must equal {@code rank})
+     * @param krr kernel ridge options (landmark mode)
+     */
+    public record Options(
+            int rank,
+            LossMode mode,
+            double gamma,
+            double lambda,
+            double smoothing,
+            double landmarkFraction,
+            double xi,
+            RandomizedSvd.Options svd,
+            KernelRidgeRegression.Options krr) {
+        public Options {
+            if (rank < 1) {
+                throw new IllegalArgumentException("low_rank_sensitivity.rank must be >= 1, got " + rank);
+            }
+            if (mode == null) {
+                throw new IllegalArgumentException("low_rank_sensitivity.mode must be basis or landmarks, got null");
+            }
+            requireNonNegative("gamma", gamma);
+            requireNonNegative("lambda", lambda);
+            requireNonNegative("smoothing", smoothing);
+            if (!(landmarkFraction > 0 && landmarkFraction <= 1)) {
+                throw new IllegalArgumentException(
+                        "low_rank_sensitivity.landmark_fraction must be in (0, 1], got " + landmarkFraction);
+            }
+            if (!Double.isNaN(xi)) {
+                requireNonNegative("xi", xi);
+            }
+            if (svd == null || svd.rank() != rank) {
+                throw new IllegalArgumentException("low_rank_sensitivity.svd.rank must equal rank = " + rank + ", got "
+                        + (svd == null ? "null" : svd.rank()));
+            }
+            if (krr == null) {
+                throw new IllegalArgumentException("low_rank_sensitivity.krr must not be null");
+            }
         }
-        bl = basisLosses.clone();
-        checkLosses(bl, "basis_losses");
-        oracleRows = new int[0];
-        oracleLosses = new double[0];
-      } else {
-        requireOracle(oracle, "basis mode without basis_losses");
-        int[] proxy = mostAlignedRows(alpha, xSq);
-        oracleRows = Arrays.stream(proxy).distinct().sorted().toArray();
-        oracleLosses = callOracle(oracle, oracleRows, n);
-        bl = new double[k];
-        for (int c = 0; c < k; c++) {
-          bl[c] = oracleLosses[Arrays.binarySearch(oracleRows, proxy[c])];
+
+        private static void requireNonNegative(String name, double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(
+                        "low_rank_sensitivity." + name + " must be finite and >= 0, got " + v);
+            }
         }
-      }
-      float[] a = alpha.data();
-      for (int i = 0; i < n; i++) {
-        double s = 0;
-        for (int c = 0; c < k; c++) {
-          double v = a[i * k + c];
-          s += v * v * bl[c];
+
+        /** §4.1 settings: basis mode, γ = 5, λ = 1, smoothing 1e-6, default SVD (p = 10, q = 2). */
+        public static Options basis(int rank) {
+            return new Options(
+                    rank,
+                    LossMode.BASIS,
+                    5,
+                    1,
+                    1e-6,
+                    0.2,
+                    Double.NaN,
+                    RandomizedSvd.Options.ofRank(Math.max(1, rank)),
+                    KernelRidgeRegression.Options.defaults());
         }
-        lhat[i] = s;
-      }
-      xi = Arrays.stream(bl).max().orElse(0);
-    } else {
-      requireOracle(oracle, "landmarks mode");
-      int m = Math.max(2, Math.min(n, (int) Math.round(options.landmarkFraction() * n)));
-      double[] w = leverage.clone();
-      for (int i = 0; i < n; i++) {
-        w[i] = Math.max(0.0, w[i]) + 1e-9;
-      }
-      oracleRows = Rand.weightedWithoutReplacement(w, m, rnd);
-      oracleLosses = callOracle(oracle, oracleRows, n);
-      model = KernelRidgeRegression.fit(x.selectRows(oracleRows), oracleLosses, options.krr(), rnd);
-      double[] pred = model.predict(x);
-      for (int i = 0; i < n; i++) {
-        lhat[i] = Math.max(0.0, pred[i]);
-      }
-      for (int j = 0; j < oracleRows.length; j++) {
-        lhat[oracleRows[j]] = oracleLosses[j];
-      }
-      bl = new double[0];
-      xi = Arrays.stream(oracleLosses).max().orElse(0);
-    }
-    if (!Double.isNaN(options.xi())) {
-      xi = options.xi();
-    }
-    double g = options.gamma();
-    double constant = g * k * xi + options.smoothing();
-    double[] sigma = new double[n];
-    for (int i = 0; i < n; i++) {
-      sigma[i] = (g + 1) * lhat[i] + constant + options.lambda() * resid[i];
-    }
-    return new Result(sigma, lhat, resid, leverage, oracleRows, oracleLosses, bl, xi, svd, model);
-  }
 
-  private static void requireOracle(LossOracle oracle, String why) {
-    if (oracle == null) {
-      throw new IllegalArgumentException("low_rank_sensitivity needs a loss oracle in " + why);
-    }
-  }
-
-  /** For each column c of α, the row maximising {@code α_c² / ‖x‖²} (lowest id on ties). */
-  private static int[] mostAlignedRows(FloatMatrix alpha, double[] xSq) {
-    int k = alpha.cols();
-    int[] best = new int[k];
-    double[] bestVal = new double[k];
-    Arrays.fill(bestVal, -1);
-    for (int i = 0; i < alpha.rows(); i++) {
-      if (xSq[i] <= 0) {
-        continue;
-      }
-      for (int c = 0; c < k; c++) {
-        double v = alpha.get(i, c);
-        double cos2 = v * v / xSq[i];
-        if (cos2 > bestVal[c]) {
-          bestVal[c] = cos2;
-          best[c] = i;
+        /** §4.2 settings: landmark mode, γ = 0, the given λ, 20 % landmarks, smoothing 1e-6. */
+        public static Options landmarks(int rank, double lambda) {
+            return new Options(
+                    rank,
+                    LossMode.LANDMARKS,
+                    0,
+                    lambda,
+                    1e-6,
+                    0.2,
+                    Double.NaN,
+                    RandomizedSvd.Options.ofRank(Math.max(1, rank)),
+                    KernelRidgeRegression.Options.defaults());
         }
-      }
     }
-    return best;
-  }
 
-  /** Calls the oracle and validates its answer (length, finite, ≥ 0). */
-  static double[] callOracle(LossOracle oracle, int[] rows, int n) {
-    double[] losses = oracle.losses(rows.clone());
-    if (losses == null || losses.length != rows.length) {
-      throw new IllegalArgumentException(
-          "loss oracle returned " + (losses == null ? "null" : losses.length + " losses")
-              + " for " + rows.length + " rows");
-    }
-    for (int j = 0; j < losses.length; j++) {
-      if (!Double.isFinite(losses[j]) || losses[j] < 0) {
-        throw new IllegalArgumentException(
-            "loss oracle must return finite losses >= 0, got " + losses[j] + " for row " + rows[j]);
-      }
-    }
-    return losses.clone();
-  }
+    /**
+     * Scores and intermediates.
+     *
+     * @param sensitivity σ per row (finite, ≥ 0)
+     * @param lossEstimate L̂ per row (true loss on landmarks / oracle rows)
+     * @param residualSq ‖r(x)‖² per row
+     * @param leverage ‖U_k[i,:]‖² per row (sums to k)
+     * @param oracleRows rows the oracle was called on (landmarks, or basis proxies), ascending
+     * @param oracleLosses their losses
+     * @param basisLosses ℓ(v_i) (basis mode; empty in landmark mode)
+     * @param xi ξ used
+     * @param svd the rank-k factorisation
+     * @param model the KRR model (landmark mode; null in basis mode)
+     */
+    public record Result(
+            double[] sensitivity,
+            double[] lossEstimate,
+            double[] residualSq,
+            double[] leverage,
+            int[] oracleRows,
+            double[] oracleLosses,
+            double[] basisLosses,
+            double xi,
+            RandomizedSvd.Result svd,
+            KernelRidgeRegression.Model model) {}
 
-  private static void checkLosses(double[] l, String what) {
-    for (int i = 0; i < l.length; i++) {
-      if (!Double.isFinite(l[i]) || l[i] < 0) {
-        throw new IllegalArgumentException(
-            "low_rank_sensitivity." + what + " must be finite and >= 0, got " + l[i] + " at " + i);
-      }
+    /**
+     * Computes σ for every row.
+     *
+     * @param x embeddings {@code N × d}, finite
+     * @param oracle loss oracle; required in landmark mode, and in basis mode when {@code
+     *     basisLosses} is null
+     * @param basisLosses ℓ(v_i), length k, finite and ≥ 0 (basis mode; null → oracle proxy)
+     * @param options options
+     * @param rnd every random draw (SVD test matrix, landmarks, KRR split/centres)
+     */
+    public static Result score(
+            FloatMatrix x, LossOracle oracle, double[] basisLosses, Options options, SplittableRandom rnd) {
+        int n = x.rows();
+        int k = options.rank();
+        if (k >= x.cols() || k >= n) {
+            throw new IllegalArgumentException(
+                    "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(n, x.cols()) + ", got " + k);
+        }
+        x.requireFinite("low_rank_sensitivity embeddings");
+        RandomizedSvd.Result svd = RandomizedSvd.compute(x, options.svd(), rnd);
+        FloatMatrix alpha = x.multiply(svd.v()); // N × k
+        double[] alphaSq = alpha.rowSquaredNorms();
+        double[] xSq = x.rowSquaredNorms();
+        double[] resid = new double[n];
+        for (int i = 0; i < n; i++) {
+            resid[i] = Math.max(0.0, xSq[i] - alphaSq[i]);
+        }
+        double[] leverage = svd.leverageScores();
+        double[] lhat = new double[n];
+        int[] oracleRows;
+        double[] oracleLosses;
+        double[] bl;
+        KernelRidgeRegression.Model model = null;
+        double xi;
+        if (options.mode() == LossMode.BASIS) {
+            if (basisLosses != null) {
+                if (basisLosses.length != k) {
+                    throw new IllegalArgumentException("low_rank_sensitivity.basis_losses must have rank = " + k
+                            + " values, got " + basisLosses.length);
+                }
+                bl = basisLosses.clone();
+                checkLosses(bl, "basis_losses");
+                oracleRows = new int[0];
+                oracleLosses = new double[0];
+            } else {
+                requireOracle(oracle, "basis mode without basis_losses");
+                int[] proxy = mostAlignedRows(alpha, xSq);
+                oracleRows = Arrays.stream(proxy).distinct().sorted().toArray();
+                oracleLosses = callOracle(oracle, oracleRows, n);
+                bl = new double[k];
+                for (int c = 0; c < k; c++) {
+                    bl[c] = oracleLosses[Arrays.binarySearch(oracleRows, proxy[c])];
+                }
+            }
+            float[] a = alpha.data();
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int c = 0; c < k; c++) {
+                    double v = a[i * k + c];
+                    s += v * v * bl[c];
+                }
+                lhat[i] = s;
+            }
+            xi = Arrays.stream(bl).max().orElse(0);
+        } else {
+            requireOracle(oracle, "landmarks mode");
+            int m = Math.max(2, Math.min(n, (int) Math.round(options.landmarkFraction() * n)));
+            double[] w = leverage.clone();
+            for (int i = 0; i < n; i++) {
+                w[i] = Math.max(0.0, w[i]) + 1e-9;
+            }
+            oracleRows = Rand.weightedWithoutReplacement(w, m, rnd);
+            oracleLosses = callOracle(oracle, oracleRows, n);
+            model = KernelRidgeRegression.fit(x.selectRows(oracleRows), oracleLosses, options.krr(), rnd);
+            double[] pred = model.predict(x);
+            for (int i = 0; i < n; i++) {
+                lhat[i] = Math.max(0.0, pred[i]);
+            }
+            for (int j = 0; j < oracleRows.length; j++) {
+                lhat[oracleRows[j]] = oracleLosses[j];
+            }
+            bl = new double[0];
+            xi = Arrays.stream(oracleLosses).max().orElse(0);
+        }
+        if (!Double.isNaN(options.xi())) {
+            xi = options.xi();
+        }
+        double g = options.gamma();
+        double constant = g * k * xi + options.smoothing();
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) {
+            sigma[i] = (g + 1) * lhat[i] + constant + options.lambda() * resid[i];
+        }
+        return new Result(sigma, lhat, resid, leverage, oracleRows, oracleLosses, bl, xi, svd, model);
     }
-  }
+
+    private static void requireOracle(LossOracle oracle, String why) {
+        if (oracle == null) {
+            throw new IllegalArgumentException("low_rank_sensitivity needs a loss oracle in " + why);
+        }
+    }
+
+    /** For each column c of α, the row maximising {@code α_c² / ‖x‖²} (lowest id on ties). */
+    private static int[] mostAlignedRows(FloatMatrix alpha, double[] xSq) {
+        int k = alpha.cols();
+        int[] best = new int[k];
+        double[] bestVal = new double[k];
+        Arrays.fill(bestVal, -1);
+        for (int i = 0; i < alpha.rows(); i++) {
+            if (xSq[i] <= 0) {
+                continue;
+            }
+            for (int c = 0; c < k; c++) {
+                double v = alpha.get(i, c);
+                double cos2 = v * v / xSq[i];
+                if (cos2 > bestVal[c]) {
+                    bestVal[c] = cos2;
+                    best[c] = i;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Calls the oracle and validates its answer (length, finite, ≥ 0). */
+    static double[] callOracle(LossOracle oracle, int[] rows, int n) {
+        double[] losses = oracle.losses(rows.clone());
+        if (losses == null || losses.length != rows.length) {
+            throw new IllegalArgumentException("loss oracle returned "
+                    + (losses == null ? "null" : losses.length + " losses") + " for " + rows.length + " rows");
+        }
+        for (int j = 0; j < losses.length; j++) {
+            if (!Double.isFinite(losses[j]) || losses[j] < 0) {
+                throw new IllegalArgumentException(
+                        "loss oracle must return finite losses >= 0, got " + losses[j] + " for row " + rows[j]);
+            }
+        }
+        return losses.clone();
+    }
+
+    private static void checkLosses(double[] l, String what) {
+        for (int i = 0; i < l.length; i++) {
+            if (!Double.isFinite(l[i]) || l[i] < 0) {
+                throw new IllegalArgumentException(
+                        "low_rank_sensitivity." + what + " must be finite and >= 0, got " + l[i] + " at " + i);
+            }
+        }
+    }
 }

@@ -13,106 +13,104 @@ import java.util.SplittableRandom;
  * (unbiased for any σ with σ(i) &gt; 0 wherever ℓ(i) ≠ 0).
  */
 public final class SensitivitySampling {
-  private SensitivitySampling() {}
+    private SensitivitySampling() {}
 
-  /**
-   * Normalised probabilities {@code σ / Σσ}.
-   *
-   * @throws IllegalArgumentException for a NaN, infinite or negative score, or Σσ = 0
-   */
-  public static double[] probabilities(double[] sensitivity) {
-    double total = 0;
-    for (int i = 0; i < sensitivity.length; i++) {
-      double v = sensitivity[i];
-      if (!Double.isFinite(v) || v < 0) {
-        throw new IllegalArgumentException(
-            "sensitivity scores must be finite and >= 0: score[" + i + "] = " + v);
-      }
-      total += v;
+    /**
+     * Normalised probabilities {@code σ / Σσ}.
+     *
+     * @throws IllegalArgumentException for a NaN, infinite or negative score, or Σσ = 0
+     */
+    public static double[] probabilities(double[] sensitivity) {
+        double total = 0;
+        for (int i = 0; i < sensitivity.length; i++) {
+            double v = sensitivity[i];
+            if (!Double.isFinite(v) || v < 0) {
+                throw new IllegalArgumentException(
+                        "sensitivity scores must be finite and >= 0: score[" + i + "] = " + v);
+            }
+            total += v;
+        }
+        if (!(total > 0) || Double.isInfinite(total)) {
+            throw new IllegalArgumentException("sensitivity scores must have a positive finite sum, got " + total
+                    + " (all-zero scores: set a smoothing constant > 0)");
+        }
+        double[] p = new double[sensitivity.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = sensitivity[i] / total;
+        }
+        return p;
     }
-    if (!(total > 0) || Double.isInfinite(total)) {
-      throw new IllegalArgumentException(
-          "sensitivity scores must have a positive finite sum, got " + total
-              + " (all-zero scores: set a smoothing constant > 0)");
-    }
-    double[] p = new double[sensitivity.length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = sensitivity[i] / total;
-    }
-    return p;
-  }
 
-  /**
-   * Draws {@code s} rows with replacement with probability ∝ {@code sensitivity}.
-   *
-   * @param sensitivity σ ≥ 0 per row, finite, positive sum
-   * @param s number of draws, in {@code [1, N]}
-   * @param rnd source of the draws
-   * @return distinct ids (ascending) with counts and weights {@code count/(s·p)}
-   */
-  public static WeightedSample sample(double[] sensitivity, int s, SplittableRandom rnd) {
-    int n = sensitivity.length;
-    checkBudget(s, n, "sensitivity_sampling");
-    double[] p = probabilities(sensitivity);
-    double[] cum = new double[n];
-    double acc = 0;
-    for (int i = 0; i < n; i++) {
-      acc += p[i];
-      cum[i] = acc;
+    /**
+     * Draws {@code s} rows with replacement with probability ∝ {@code sensitivity}.
+     *
+     * @param sensitivity σ ≥ 0 per row, finite, positive sum
+     * @param s number of draws, in {@code [1, N]}
+     * @param rnd source of the draws
+     * @return distinct ids (ascending) with counts and weights {@code count/(s·p)}
+     */
+    public static WeightedSample sample(double[] sensitivity, int s, SplittableRandom rnd) {
+        int n = sensitivity.length;
+        checkBudget(s, n, "sensitivity_sampling");
+        double[] p = probabilities(sensitivity);
+        double[] cum = new double[n];
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc += p[i];
+            cum[i] = acc;
+        }
+        int[] counts = new int[n];
+        for (int t = 0; t < s; t++) {
+            double u = rnd.nextDouble() * acc;
+            int idx = firstGreater(cum, u);
+            counts[idx]++;
+        }
+        return collect(counts, p, s);
     }
-    int[] counts = new int[n];
-    for (int t = 0; t < s; t++) {
-      double u = rnd.nextDouble() * acc;
-      int idx = firstGreater(cum, u);
-      counts[idx]++;
-    }
-    return collect(counts, p, s);
-  }
 
-  /** First index with {@code cum[i] > u} (its probability is then > 0); last index if none. */
-  private static int firstGreater(double[] cum, double u) {
-    int lo = 0;
-    int hi = cum.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cum[mid] > u) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
+    /** First index with {@code cum[i] > u} (its probability is then > 0); last index if none. */
+    private static int firstGreater(double[] cum, double u) {
+        int lo = 0;
+        int hi = cum.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cum[mid] > u) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
     }
-    return lo;
-  }
 
-  static WeightedSample collect(int[] counts, double[] p, int s) {
-    int distinct = 0;
-    for (int c : counts) {
-      if (c > 0) {
-        distinct++;
-      }
+    static WeightedSample collect(int[] counts, double[] p, int s) {
+        int distinct = 0;
+        for (int c : counts) {
+            if (c > 0) {
+                distinct++;
+            }
+        }
+        int[] rows = new int[distinct];
+        int[] cnt = new int[distinct];
+        double[] w = new double[distinct];
+        int j = 0;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                rows[j] = i;
+                cnt[j] = counts[i];
+                w[j] = counts[i] / (s * p[i]);
+                j++;
+            }
+        }
+        return new WeightedSample(rows, cnt, w, s);
     }
-    int[] rows = new int[distinct];
-    int[] cnt = new int[distinct];
-    double[] w = new double[distinct];
-    int j = 0;
-    for (int i = 0; i < counts.length; i++) {
-      if (counts[i] > 0) {
-        rows[j] = i;
-        cnt[j] = counts[i];
-        w[j] = counts[i] / (s * p[i]);
-        j++;
-      }
-    }
-    return new WeightedSample(rows, cnt, w, s);
-  }
 
-  static void checkBudget(int s, int n, String who) {
-    if (s < 1) {
-      throw new IllegalArgumentException(who + ".budget must be >= 1, got " + s);
+    static void checkBudget(int s, int n, String who) {
+        if (s < 1) {
+            throw new IllegalArgumentException(who + ".budget must be >= 1, got " + s);
+        }
+        if (s > n) {
+            throw new IllegalArgumentException(who + ".budget must be <= the number of rows N = " + n + ", got " + s);
+        }
     }
-    if (s > n) {
-      throw new IllegalArgumentException(
-          who + ".budget must be <= the number of rows N = " + n + ", got " + s);
-    }
-  }
 }

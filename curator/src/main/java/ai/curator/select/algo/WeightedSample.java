@@ -13,44 +13,43 @@ import java.util.Arrays;
  * @param draws total number of draws s
  */
 public record WeightedSample(int[] rows, int[] counts, double[] weights, int draws) {
-  public WeightedSample {
-    if (rows.length != counts.length || rows.length != weights.length) {
-      throw new IllegalArgumentException(
-          "rows, counts and weights must have equal length, got " + rows.length + ", "
-              + counts.length + ", " + weights.length);
+    public WeightedSample {
+        if (rows.length != counts.length || rows.length != weights.length) {
+            throw new IllegalArgumentException("rows, counts and weights must have equal length, got " + rows.length
+                    + ", " + counts.length + ", " + weights.length);
+        }
     }
-  }
 
-  /** Number of distinct ids. */
-  public int size() {
-    return rows.length;
-  }
-
-  /** {@code Σ_j weights[j] · values[rows[j]]}: the estimate of {@code Σ_i values[i]}. */
-  public double estimateSum(double[] values) {
-    double s = 0;
-    for (int j = 0; j < rows.length; j++) {
-      s += weights[j] * values[rows[j]];
+    /** Number of distinct ids. */
+    public int size() {
+        return rows.length;
     }
-    return s;
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof WeightedSample w
-        && draws == w.draws
-        && Arrays.equals(rows, w.rows)
-        && Arrays.equals(counts, w.counts)
-        && Arrays.equals(weights, w.weights);
-  }
+    /** {@code Σ_j weights[j] · values[rows[j]]}: the estimate of {@code Σ_i values[i]}. */
+    public double estimateSum(double[] values) {
+        double s = 0;
+        for (int j = 0; j < rows.length; j++) {
+            s += weights[j] * values[rows[j]];
+        }
+        return s;
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * (31 * Arrays.hashCode(rows) + Arrays.hashCode(counts)) + Arrays.hashCode(weights) + draws;
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeightedSample w
+                && draws == w.draws
+                && Arrays.equals(rows, w.rows)
+                && Arrays.equals(counts, w.counts)
+                && Arrays.equals(weights, w.weights);
+    }
 
-  @Override
-  public String toString() {
-    return "WeightedSample[distinct=" + rows.length + ", draws=" + draws + "]";
-  }
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(rows) + Arrays.hashCode(counts)) + Arrays.hashCode(weights) + draws;
+    }
+
+    @Override
+    public String toString() {
+        return "WeightedSample[distinct=" + rows.length + ", draws=" + draws + "]";
+    }
 }

@@ -3,8 +3,8 @@ package ai.curator.embed.bench;
 import ai.curator.api.Column;
 import ai.curator.api.Table;
 import ai.curator.embed.DjlOnnxEncoder;
-import ai.curator.embed.EncoderOptions;
 import ai.curator.embed.Embeddings;
+import ai.curator.embed.EncoderOptions;
 import ai.curator.embed.InputKind;
 import ai.curator.pipeline.DatasetLoader;
 import ai.curator.recipe.DatasetSpec;
@@ -71,8 +71,9 @@ public final class EmbedBench {
                 case "--concurrent" -> concurrent = Integer.parseInt(args[++i]);
                 case "--spinning" -> spinning = true;
                 case "--help", "-h" -> {
-                    System.out.println("EmbedBench [--data FILE (.jsonl, .csv, .tsv, .parquet, .arrow)] [--field question] [--limit N] [--models a,b]"
-                            + " [--batch N] [--threads N] [--concurrent N] [--spinning] [--repeat N] [--chunk N] [--no-langchain4j]");
+                    System.out.println(
+                            "EmbedBench [--data FILE (.jsonl, .csv, .tsv, .parquet, .arrow)] [--field question] [--limit N] [--models a,b]"
+                                    + " [--batch N] [--threads N] [--concurrent N] [--spinning] [--repeat N] [--chunk N] [--no-langchain4j]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (try --help)");
@@ -80,12 +81,19 @@ public final class EmbedBench {
         }
         DjlOnnxEncoder.initEngine(); // before any LangChain4j model: they share the OrtEnvironment
         List<String> texts = read(data, field, limit);
-        System.out.printf(Locale.ROOT, "data=%s rows=%d cores=%d java=%s maxHeap=%dMiB%n", data, texts.size(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.out.printf(
+                Locale.ROOT,
+                "data=%s rows=%d cores=%d java=%s maxHeap=%dMiB%n",
+                data,
+                texts.size(),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
 
         for (String name : models) {
-            EncoderOptions opts = EncoderOptions.defaults().withBatchSize(batch).withThreads(threads)
+            EncoderOptions opts = EncoderOptions.defaults()
+                    .withBatchSize(batch)
+                    .withThreads(threads)
                     .withConcurrentBatches(concurrent)
                     .withSpinning(spinning);
             long t0 = System.nanoTime();
@@ -104,10 +112,21 @@ public final class EmbedBench {
                 ours = e.vectors();
                 truncated = e.truncated();
                 long tokens = Arrays.stream(e.tokenCounts()).asLongStream().sum();
-                System.out.printf(Locale.ROOT, "%-14s ours        load=%5.1fs embed=%6.1fs  %7.1f sent/s  batch=%d"
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-14s ours        load=%5.1fs embed=%6.1fs  %7.1f sent/s  batch=%d"
                                 + " intraOp=%d concurrent=%d tokens=%d truncated=%d loadavg=%s  %s%n",
-                        name, load, oursSec, texts.size() / oursSec, enc.batchSize(), enc.intraOpThreads(),
-                        enc.concurrentBatches(), tokens, truncated, loadavg(), mem());
+                        name,
+                        load,
+                        oursSec,
+                        texts.size() / oursSec,
+                        enc.batchSize(),
+                        enc.intraOpThreads(),
+                        enc.concurrentBatches(),
+                        tokens,
+                        truncated,
+                        loadavg(),
+                        mem());
                 if (lc) {
                     // Interleave the two implementations chunk by chunk so load from other processes
                     // on a shared machine hits both alike; the ratio is of summed times.
@@ -130,7 +149,8 @@ public final class EmbedBench {
                         enc.embed(texts.subList(from, to));
                         oursChunked += secs(a);
                         long b = System.nanoTime();
-                        List<Embedding> ref = model.embedAll(segs.subList(from, to)).content();
+                        List<Embedding> ref =
+                                model.embedAll(segs.subList(from, to)).content();
                         lcSec += secs(b);
                         for (int i = from; i < to; i++) {
                             double c = cos(ours[i], ref.get(i - from).vector());
@@ -138,28 +158,41 @@ public final class EmbedBench {
                             sum += c;
                         }
                     }
-                    System.out.printf(Locale.ROOT, "%-14s langchain4j load=%5.1fs embed=%6.1fs  %7.1f sent/s"
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-14s langchain4j load=%5.1fs embed=%6.1fs  %7.1f sent/s"
                                     + " | interleaved in %d-text chunks: ours %.1fs (%.1f sent/s) -> ratio ours/lc4j=%.2fx"
                                     + " | cos(ours,lc4j) min=%.6f mean=%.6f  %s%n",
-                            name, lcLoad, lcSec, texts.size() / lcSec, chunk, oursChunked, texts.size() / oursChunked,
-                            lcSec / oursChunked, min, sum / texts.size(), mem());
+                            name,
+                            lcLoad,
+                            lcSec,
+                            texts.size() / lcSec,
+                            chunk,
+                            oursChunked,
+                            texts.size() / oursChunked,
+                            lcSec / oursChunked,
+                            min,
+                            sum / texts.size(),
+                            mem());
                 }
             }
         }
     }
 
     private static EmbeddingModel langchain4j(String name) throws ReflectiveOperationException {
-        String cls = switch (name) {
-            case "minilm-l6" -> "allminilml6v2.AllMiniLmL6V2EmbeddingModel";
-            case "minilm-l6-q" -> "allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel";
-            case "bge-small-en" -> "bgesmallenv15.BgeSmallEnV15EmbeddingModel";
-            case "bge-small-en-q" -> "bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel";
-            case "e5-small" -> "e5smallv2.E5SmallV2EmbeddingModel";
-            case "e5-small-q" -> "e5smallv2q.E5SmallV2QuantizedEmbeddingModel";
-            default -> throw new IllegalArgumentException("No LangChain4j counterpart for " + name);
-        };
+        String cls =
+                switch (name) {
+                    case "minilm-l6" -> "allminilml6v2.AllMiniLmL6V2EmbeddingModel";
+                    case "minilm-l6-q" -> "allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel";
+                    case "bge-small-en" -> "bgesmallenv15.BgeSmallEnV15EmbeddingModel";
+                    case "bge-small-en-q" -> "bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel";
+                    case "e5-small" -> "e5smallv2.E5SmallV2EmbeddingModel";
+                    case "e5-small-q" -> "e5smallv2q.E5SmallV2QuantizedEmbeddingModel";
+                    default -> throw new IllegalArgumentException("No LangChain4j counterpart for " + name);
+                };
         return (EmbeddingModel) Class.forName("dev.langchain4j.model.embedding.onnx." + cls)
-                .getDeclaredConstructor().newInstance();
+                .getDeclaredConstructor()
+                .newInstance();
     }
 
     private static List<String> read(Path file, String field, int limit) throws IOException {
@@ -167,8 +200,8 @@ public final class EmbedBench {
             // CSV, TSV, Parquet, Arrow: the pipeline's own loader (quoted CSV fields included), e.g. ViGGO's "ref"
             Table t = DatasetLoader.load(new DatasetSpec(file.toString(), "auto", null, null, null, null), file);
             if (!t.hasColumn(field)) {
-                throw new IllegalArgumentException(file + " has no column '" + field + "'; columns are " + t.columnNames()
-                        + " (choose one with --field)");
+                throw new IllegalArgumentException(file + " has no column '" + field + "'; columns are "
+                        + t.columnNames() + " (choose one with --field)");
             }
             Column c = t.column(field);
             List<String> out = new ArrayList<>();

@@ -30,7 +30,8 @@ public final class EmbedTune {
         int rounds = Integer.parseInt(args[2]);
         List<String> texts = new ArrayList<>();
         for (String s : Files.readAllLines(Path.of("/work/shared/data/gsm8k/train.jsonl"), StandardCharsets.UTF_8)) {
-            texts.add(JsonParser.parseString(s).getAsJsonObject().get("question").getAsString());
+            texts.add(
+                    JsonParser.parseString(s).getAsJsonObject().get("question").getAsString());
             if (texts.size() >= limit) {
                 break;
             }
@@ -38,9 +39,13 @@ public final class EmbedTune {
         List<DjlOnnxEncoder> encs = new ArrayList<>();
         for (int i = 3; i < args.length; i++) {
             String[] p = args[i].split(":");
-            encs.add(DjlOnnxEncoder.open(model, EncoderOptions.defaults().withBatchSize(Integer.parseInt(p[0]))
-                    .withThreads(Integer.parseInt(p[1])).withConcurrentBatches(Integer.parseInt(p[2]))
-                    .withSpinning("1".equals(p[3]))));
+            encs.add(DjlOnnxEncoder.open(
+                    model,
+                    EncoderOptions.defaults()
+                            .withBatchSize(Integer.parseInt(p[0]))
+                            .withThreads(Integer.parseInt(p[1]))
+                            .withConcurrentBatches(Integer.parseInt(p[2]))
+                            .withSpinning("1".equals(p[3]))));
         }
         double[] best = new double[encs.size()];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
@@ -55,7 +60,12 @@ public final class EmbedTune {
             }
         }
         for (int i = 0; i < encs.size(); i++) {
-            System.out.printf(Locale.ROOT, "%s %-12s best=%.2fs %.1f sent/s%n", model, args[i + 3], best[i],
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %-12s best=%.2fs %.1f sent/s%n",
+                    model,
+                    args[i + 3],
+                    best[i],
                     texts.size() / best[i]);
             encs.get(i).close();
         }

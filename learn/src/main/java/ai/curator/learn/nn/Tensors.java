@@ -20,33 +20,33 @@ import ai.djl.ndarray.types.Shape;
  * reference-counted by the graph like every other tensor.
  */
 public final class Tensors {
-  private Tensors() {}
+    private Tensors() {}
 
-  /** A float32 array of shape {@code shape} holding {@code v} (row-major), owned by PyTorch. */
-  public static NDArray create(NDManager m, float[] v, Shape shape) {
-    try (NDArray view = m.create(v, shape)) {
-      return view.duplicate();
+    /** A float32 array of shape {@code shape} holding {@code v} (row-major), owned by PyTorch. */
+    public static NDArray create(NDManager m, float[] v, Shape shape) {
+        try (NDArray view = m.create(v, shape)) {
+            return view.duplicate();
+        }
     }
-  }
 
-  /**
-   * A 0-d float32 array holding {@code v}, owned by PyTorch, for arithmetic with a constant. Use it
-   * instead of {@code mul(Number)}, {@code div(Number)}, … wherever gradients are recorded.
-   */
-  public static NDArray scalar(NDManager m, float v) {
-    return create(m, new float[] {v}, new Shape());
-  }
-
-  /**
-   * Sets the values of {@code a} (float32, {@code v.length} elements) to {@code v}, in memory
-   * PyTorch owns ({@code NDArray.set} would leave {@code a} pointing at a Java buffer); a parameter
-   * keeps requiring gradients.
-   */
-  public static void set(NDArray a, float[] v) {
-    boolean grad = a.hasGradient();
-    a.intern(create(a.getManager(), v, a.getShape()));
-    if (grad) {
-      a.setRequiresGradient(true);
+    /**
+     * A 0-d float32 array holding {@code v}, owned by PyTorch, for arithmetic with a constant. Use it
+     * instead of {@code mul(Number)}, {@code div(Number)}, … wherever gradients are recorded.
+     */
+    public static NDArray scalar(NDManager m, float v) {
+        return create(m, new float[] {v}, new Shape());
     }
-  }
+
+    /**
+     * Sets the values of {@code a} (float32, {@code v.length} elements) to {@code v}, in memory
+     * PyTorch owns ({@code NDArray.set} would leave {@code a} pointing at a Java buffer); a parameter
+     * keeps requiring gradients.
+     */
+    public static void set(NDArray a, float[] v) {
+        boolean grad = a.hasGradient();
+        a.intern(create(a.getManager(), v, a.getShape()));
+        if (grad) {
+            a.setRequiresGradient(true);
+        }
+    }
 }

@@ -9,19 +9,34 @@ import java.util.List;
 
 /** The selector contract for {@code asss_bilevel} with the class-balanced objective and learned, sampled quotas. */
 class AsssBilevelBalancedSelectorContractTest extends SelectorContractTest {
-  @Override
-  protected Stage selector(Budget budget) {
-    return new AsssBilevelSelector(new AsssBilevelSelector.Options(budget, 1, 64, null, null, null, null, null, null,
-        List.of(8, 8), List.of(8, 8), 1, "sample", "class_balanced", "learned", null));
-  }
+    @Override
+    protected Stage selector(Budget budget) {
+        return new AsssBilevelSelector(new AsssBilevelSelector.Options(
+                budget,
+                1,
+                64,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(8, 8),
+                List.of(8, 8),
+                1,
+                "sample",
+                "class_balanced",
+                "learned",
+                null));
+    }
 
-  @Override
-  protected Table table() {
-    return LabelledContract.table();
-  }
+    @Override
+    protected Table table() {
+        return LabelledContract.table();
+    }
 
-  @Override
-  protected StageHarness prepare(StageHarness h) {
-    return h.embeddings(embeddings()).label("label");
-  }
+    @Override
+    protected StageHarness prepare(StageHarness h) {
+        return h.embeddings(embeddings()).label("label");
+    }
 }

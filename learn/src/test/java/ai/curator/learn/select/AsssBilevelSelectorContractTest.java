@@ -8,19 +8,34 @@ import ai.curator.select.SelectorContractTest;
 import java.util.List;
 
 class AsssBilevelSelectorContractTest extends SelectorContractTest {
-  @Override
-  protected Stage selector(Budget budget) {
-    return new AsssBilevelSelector(new AsssBilevelSelector.Options(budget, 1, 64, null, null, null, null, null, null,
-        List.of(8, 8), List.of(8, 8), 1, null, null, null, null));
-  }
+    @Override
+    protected Stage selector(Budget budget) {
+        return new AsssBilevelSelector(new AsssBilevelSelector.Options(
+                budget,
+                1,
+                64,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(8, 8),
+                List.of(8, 8),
+                1,
+                null,
+                null,
+                null,
+                null));
+    }
 
-  @Override
-  protected Table table() {
-    return LabelledContract.table();
-  }
+    @Override
+    protected Table table() {
+        return LabelledContract.table();
+    }
 
-  @Override
-  protected StageHarness prepare(StageHarness h) {
-    return h.embeddings(embeddings()).label("label");
-  }
+    @Override
+    protected StageHarness prepare(StageHarness h) {
+        return h.embeddings(embeddings()).label("label");
+    }
 }
