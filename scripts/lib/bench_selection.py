@@ -3,7 +3,7 @@
 usage: /usr/bin/python3 bench_selection.py STEP N D FILE
 prints: STEP seconds=S threads=T detail=...
 
-Each step mirrors ai.curator.bench.SelectionTiming (same data file, same sizes):
+Each step mirrors ai.curator.eval.bench.selection.SelectionTiming (same data file, same sizes):
   svd            TruncatedSVD(5, algorithm='randomized', n_oversamples=10, n_iter=2)  (Java: p=10, q=2)
   leverage       row sums of U**2 from that SVD (the SVD itself is not timed)
   kmeans         KMeans(1000, init='k-means++', n_init=1, max_iter=5, tol=0, algorithm='lloyd')

@@ -39,7 +39,6 @@ import picocli.CommandLine.Parameters;
             CuratorCli.Validate.class,
             CuratorCli.Describe.class,
             CuratorCli.ListStages.class,
-            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class CuratorCli implements Runnable {
@@ -66,15 +65,11 @@ public final class CuratorCli implements Runnable {
     /** The configured command line (tests call {@code execute} on it). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CuratorCli());
-        for (CommandExtension ext : java.util.ServiceLoader.load(CommandExtension.class)) {
-            CommandLine parent =
-                    ext.parent().equals("curator") ? cl : cl.getSubcommands().get(ext.parent());
-            if (parent == null) {
-                throw new IllegalStateException(
-                        ext.getClass().getName() + " names unknown parent command '" + ext.parent() + "'");
-            }
-            parent.addSubcommand(ext.command());
-        }
+        addExtensions(
+                cl,
+                java.util.ServiceLoader.load(CommandExtension.class).stream()
+                        .map(java.util.ServiceLoader.Provider::get)
+                        .toList());
         cl.setExecutionExceptionHandler(CuratorCli::handle);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -83,6 +78,58 @@ public final class CuratorCli implements Runnable {
             return BAD_INPUT;
         });
         return cl;
+    }
+
+    /**
+     * Adds every extension's command under its parent. A parent may itself come from an extension
+     * (e.g. {@code bench} from the eval module, {@code bench llm} under it), so extensions are added
+     * in rounds until none is left; one whose parent never appears is an error naming both.
+     */
+    static void addExtensions(CommandLine root, java.util.List<CommandExtension> extensions) {
+        java.util.List<CommandExtension> left = new java.util.ArrayList<>(extensions);
+        while (!left.isEmpty()) {
+            boolean added = false;
+            for (java.util.Iterator<CommandExtension> it = left.iterator(); it.hasNext(); ) {
+                CommandExtension ext = it.next();
+                CommandLine parent = find(root, ext.parent());
+                if (parent != null) {
+                    parent.addSubcommand(ext.command());
+                    it.remove();
+                    added = true;
+                }
+            }
+            if (!added) {
+                CommandExtension ext = left.get(0);
+                throw new IllegalStateException(ext.getClass().getName() + " names unknown parent command '"
+                        + ext.parent() + "'; known: " + names(root, ""));
+            }
+        }
+    }
+
+    /** The command at a space-separated path below the root ({@code curator} is the root itself). */
+    private static CommandLine find(CommandLine root, String path) {
+        CommandLine c = root;
+        for (String part : path.trim().split("\\s+")) {
+            if (part.equals("curator") && c == root) {
+                continue;
+            }
+            c = c.getSubcommands().get(part);
+            if (c == null) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    private static java.util.List<String> names(CommandLine c, String prefix) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (var e : c.getSubcommands().entrySet()) {
+            if (!e.getKey().equals("help")) {
+                out.add(prefix + e.getKey());
+                out.addAll(names(e.getValue(), prefix + e.getKey() + " "));
+            }
+        }
+        return out;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -7,7 +7,7 @@ import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.RandomizedSvd;
-import ai.curator.select.algo.KernelRidgeRegression;
+import ai.curator.model.KernelRidgeRegression;
 import ai.curator.select.algo.LowRankSensitivity;
 
 /**

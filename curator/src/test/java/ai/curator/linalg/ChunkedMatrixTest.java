@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.api.LossOracle;
-import ai.curator.select.algo.KernelRidgeRegression;
+import ai.curator.model.KernelRidgeRegression;
 import ai.curator.select.algo.LowRankSensitivity;
 import java.util.Arrays;
 import java.util.SplittableRandom;

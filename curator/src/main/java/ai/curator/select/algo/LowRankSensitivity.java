@@ -4,6 +4,7 @@ import ai.curator.api.LossOracle;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Rand;
 import ai.curator.linalg.RandomizedSvd;
+import ai.curator.model.KernelRidgeRegression;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

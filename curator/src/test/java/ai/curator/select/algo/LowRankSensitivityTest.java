@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.curator.api.LossOracle;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.RandomizedSvd;
+import ai.curator.model.KernelRidgeRegression;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native library failing to load, for real: {@code curator bench tabular} in a forked JVM whose
- * PyTorch cannot load exits 1 with a message that says what failed and what to do.
+ * The native library failing to load, for real: {@code curator run} of a recipe with the {@code
+ * asss} selector in a forked JVM whose PyTorch cannot load exits 1 with a message that says what failed and what to do.
  *
  * <p>How DJL 0.32 finds libtorch (measured): {@code PYTORCH_LIBRARY_PATH} first — but a directory
  * without libtorch in it is skipped silently, so pointing it at an empty directory does <em>not</em>
@@ -60,7 +60,16 @@ class TorchLoadFailureTest {
 
     private record Outcome(int code, String out) {}
 
-    /** Runs {@code bench tabular} on tiny data in a fresh JVM with {@code classPath} and {@code env}. */
+    /** A recipe that selects with {@code asss} (PyTorch) on the tiny data. */
+    private Path recipe() throws IOException {
+        return Files.writeString(
+                dir.resolve("asss.yaml"),
+                "name: torch-load\nseed: 1\ndataset: {path: " + data() + ", label: target}\nstages:\n"
+                        + "  - embed: {method: features}\n  - select: {method: asss, budget: 10, epochs: 1}\n"
+                        + "  - export: {formats: [jsonl]}\noutput: " + dir.resolve("out") + "\n");
+    }
+
+    /** Runs {@code curator run} of {@link #recipe()} in a fresh JVM with {@code classPath} and {@code env}. */
     private Outcome fork(List<String> classPath, Map<String, String> env) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         List<String> cmd = new ArrayList<>(List.of(
@@ -70,21 +79,9 @@ class TorchLoadFailureTest {
                 "-Djava.io.tmpdir=" + tmp,
                 "-cp",
                 String.join(File.pathSeparator, classPath),
-                "ai.curator.learn.cli.TabularBenchMain",
-                "--data",
-                data().toString(),
-                "--out",
-                dir.resolve("out").toString(),
-                "--folds",
-                "2",
-                "--repeats",
-                "1",
-                "--epochs",
-                "1",
-                "--hidden",
-                "4,4",
-                "--methods",
-                "full,uniform",
+                "ai.curator.cli.CuratorCli",
+                "run",
+                recipe().toString(),
                 "-q"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         for (String k : List.of(

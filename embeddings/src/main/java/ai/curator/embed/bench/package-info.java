@@ -1,2 +1,0 @@
-/** Throughput benchmarks (main classes, not tests). */
-package ai.curator.embed.bench;

@@ -1,0 +1,2 @@
+/** Throughput benchmarks (main classes, not tests). */
+package ai.curator.eval.bench.embed;
