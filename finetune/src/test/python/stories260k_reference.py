@@ -5,7 +5,9 @@ Written from llama2.c's published architecture (Karpathy, run.c: rmsnorm, interl
 rotary embeddings, grouped-query attention, SwiGLU, tied classifier) and its tokenizer (run.c's
 `encode`/`decode`). It reads `stories260K.bin` and `tok512.bin` itself and shares no code with
 the Java loaders: the weights stay in llama2.c's (Meta's interleaved) rotary order and the rotary
-embedding rotates pairs (2i, 2i+1), as run.c does. Run once with Debian's python3-numpy:
+embedding rotates pairs (2i, 2i+1), as run.c does. It also checks the convention the Java loaders
+apply (q/k rows permuted to Hugging Face's rotate-half order, row 2i -> i and 2i+1 -> i + head/2 within
+each head, with transformers' rotate-half rotary) gives the same logits (to 1e-9). Run once with Debian's python3-numpy:
 
     python3 finetune/src/test/python/stories260k_reference.py \
         ../shared/models/stories260K finetune/src/test/resources/golden
@@ -199,6 +201,33 @@ class Model:
         return p["wcls"] @ x
 
 
+def to_rotate_half(p, cfg):
+    """The q/k rows in Hugging Face's rotate-half order: within each head, row 2i -> i, 2i+1 -> i + head/2
+    (the inverse of llama.cpp's convert_hf_to_gguf.py permute), the convention the Java loaders apply."""
+    head = cfg["dim"] // cfg["n_heads"]
+
+    def perm(w, heads):
+        rows = w.shape[0]
+        return w.reshape(heads, head // 2, 2, -1).transpose(0, 2, 1, 3).reshape(rows, -1)
+
+    q = p.copy()
+    q["wq"] = np.stack([perm(w, cfg["n_heads"]) for w in p["wq"]])
+    q["wk"] = np.stack([perm(w, cfg["n_kv_heads"]) for w in p["wk"]])
+    return q
+
+
+def rope_half(v, pos, head, theta):
+    """transformers' apply_rotary_pos_emb: x*cos + rotate_half(x)*sin, frequencies repeated over both halves."""
+    out = np.empty_like(v)
+    inv = 1.0 / theta ** (np.arange(0, head, 2) / head)
+    ang = np.concatenate([pos * inv, pos * inv])
+    for h in range(0, v.shape[0], head):
+        x = v[h:h + head]
+        rot = np.concatenate([-x[head // 2:], x[:head // 2]])
+        out[h:h + head] = x * np.cos(ang) + rot * np.sin(ang)
+    return out
+
+
 def f32_to_bf16_bits(a):
     """Round-to-nearest-even float32 -> bfloat16 bit patterns (finite inputs)."""
     bits = a.astype("<f4").view("<u4").astype(np.uint64)
@@ -247,6 +276,18 @@ def main():
     seq = [1] + prompt_ids
     m = Model(cfg, p)
     logits = [m.forward(t, i) for i, t in enumerate(seq)]
+
+    # The same logits from Hugging Face's layout: permuted q/k rows and rotate-half rotary.
+    global rope
+    interleaved = rope
+    rope = rope_half
+    m = Model(cfg, to_rotate_half(p, cfg))
+    hf_logits = [m.forward(t, i) for i, t in enumerate(seq)]
+    rope = interleaved
+    diff = max(float(np.max(np.abs(a - b))) for a, b in zip(logits, hf_logits))
+    print("max |logit difference| interleaved vs rotate-half layout:", diff)
+    if diff > 1e-9:
+        raise SystemExit("the rotate-half permutation does not reproduce the interleaved model")
 
     max_new = 60
     m = Model(cfg, p)
