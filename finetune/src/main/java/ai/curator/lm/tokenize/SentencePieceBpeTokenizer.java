@@ -1,6 +1,10 @@
 package ai.curator.lm.tokenize;
 
 import ai.curator.api.DataException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -132,7 +136,9 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
                 byte[] s = new byte[len];
                 b.get(s);
                 String p = new String(s, StandardCharsets.UTF_8);
-                pieces.add(p);
+                // llama2.c's export writes BOS and EOS as "\n<s>\n" and "\n</s>\n"; SentencePiece's names are the bare
+                // ones
+                pieces.add(i == 1 || i == 2 ? p.strip() : p);
                 types.add(
                         i == 0
                                 ? TokenType.UNKNOWN
@@ -294,6 +300,106 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
     /** The type of token {@code id}. */
     public TokenType type(int id) {
         return types[id];
+    }
+
+    /**
+     * This vocabulary as a Hugging Face {@code tokenizer.json} that encodes and decodes the same way,
+     * in the form {@code transformers}' {@code LlamaConverter} writes: a BPE model with byte
+     * fallback whose merges are every split of every piece into two pieces, ordered by the merged
+     * piece's score (highest first); a normalizer that prepends {@code ▁} and writes spaces as
+     * {@code ▁}; control and unknown tokens as special added tokens.
+     */
+    public String toHfTokenizerJson() {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        for (int i = 0; i < pieces.length; i++) {
+            if (types[i] == TokenType.CONTROL || types[i] == TokenType.UNKNOWN) {
+                added.addObject()
+                        .put("id", i)
+                        .put("content", pieces[i])
+                        .put("single_word", false)
+                        .put("lstrip", false)
+                        .put("rstrip", false)
+                        .put("normalized", false)
+                        .put("special", true);
+            }
+        }
+        ArrayNode norms = root.putObject("normalizer").put("type", "Sequence").putArray("normalizers");
+        norms.addObject().put("type", "Prepend").put("prepend", "\u2581");
+        norms.addObject()
+                .put("type", "Replace")
+                .put("content", "\u2581")
+                .putObject("pattern")
+                .put("String", " ");
+        root.putNull("pre_tokenizer");
+        root.putNull("post_processor");
+        ArrayNode decoders = root.putObject("decoder").put("type", "Sequence").putArray("decoders");
+        decoders.addObject()
+                .put("type", "Replace")
+                .put("content", " ")
+                .putObject("pattern")
+                .put("String", "\u2581");
+        decoders.addObject().put("type", "ByteFallback");
+        decoders.addObject().put("type", "Fuse");
+        decoders.addObject()
+                .put("type", "Strip")
+                .put("content", " ")
+                .put("start", 1)
+                .put("stop", 0);
+        ObjectNode model = root.putObject("model");
+        model.put("type", "BPE");
+        model.putNull("dropout");
+        if (unk >= 0) {
+            model.put("unk_token", pieces[unk]);
+        } else {
+            model.putNull("unk_token");
+        }
+        model.putNull("continuing_subword_prefix");
+        model.putNull("end_of_word_suffix");
+        model.put("fuse_unk", true);
+        model.put("byte_fallback", true);
+        ObjectNode vocab = model.putObject("vocab");
+        Map<String, Integer> byText = new HashMap<>();
+        for (int i = 0; i < pieces.length; i++) {
+            String p = pieces[i].replace(' ', '\u2581');
+            if (!vocab.has(p)) {
+                vocab.put(p, i);
+                byText.put(p, i);
+            }
+        }
+        // transformers' SentencePieceExtractor: for each piece, every split into two pieces (ordered by
+        // their ids), all sorted by the merged piece's score, highest first (a stable sort).
+        List<int[]> merges = new ArrayList<>();
+        for (int i = 0; i < pieces.length; i++) {
+            if (types[i] != TokenType.NORMAL && types[i] != TokenType.USER_DEFINED) {
+                continue;
+            }
+            String p = pieces[i].replace(' ', '\u2581');
+            List<int[]> local = new ArrayList<>();
+            for (int k = p.offsetByCodePoints(0, 1); k < p.length(); k = p.offsetByCodePoints(k, 1)) {
+                Integer l = byText.get(p.substring(0, k));
+                Integer r = byText.get(p.substring(k));
+                if (l != null && r != null) {
+                    local.add(new int[] {l, r, i});
+                }
+            }
+            local.sort((a, b) -> a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]));
+            merges.addAll(local);
+        }
+        merges.sort((a, b) -> Float.compare(scores[b[2]], scores[a[2]]));
+        ArrayNode m = model.putArray("merges");
+        for (int[] x : merges) {
+            m.add(pieces[x[0]].replace(' ', '\u2581') + " " + pieces[x[1]].replace(' ', '\u2581'));
+        }
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The byte of a {@code <0xNN>} piece, or -1 when the piece is not one. */
