@@ -94,7 +94,10 @@ public final class CheckpointLayout {
         TreeSet<String> extra = new TreeSet<>(tensors.keySet());
         extra.removeAll(want.keySet());
         if (!extra.isEmpty()) {
-            throw new DataException(source + ": unexpected tensor" + (extra.size() > 1 ? "s " : " ") + extra
+            String shown = extra.size() <= 5
+                    ? extra.toString()
+                    : extra.stream().limit(5).toList() + " and " + (extra.size() - 5) + " more";
+            throw new DataException(source + ": unexpected tensor" + (extra.size() > 1 ? "s " : " ") + shown
                     + " for a " + config.architecture() + " model with this config (a variant the model code does not"
                     + " implement?)");
         }

@@ -115,4 +115,30 @@ class Stories260kIT {
                 tg.encode(golden.get("prompt").asText()));
         assertEquals(golden.get("greedy_text").asText(), tg.decode(Stories260k.ints(golden.get("greedy_ids"))));
     }
+
+    /**
+     * stories260K converted to a Hugging Face directory (tokenizer.json exported from its SentencePiece
+     * vocabulary) reads back with the same tensors, and the tokenizers library then encodes and
+     * decodes as the Python reference does.
+     */
+    @Test
+    void convertsToAHuggingFaceDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        Checkpoint gguf = GgufCheckpointLoader.load(Stories260k.gguf());
+        java.nio.file.Path out = dir.resolve("stories260K-hf");
+        HfCheckpointWriter.write(out, gguf);
+        Checkpoint hf = CheckpointLoader.load(out);
+        assertEquals(gguf.config(), hf.config());
+        CheckpointLoaderTest.assertSameTensors(gguf, hf);
+        JsonNode g = Stories260k.golden();
+        assertArrayEquals(
+                Stories260k.ints(g.get("prompt_ids")),
+                hf.tokenizer().encode(g.get("prompt").asText()));
+        assertEquals(g.get("greedy_text").asText(), hf.tokenizer().decode(Stories260k.ints(g.get("greedy_ids"))));
+        String text = "Lily and Ben went to the park. They saw a dog, a cat and a big tree! \"Wow,\" said Lily.";
+        assertArrayEquals(gguf.tokenizer().encode(text), hf.tokenizer().encode(text));
+        String longText = text.repeat(60); // over 1,500 tokens: no truncation at 512
+        int[] ids = hf.tokenizer().encode(longText);
+        assertTrue(ids.length > 1500, "tokens: " + ids.length);
+        assertArrayEquals(gguf.tokenizer().encode(longText), ids);
+    }
 }
