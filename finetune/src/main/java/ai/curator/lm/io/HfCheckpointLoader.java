@@ -11,8 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -153,13 +154,12 @@ public final class HfCheckpointLoader {
             if (!map.isObject() || map.isEmpty()) {
                 throw new DataException(index + ": no weight_map");
             }
-            Map<String, java.util.List<String>> byShard = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                byShard.computeIfAbsent(e.getValue().asText(), k -> new java.util.ArrayList<>())
+            Map<String, List<String>> byShard = new TreeMap<>();
+            for (Map.Entry<String, JsonNode> e : map.properties()) {
+                byShard.computeIfAbsent(e.getValue().asText(), k -> new ArrayList<>())
                         .add(e.getKey());
             }
-            for (Map.Entry<String, java.util.List<String>> shard : byShard.entrySet()) {
+            for (Map.Entry<String, List<String>> shard : byShard.entrySet()) {
                 Path f = dir.resolve(shard.getKey()).normalize();
                 if (!f.startsWith(dir.normalize()) || !Files.isRegularFile(f)) {
                     throw new DataException(

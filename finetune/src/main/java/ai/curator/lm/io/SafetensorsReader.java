@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -103,13 +102,11 @@ public final class SafetensorsReader implements Closeable {
             long dataLen = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : header.properties()) {
                 if (f.getKey().equals("__metadata__")) {
                     f.getValue()
-                            .fields()
-                            .forEachRemaining(
-                                    m -> metadata.put(m.getKey(), m.getValue().asText()));
+                            .properties()
+                            .forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 entries.put(f.getKey(), entry(file, f.getKey(), f.getValue(), dataLen));

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 /** The real stories260K model in both its formats against each other and the Python reference's golden file. */
@@ -140,5 +143,18 @@ class Stories260kIT {
         int[] ids = hf.tokenizer().encode(longText);
         assertTrue(ids.length > 1500, "tokens: " + ids.length);
         assertArrayEquals(gguf.tokenizer().encode(longText), ids);
+    }
+
+    /** The golden file belongs to these files. */
+    @Test
+    void goldenWasComputedFromTheseFiles() throws IOException, NoSuchAlgorithmException {
+        JsonNode model = Stories260k.golden().get("model");
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        assertEquals(
+                model.get("checkpoint_sha256").asText(),
+                HexFormat.of().formatHex(sha.digest(Files.readAllBytes(Stories260k.llama2c()))));
+        assertEquals(
+                model.get("tokenizer_sha256").asText(),
+                HexFormat.of().formatHex(sha.digest(Files.readAllBytes(Stories260k.tokenizer()))));
     }
 }
