@@ -157,4 +157,30 @@ class Stories260kIT {
                 model.get("tokenizer_sha256").asText(),
                 HexFormat.of().formatHex(sha.digest(Files.readAllBytes(Stories260k.tokenizer()))));
     }
+
+    /** Seeded random texts (letters, spaces, punctuation, accents, emoji) tokenize alike through both tokenizers. */
+    @Test
+    void exportedTokenizerJsonAgreesOnRandomTexts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        Checkpoint gguf = GgufCheckpointLoader.load(Stories260k.gguf());
+        java.nio.file.Path out = dir.resolve("hf");
+        HfCheckpointWriter.write(out, gguf);
+        Checkpoint hf = CheckpointLoader.load(out);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz  ABCLOT.,!?'\"-\n\téü日😀";
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(260);
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder sb = new StringBuilder();
+            int len = 1 + rnd.nextInt(40);
+            for (int i = 0; i < len; i++) {
+                sb.appendCodePoint(alphabet.codePointAt(
+                        alphabet.offsetByCodePoints(0, rnd.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+            }
+            String text = sb.toString();
+            assertArrayEquals(gguf.tokenizer().encode(text), hf.tokenizer().encode(text), "text '" + text + "'");
+            assertEquals(
+                    gguf.tokenizer().decode(gguf.tokenizer().encode(text)),
+                    hf.tokenizer().decode(hf.tokenizer().encode(text)),
+                    "decode '" + text + "'");
+        }
+    }
 }
