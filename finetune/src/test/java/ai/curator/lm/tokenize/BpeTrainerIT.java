@@ -86,12 +86,14 @@ class BpeTrainerIT {
         texts.addAll(ByteLevelBpeTokenizerTest.TRICKY);
 
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(
-                dir.resolve(ByteLevelBpe.TOKENIZER_JSON), Map.of("addSpecialTokens", "false"))) {
+                dir.resolve(ByteLevelBpe.TOKENIZER_JSON), Map.of("addSpecialTokens", "false", "truncation", "false"))) {
             for (String text : texts) {
                 int[] ours = java.encode(text);
                 long[] theirs = hf.encode(text, false, false).getIds();
                 assertArrayEquals(toInt(theirs), ours, () -> "ids differ on: " + text);
-                assertEquals(text, java.decode(ours), () -> "decode(encode(x)) != x for: " + text);
+                // decoding skips special tokens, so they are the one thing a round trip drops
+                String expected = text.replace(BpeTrainer.END_OF_TEXT, "");
+                assertEquals(expected, java.decode(ours), () -> "decode(encode(x)) != x for: " + text);
                 assertEquals(hf.decode(theirs, true), java.decode(ours));
             }
         }
