@@ -1,12 +1,13 @@
 package ai.curator.lm.tokenize;
 
 import ai.curator.api.DataException;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -201,8 +202,7 @@ public final class BpeTrainer {
         List<Path> list = List.copyOf(files);
         return new Iterator<>() {
             private int file = -1;
-            private BufferedReader reader;
-            private long line;
+            private LineReader reader;
             private String next;
 
             @Override
@@ -230,25 +230,17 @@ public final class BpeTrainer {
                         if (++file >= list.size()) {
                             return null;
                         }
-                        reader = open(list.get(file));
-                        line = 0;
+                        reader = new LineReader(list.get(file));
                     }
-                    String s;
-                    try {
-                        s = reader.readLine();
-                    } catch (CharacterCodingException e) {
-                        throw new DataException(list.get(file) + " line " + (line + 1) + " is not valid UTF-8");
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("reading " + list.get(file), e);
-                    }
+                    String s = reader.readLine();
                     if (s == null) {
-                        close();
+                        reader.close();
+                        reader = null;
                         if (doc.length() > 0) {
                             return doc.toString();
                         }
                         continue;
                     }
-                    line++;
                     if (s.isEmpty()) {
                         if (doc.length() > 0) {
                             return doc.toString();
@@ -261,34 +253,70 @@ public final class BpeTrainer {
                     }
                 }
             }
-
-            private void close() {
-                try {
-                    reader.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("closing " + list.get(file), e);
-                }
-                reader = null;
-            }
         };
     }
 
-    private static BufferedReader open(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new DataException("Training text " + file + " is not a readable file");
-        }
-        try {
-            InputStream in = Files.newInputStream(file);
-            if (file.getFileName().toString().endsWith(".gz")) {
-                in = new GZIPInputStream(in, 1 << 16);
+    /** Lines of a (possibly gzipped) UTF-8 file, decoded one by one so that an error names its line. */
+    private static final class LineReader {
+        private final Path file;
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private byte[] line = new byte[256];
+        private long number;
+
+        LineReader(Path file) {
+            this.file = file;
+            if (!Files.isRegularFile(file)) {
+                throw new DataException("Training text " + file + " is not a readable file");
             }
-            var decoder = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
-        } catch (IOException e) {
-            throw new DataException("Cannot read training text " + file + ": " + e.getMessage(), e);
+            try {
+                InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                this.in = file.getFileName().toString().endsWith(".gz")
+                        ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+                        : raw;
+            } catch (IOException e) {
+                throw new DataException("Cannot read training text " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The next line without its terminator ({@code \n} or {@code \r\n}), or null at the end. */
+        String readLine() {
+            int n = 0;
+            int b;
+            try {
+                while ((b = in.read()) >= 0 && b != '\n') {
+                    if (n == line.length) {
+                        line = Arrays.copyOf(line, n * 2);
+                    }
+                    line[n++] = (byte) b;
+                }
+            } catch (IOException e) {
+                throw new DataException(
+                        "Cannot read training text " + file + " after line " + number + ": " + e.getMessage(), e);
+            }
+            if (b < 0 && n == 0) {
+                return null;
+            }
+            number++;
+            if (n > 0 && line[n - 1] == '\r') {
+                n--;
+            }
+            try {
+                return decoder.decode(ByteBuffer.wrap(line, 0, n)).toString();
+            } catch (CharacterCodingException e) {
+                throw new DataException(file + " line " + number + " is not valid UTF-8");
+            }
+        }
+
+        void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing " + file, e);
+            }
         }
     }
 

@@ -126,7 +126,8 @@ class ByteLevelBpeTokenizerTest {
             assertArrayEquals(a.encode(text), b.encode(text), text);
         }
         try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(
-                other.resolve(ByteLevelBpe.TOKENIZER_JSON), Map.of("addSpecialTokens", "false", "truncation", "false"))) {
+                other.resolve(ByteLevelBpe.TOKENIZER_JSON),
+                Map.of("addSpecialTokens", "false", "truncation", "false"))) {
             for (String text : TRICKY) {
                 assertArrayEquals(toInt(hf.encode(text, false, false).getIds()), b.encode(text), text);
             }
