@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * GPT-2-style byte-level BPE in pure Java: encodes and decodes exactly as the Hugging Face {@code
@@ -31,6 +32,7 @@ import java.util.Map;
 public final class ByteLevelBpeTokenizer implements Tokenizer {
 
     private static final int CACHE_LIMIT = 1 << 17;
+    private static final int LONG_PIECE = 48;
 
     private final String[] tokens;
     private final Map<String, Integer> ids;
@@ -290,6 +292,17 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         for (int i = 0; i < bytes.length; i++) {
             syms[i] = byteIds[bytes[i] & 0xFF];
         }
+        int n = syms.length > LONG_PIECE ? mergeLong(syms) : mergeShort(syms);
+        int[] result = Arrays.copyOf(syms, n);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(piece, result);
+        return result;
+    }
+
+    /** Merges in place by rescanning: quadratic, and the fastest for the short pieces of ordinary text. */
+    private int mergeShort(int[] syms) {
         int n = syms.length;
         while (n > 1) {
             long best = Long.MAX_VALUE;
@@ -310,12 +323,61 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             System.arraycopy(syms, at + 2, syms, at + 1, n - at - 2);
             n--;
         }
-        int[] result = Arrays.copyOf(syms, n);
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
+        return n;
+    }
+
+    /**
+     * The same merges in n log n for long pieces (runs of spaces, digits or symbols): a heap of candidate
+     * pairs ordered by (rank, position) over a linked list of symbols, as the Rust library does.
+     */
+    private int mergeLong(int[] syms) {
+        int n = syms.length;
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
         }
-        cache.put(piece, result);
-        return result;
+        PriorityQueue<long[]> heap =
+                new PriorityQueue<>((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        for (int i = 0; i + 1 < n; i++) {
+            long[] m = merges.get(key(syms[i], syms[i + 1]));
+            if (m != null) {
+                heap.add(new long[] {m[0], i, syms[i], syms[i + 1]});
+            }
+        }
+        while (!heap.isEmpty()) {
+            long[] top = heap.poll();
+            int i = (int) top[1];
+            int j = next[i];
+            // stale when either side has been merged since the entry was queued
+            if (syms[i] != (int) top[2] || j < 0 || syms[j] != (int) top[3]) {
+                continue;
+            }
+            syms[i] = (int) merges.get(key(syms[i], syms[j]))[1];
+            syms[j] = -1;
+            next[i] = next[j];
+            if (next[j] >= 0) {
+                prev[next[j]] = i;
+            }
+            if (prev[i] >= 0) {
+                long[] m = merges.get(key(syms[prev[i]], syms[i]));
+                if (m != null) {
+                    heap.add(new long[] {m[0], prev[i], syms[prev[i]], syms[i]});
+                }
+            }
+            if (next[i] >= 0) {
+                long[] m = merges.get(key(syms[i], syms[next[i]]));
+                if (m != null) {
+                    heap.add(new long[] {m[0], i, syms[i], syms[next[i]]});
+                }
+            }
+        }
+        int m = 0;
+        for (int i = 0; i >= 0; i = next[i]) {
+            syms[m++] = syms[i];
+        }
+        return m;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,10 @@ class ByteLevelBpeTokenizerTest {
             "CREATE TABLE table_29202276_2 (route_via VARCHAR, train_name VARCHAR)",
             "x" + "y".repeat(300),
             "-".repeat(100) + "=".repeat(50),
+            "1234567890".repeat(20) + " " + "ab".repeat(200) + " " + "👍".repeat(40),
+            "a" + " ".repeat(500) + "b" + "\n".repeat(300)
+                    + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            " ".repeat(200_000),
             "special <|endoftext|> inside<|endoftext|>text<|endoftext|>",
             "<|endoftext|>",
             "<|endoftext",
@@ -71,6 +76,41 @@ class ByteLevelBpeTokenizerTest {
                 String expected = text.replace(BpeTrainer.END_OF_TEXT, "");
                 assertEquals(expected, java.decode(ours), () -> "decode(encode(x)) on: " + text);
                 assertEquals(hf.decode(theirs, true), java.decode(ours));
+            }
+        }
+    }
+
+    @Test
+    void longPiecesMergeAsHuggingFaceDoes() throws Exception {
+        // runs of few symbols make long pieces with many applicable merges: the heap path, position ties
+        SplittableRandom random = new SplittableRandom(7);
+        String[] classes = {"aab", "112", "-=", " "};
+        List<String> train = new ArrayList<>();
+        List<String> test = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int run = 0; run < 4; run++) {
+                String c = classes[random.nextInt(classes.length)];
+                int len = 1 + random.nextInt(i < 400 ? 100 : 1000);
+                for (int k = 0; k < len; k++) {
+                    b.append(c.charAt(random.nextInt(c.length())));
+                }
+            }
+            (i < 400 ? train : test).add(b.toString());
+        }
+        ByteLevelBpe bpe = BpeTrainer.train(train.iterator(), BpeTrainer.Options.withVocabSize(500));
+        assertEquals(500, bpe.vocab().size());
+        assertTrue(
+                bpe.vocab().stream().anyMatch(t -> t.matches("Ġ{4,}"))
+                        && bpe.vocab().stream().anyMatch(t -> t.matches("[12]{4,}")),
+                "merges within long runs");
+        bpe.save(tmp);
+        ByteLevelBpeTokenizer java = ByteLevelBpeTokenizer.load(tmp);
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(
+                tmp.resolve(ByteLevelBpe.TOKENIZER_JSON), Map.of("addSpecialTokens", "false", "truncation", "false"))) {
+            for (String text : test) {
+                assertArrayEquals(toInt(hf.encode(text, false, false).getIds()), java.encode(text), text);
+                assertEquals(text, java.decode(java.encode(text)));
             }
         }
     }
