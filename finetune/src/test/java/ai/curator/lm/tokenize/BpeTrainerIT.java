@@ -53,16 +53,28 @@ class BpeTrainerIT {
             }
         };
         long[] bytes = new long[1];
+        long[] counted = new long[1];
         ByteLevelBpe bpe = BpeTrainer.train(docs, BpeTrainer.Options.withVocabSize(4096), new BpeTrainer.Listener() {
             @Override
             public void read(long documents, long b) {
                 bytes[0] = b;
             }
+
+            @Override
+            public void counted(int words, int pairs) {
+                counted[0] = System.nanoTime();
+                System.out.printf("BPE word table: %d distinct pieces, %d pairs%n", words, pairs);
+            }
         });
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
         System.out.printf(
-                "BPE vocab %d (%d merges) trained on %.1f MB in %.1f s%n",
-                bpe.vocab().size(), bpe.merges().size(), bytes[0] / 1e6, seconds);
+                "BPE vocab %d (%d merges) trained on %.1f MB in %.1f s (reading and counting %.1f s, merging %.1f s)%n",
+                bpe.vocab().size(),
+                bpe.merges().size(),
+                bytes[0] / 1e6,
+                (end - start) / 1e9,
+                (counted[0] - start) / 1e9,
+                (end - counted[0]) / 1e9);
         assertEquals(4096, bpe.vocab().size());
 
         Path dir = tmp.resolve("tok");

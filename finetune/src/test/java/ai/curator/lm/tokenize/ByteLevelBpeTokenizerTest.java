@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -76,6 +77,16 @@ class ByteLevelBpeTokenizerTest {
                 String expected = text.replace(BpeTrainer.END_OF_TEXT, "");
                 assertEquals(expected, java.decode(ours), () -> "decode(encode(x)) on: " + text);
                 assertEquals(hf.decode(theirs, true), java.decode(ours));
+            }
+            // any id sequence, including ones that cut a UTF-8 character: the same replacement characters
+            SplittableRandom random = new SplittableRandom(11);
+            for (int i = 0; i < bpe.vocab().size() + 500; i++) {
+                int[] ids = i < bpe.vocab().size()
+                        ? new int[] {i}
+                        : random.ints(1 + random.nextInt(8), 0, bpe.vocab().size())
+                                .toArray();
+                long[] asLong = Arrays.stream(ids).asLongStream().toArray();
+                assertEquals(hf.decode(asLong, true), java.decode(ids), () -> Arrays.toString(ids));
             }
         }
     }
