@@ -14,8 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +73,83 @@ class BpeTrainerTest {
         ByteLevelBpe bpe =
                 BpeTrainer.train(List.of("low low lower", " low lower").iterator(), options(1000, 3));
         assertEquals(List.of("l o", "lo w", "Ġ low"), merges(bpe));
+    }
+
+    @Test
+    void incrementalCountsGiveTheMergesOfARecountAfterEveryMerge() {
+        List<String> corpus = new ArrayList<>(ByteLevelBpeTokenizerTest.corpus());
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 100; i++) {
+            // overlapping runs (aaaa, abab) are where incremental updates go wrong first
+            StringBuilder b = new StringBuilder();
+            for (int k = 0; k < 5 + random.nextInt(60); k++) {
+                b.append("ab a".charAt(random.nextInt(4)));
+            }
+            corpus.add(b.toString());
+        }
+        for (int minFrequency : new int[] {1, 2, 5}) {
+            BpeTrainer.Options o = options(900, minFrequency);
+            List<String> expected = recountEveryMerge(corpus, o);
+            assertTrue(expected.size() > 300, "enough merges to compare: " + expected.size());
+            assertEquals(expected, merges(BpeTrainer.train(corpus.iterator(), o)));
+        }
+    }
+
+    /** The textbook algorithm: recount every pair after every merge. */
+    private static List<String> recountEveryMerge(List<String> docs, BpeTrainer.Options o) {
+        Map<String, Long> pieces = new TreeMap<>();
+        for (String d : docs) {
+            ByteLevelPreTokenizer.split(d, p -> pieces.merge(ByteLevelPreTokenizer.toByteLevel(p), 1L, Long::sum));
+        }
+        List<List<String>> words = new ArrayList<>();
+        List<Long> counts = new ArrayList<>();
+        pieces.forEach((p, c) -> {
+            List<String> w = new ArrayList<>();
+            p.chars().forEach(ch -> w.add(String.valueOf((char) ch)));
+            words.add(w);
+            counts.add(c);
+        });
+        List<String> merges = new ArrayList<>();
+        int maxMerges = o.vocabSize() - 256 - o.specialTokens().size();
+        while (merges.size() < maxMerges) {
+            Map<List<String>, Long> pairs = new HashMap<>();
+            for (int w = 0; w < words.size(); w++) {
+                List<String> s = words.get(w);
+                for (int i = 0; i + 1 < s.size(); i++) {
+                    pairs.merge(List.of(s.get(i), s.get(i + 1)), counts.get(w), Long::sum);
+                }
+            }
+            List<String> best = null;
+            long bestCount = 0;
+            for (Map.Entry<List<String>, Long> e : pairs.entrySet()) {
+                List<String> p = e.getKey();
+                long c = e.getValue();
+                int cmp = best == null
+                        ? -1
+                        : c != bestCount
+                                ? Long.compare(bestCount, c)
+                                : p.get(0).equals(best.get(0))
+                                        ? p.get(1).compareTo(best.get(1))
+                                        : p.get(0).compareTo(best.get(0));
+                if (cmp < 0) {
+                    best = p;
+                    bestCount = c;
+                }
+            }
+            if (best == null || bestCount < o.minFrequency()) {
+                break;
+            }
+            merges.add(best.get(0) + " " + best.get(1));
+            for (List<String> s : words) {
+                for (int i = 0; i + 1 < s.size(); i++) {
+                    if (s.get(i).equals(best.get(0)) && s.get(i + 1).equals(best.get(1))) {
+                        s.set(i, best.get(0) + best.get(1));
+                        s.remove(i + 1);
+                    }
+                }
+            }
+        }
+        return merges;
     }
 
     @Test
