@@ -53,11 +53,12 @@ public final class BpeTrainer {
      * @param minFrequency fewest occurrences of a pair for it to be merged, >= 1; default 2
      * @param specialTokens special tokens, given ids 0.. in this order and never split; non-empty,
      *     distinct; default {@code ["<|endoftext|>"]}
-     * @param bosToken the beginning-of-sequence token, one of {@code specialTokens}, or null for none;
-     *     default {@code <|endoftext|>}
-     * @param eosToken the end-of-sequence token, one of {@code specialTokens}; default {@code <|endoftext|>}
-     * @param padToken the padding token, one of {@code specialTokens}, or null for none; default {@code
-     *     <|endoftext|>}
+     * @param bosToken the beginning-of-sequence token, one of {@code specialTokens}, or {@code ""} for
+     *     none; default {@code <|endoftext|>} when it is a special token, else none
+     * @param eosToken the end-of-sequence token, one of {@code specialTokens}; default {@code
+     *     <|endoftext|>}, which must then be a special token
+     * @param padToken the padding token, one of {@code specialTokens}, or {@code ""} for none; default
+     *     {@code <|endoftext|>} when it is a special token, else none
      * @param maxInputBytes reading stops after the document that reaches this many UTF-8 bytes, >= 1;
      *     default unlimited
      * @param modelMaxLength the longest sequence the model takes, written as {@code model_max_length} in
@@ -83,9 +84,10 @@ public final class BpeTrainer {
             if (specialTokens == null) {
                 specialTokens = List.of(END_OF_TEXT);
             }
-            if (eosToken == null) {
-                eosToken = specialTokens.contains(END_OF_TEXT) ? END_OF_TEXT : null;
-            }
+            String byDefault = specialTokens.contains(END_OF_TEXT) ? END_OF_TEXT : null;
+            bosToken = bosToken == null ? byDefault : bosToken.isEmpty() ? null : bosToken;
+            eosToken = eosToken == null ? byDefault : eosToken;
+            padToken = padToken == null ? byDefault : padToken.isEmpty() ? null : padToken;
             if (maxInputBytes == null) {
                 maxInputBytes = Long.MAX_VALUE;
             }
@@ -137,7 +139,7 @@ public final class BpeTrainer {
 
         /** The defaults with another vocabulary size. */
         public static Options withVocabSize(int vocabSize) {
-            return new Options(vocabSize, null, null, END_OF_TEXT, END_OF_TEXT, END_OF_TEXT, null, null);
+            return new Options(vocabSize, null, null, null, null, null, null, null);
         }
 
         private static void checkSpecial(String name, String token, List<String> specials) {

@@ -220,6 +220,22 @@ class BpeTrainerTest {
     }
 
     @Test
+    void withoutBosOrPadTheConfigNamesNoneAndTheTokenizerSaysMinusOne() throws Exception {
+        BpeTrainer.Options o = new BpeTrainer.Options(300, 2, List.of("</s>"), "", "</s>", "", null, null);
+        ByteLevelBpe bpe = BpeTrainer.train(List.of("ab ab ab</s>").iterator(), o);
+        bpe.save(tmp);
+        JsonNode config =
+                new ObjectMapper().readTree(tmp.resolve("tokenizer_config.json").toFile());
+        assertFalse(config.has("bos_token"));
+        assertFalse(config.has("pad_token"));
+        assertEquals("</s>", config.get("eos_token").asText());
+        ByteLevelBpeTokenizer t = ByteLevelBpeTokenizer.load(tmp);
+        assertEquals(-1, t.bos());
+        assertEquals(0, t.eos());
+        assertEquals(-1, t.pad());
+    }
+
+    @Test
     void stopsReadingAfterTheDocumentThatReachesTheByteLimit() {
         List<String> docs = List.of("ab ab ab", "cd cd cd cd");
         BpeTrainer.Options o = new BpeTrainer.Options(1000, 2, null, null, null, null, 1L, null);
@@ -311,6 +327,13 @@ class BpeTrainerTest {
         assertEquals(
                 "bpe.model_max_length must be >= 1, got 0",
                 invalid(() -> new BpeTrainer.Options(300, 2, null, null, null, null, null, 0)));
+
+        BpeTrainer.Options none = new BpeTrainer.Options(300, 2, List.of("<s>"), "", "<s>", "", null, null);
+        assertEquals(null, none.bosToken());
+        assertEquals(null, none.padToken());
+        BpeTrainer.Options unset = new BpeTrainer.Options(300, 2, List.of("<s>"), null, "<s>", null, null, null);
+        assertEquals(null, unset.bosToken());
+        assertEquals(null, unset.padToken());
 
         BpeTrainer.Options d = BpeTrainer.Options.defaults();
         assertEquals(4096, d.vocabSize());
