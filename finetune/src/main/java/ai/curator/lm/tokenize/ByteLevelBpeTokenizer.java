@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GPT-2-style byte-level BPE in pure Java: encodes and decodes exactly as the Hugging Face {@code
@@ -27,7 +28,7 @@ import java.util.PriorityQueue;
  * lowest rank first (leftmost on ties) until no merge applies. Decoding skips special tokens and
  * turns the byte alphabet back into UTF-8 (malformed sequences become U+FFFD).
  *
- * <p>Instances are not thread-safe (a per-instance cache of encoded pieces); use one per thread.
+ * <p>Thread-safe; encoded pieces are cached (up to 131,072, then the cache starts afresh).
  */
 public final class ByteLevelBpeTokenizer implements Tokenizer {
 
@@ -43,7 +44,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final int bos;
     private final int eos;
     private final int pad;
-    private final Map<String, int[]> cache = new HashMap<>();
+    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     /** The tokenizer of a trained vocabulary. */
     public ByteLevelBpeTokenizer(ByteLevelBpe bpe) {
@@ -137,7 +138,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
         String src = file.toString();
         JsonNode model = root.path("model");
-        if (!"BPE".equals(model.path("type").asText(null)) && !(model.has("merges") && !model.has("type"))) {
+        if (!"BPE".equals(model.path("type").asText(null))) {
             throw new DataException(src + ": model.type must be BPE, got " + model.path("type"));
         }
         requireNull(root, "normalizer", src);
@@ -152,8 +153,11 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         if (!"ByteLevel".equals(decoder.path("type").asText(null))) {
             throw new DataException(src + ": decoder must be ByteLevel, got " + decoder);
         }
-        for (String unsupported : new String[] {"dropout", "continuing_subword_prefix", "end_of_word_suffix"}) {
-            requireNull(model, unsupported, src + " model");
+        requireNull(model, "dropout", src + " model");
+        for (String affix : new String[] {"continuing_subword_prefix", "end_of_word_suffix"}) {
+            if (!model.path(affix).asText("").isEmpty()) { // GPT-2's own file has "" here
+                requireNull(model, affix, src + " model");
+            }
         }
         if (model.path("byte_fallback").asBoolean(false)
                 || model.path("ignore_merges").asBoolean(false)) {
