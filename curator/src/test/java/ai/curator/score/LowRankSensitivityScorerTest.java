@@ -63,7 +63,7 @@ class LowRankSensitivityScorerTest {
                 null,
                 null,
                 null,
-                new LossSpec("column", "loss", null, null),
+                LossSpec.of("column", java.util.Map.of("column", "loss")),
                 "lrs");
         StageHarness h = new StageHarness(table(), 3, null).embeddings(data()).run(new LowRankSensitivityScorer(o));
         double[] sigma = h.scores().get("lrs");
@@ -80,7 +80,17 @@ class LowRankSensitivityScorerTest {
         StageHarness noEmb = new StageHarness(table(), 1, null);
         assertThrows(RecipeException.class, () -> new LowRankSensitivityScorer(o).plan(noEmb.plan()));
         var missingColumn = new LowRankSensitivityScorer.Options(
-                2, null, null, null, null, null, null, null, null, new LossSpec("column", "nope", null, null), null);
+                2,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                LossSpec.of("column", java.util.Map.of("column", "nope")),
+                null);
         StageHarness h = new StageHarness(table(), 1, null).embeddings(data());
         RecipeException e =
                 assertThrows(RecipeException.class, () -> new LowRankSensitivityScorer(missingColumn).plan(h.plan()));
@@ -93,7 +103,7 @@ class LowRankSensitivityScorerTest {
                 IllegalArgumentException.class,
                 () -> new LowRankSensitivityScorer.Options(
                         2, "bases", null, null, null, null, null, null, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new LossSpec("column", null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> LossSpec.of("column", java.util.Map.of()));
     }
 
     @Test
