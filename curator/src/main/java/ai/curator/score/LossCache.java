@@ -22,7 +22,8 @@ import java.util.Map;
  * fails (server down, a bad row, a crash) loses nothing and a rerun asks only for the rows
  * missing. A row is reused only when its id and the hash of its prompt and response both match;
  * the file's name carries the source options that determine a loss (model, templates), so a
- * changed model starts a new file. A last line cut short by a crash is ignored.
+ * changed model starts a new file. A last line cut short by a crash is ignored, and dropped
+ * before the next line is appended.
  */
 public final class LossCache implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +34,7 @@ public final class LossCache implements AutoCloseable {
     private final Path file;
     private final Map<String, Entry> entries = new HashMap<>();
     private BufferedWriter out;
+    private long tornAt = -1; // start of a last line a crash cut short, dropped before appending
 
     private LossCache(Path file) {
         this.file = file;
@@ -63,12 +65,19 @@ public final class LossCache implements AutoCloseable {
         if (!Files.exists(file)) {
             return;
         }
-        List<String> lines;
+        byte[] bytes;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new StageException("Cannot read the loss cache " + file + ": " + e.getMessage(), e);
         }
+        int lastNewline = bytes.length - 1;
+        while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
+            lastNewline--;
+        }
+        boolean complete = lastNewline == bytes.length - 1;
+        // lenient decoding: a crash may cut a character in two
+        List<String> lines = List.of(new String(bytes, StandardCharsets.UTF_8).split("\n", -1));
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
@@ -84,8 +93,9 @@ public final class LossCache implements AutoCloseable {
                         key(n.get("id").textValue(), n.get("text_sha256").textValue()),
                         new Entry(loss, n.path("tokens").asLong(0)));
             } catch (IOException | RuntimeException e) {
-                if (i == lines.size() - 1) {
-                    continue; // the line a crash cut short
+                if (i == lines.size() - 1 && !complete) {
+                    tornAt = lastNewline + 1; // a crash cut it short
+                    continue;
                 }
                 throw new DataException(file + ":" + (i + 1) + ": not a loss cache line (" + e.getMessage()
                         + "); delete the file to fetch every loss again");
@@ -122,12 +132,14 @@ public final class LossCache implements AutoCloseable {
         try {
             if (out == null) {
                 Files.createDirectories(file.getParent());
-                boolean needsNewline = Files.exists(file) && Files.size(file) > 0 && !endsWithNewline();
+                if (tornAt >= 0) {
+                    try (var ch = Files.newByteChannel(file, StandardOpenOption.WRITE)) {
+                        ch.truncate(tornAt);
+                    }
+                    tornAt = -1;
+                }
                 out = Files.newBufferedWriter(
                         file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (needsNewline) {
-                    out.write('\n');
-                }
             }
             out.write(JSON.writeValueAsString(n));
             out.write('\n');
@@ -136,15 +148,6 @@ public final class LossCache implements AutoCloseable {
             throw new StageException("Cannot write the loss cache " + file + ": " + e.getMessage(), e);
         }
         entries.put(key(id, textSha), new Entry(loss, tokens));
-    }
-
-    private boolean endsWithNewline() throws IOException {
-        try (var ch = Files.newByteChannel(file)) {
-            ch.position(ch.size() - 1);
-            var b = java.nio.ByteBuffer.allocate(1);
-            ch.read(b);
-            return b.get(0) == '\n';
-        }
     }
 
     @Override
