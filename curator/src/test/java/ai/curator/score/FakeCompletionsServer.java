@@ -101,6 +101,11 @@ final class FakeCompletionsServer implements AutoCloseable {
                 reply(ex, failCode, error(failCode == 429 ? "Too Many Requests" : "Internal Server Error", failCode));
                 return;
             }
+            if (body.path("model").asText().equals("missing")) {
+                reply(ex, 404, error("The model `missing` does not exist.", 404));
+                return;
+            }
+            int generate = body.path("max_tokens").asInt(16);
             for (String p : prompts) {
                 if (failText.test(p)) {
                     reply(ex, 500, error("CUDA out of memory", 500));
@@ -132,7 +137,7 @@ final class FakeCompletionsServer implements AutoCloseable {
                 asked.computeIfAbsent(p, k -> new AtomicInteger()).incrementAndGet();
                 ObjectNode c = choices.addObject();
                 c.put("index", i);
-                c.put("text", p);
+                c.put("text", generate > 0 ? p + " the" : p);
                 if (noLogprobs) {
                     c.putNull("logprobs");
                 } else {
@@ -156,6 +161,12 @@ final class FakeCompletionsServer implements AutoCloseable {
                             top.addObject().put(s, logprob(s));
                         }
                     }
+                    if (generate > 0) { // one generated token after the echo
+                        off.add(at);
+                        tok.add(" the");
+                        tlp.add(-0.01);
+                        top.addObject().put(" the", -0.01);
+                    }
                     total += ts.size();
                 }
                 c.put("finish_reason", "length");
@@ -174,7 +185,7 @@ final class FakeCompletionsServer implements AutoCloseable {
         ObjectNode e = JSON.createObjectNode();
         e.put("object", "error");
         e.put("message", message);
-        e.put("type", code == 400 ? "BadRequestError" : "InternalServerError");
+        e.put("type", code == 400 ? "BadRequestError" : code == 404 ? "NotFoundError" : "InternalServerError");
         e.putNull("param");
         e.put("code", code);
         return e.toString();

@@ -142,6 +142,26 @@ class OpenAiLossSourceTest {
     }
 
     @Test
+    void aTokenGeneratedAfterTheEchoIsNeverScored() {
+        Table t = table(3);
+        double[] got = oracle(t, options("max_tokens", 1)).losses(range(3));
+        for (int r = 0; r < 3; r++) {
+            assertEquals(FakeCompletionsServer.expectedLoss(response(t, r)), got[r], 1e-12, "row " + r);
+        }
+        server.requests.forEach(req -> assertEquals(1, req.path("max_tokens").asInt()));
+    }
+
+    @Test
+    void anUnknownModelPointsAtBaseUrlAndModel() {
+        var e = assertThrows(RecipeException.class, () -> oracle(table(2), options("model", "missing"))
+                .losses(range(2)));
+        assertTrue(
+                e.getMessage().contains("answered HTTP 404 (The model `missing` does not exist.); check loss.base_url"),
+                e.getMessage());
+        assertEquals(1, server.requestCount(), "a 404 is not retried");
+    }
+
+    @Test
     void a429IsRetriedWithBackoff() {
         server.failFirst = 2;
         server.failCode = 429;
