@@ -20,7 +20,8 @@ import java.util.TreeSet;
 /**
  * Where a scorer's per-sample losses ℓ(i) come from — the {@code loss} option of scorers: a
  * source from {@link LossSources} and its validated options. In a recipe, {@code loss: {source:
- * NAME, option: value, …}}; no {@code source} (or no {@code loss}) means {@code squared_norm}.
+ * NAME, option: value, …}}, or just {@code loss: NAME}; no {@code source} (or no {@code loss})
+ * means {@code squared_norm}.
  * The bundled sources are {@code squared_norm} ({@link SquaredNormLossSource}), {@code column}
  * ({@link ColumnLossSource}) and {@code logistic} ({@link LogisticLossSource}); modules add more
  * through {@link LossSourceProvider}.
@@ -59,6 +60,9 @@ public final class LossSpec {
     public static LossSpec fromJson(JsonNode node) {
         if (node == null || node.isNull()) {
             return squaredNorm();
+        }
+        if (node.isTextual()) {
+            return of(node.textValue(), Map.of()); // loss: logistic, shorthand for {source: logistic}
         }
         if (!node.isObject()) {
             throw new IllegalArgumentException(

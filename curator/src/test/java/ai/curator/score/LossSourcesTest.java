@@ -81,6 +81,7 @@ class LossSourcesTest {
         LossSpec read = Json.MAPPER.readValue("{\"source\":\"column\",\"column\":\"l\"}", LossSpec.class);
         assertEquals(LossSpec.of("column", Map.of("column", "l")), read);
         assertEquals("squared_norm", Json.MAPPER.readValue("{}", LossSpec.class).source());
+        assertEquals(LossSpec.of("logistic", Map.of()), Json.MAPPER.readValue("\"logistic\"", LossSpec.class));
         assertEquals(1.0, LossSpec.squaredNorm().basisLosses(3)[2]);
         assertNull(read.basisLosses(3));
     }
