@@ -239,8 +239,10 @@ public final class ResumableLossOracle implements LossOracle {
 
     /** The failure, its message followed by what is kept for a rerun. */
     private RuntimeException kept(Throwable t) {
-        String note = " (" + String.format("%,d", cache.size()) + " losses fetched so far are kept in " + cache.file()
-                + "; a rerun asks only for the rest)";
+        String note = cache.size() == 0
+                ? " (no loss was fetched)"
+                : " (" + String.format("%,d", cache.size()) + " losses fetched so far are kept in " + cache.file()
+                        + "; a rerun asks only for the rest)";
         String msg = (t.getMessage() == null ? t.toString() : t.getMessage()) + note;
         if (t instanceof DataException) {
             return new DataException(msg, t);

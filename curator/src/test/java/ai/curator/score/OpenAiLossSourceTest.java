@@ -251,7 +251,7 @@ class OpenAiLossSourceTest {
                                         + "/v1/completions failed for rows with ids 'q0', 'q1' after 2 tries: ConnectException"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("is the server running"), e.getMessage());
-        assertTrue(e.getMessage().contains("0 losses fetched so far"), e.getMessage());
+        assertTrue(e.getMessage().contains("(no loss was fetched)"), e.getMessage());
     }
 
     @Test
