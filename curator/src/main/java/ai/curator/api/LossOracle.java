@@ -2,7 +2,7 @@ package ai.curator.api;
 
 /**
  * The expensive per-sample loss ℓ(i) of the target model (paper 003 §3.1), queried only on the rows
- * an algorithm chooses (landmarks, cluster representatives).
+ * an algorithm chooses (landmarks, cluster representatives). Made by a {@link LossSourceProvider}.
  */
 @FunctionalInterface
 public interface LossOracle {
@@ -14,4 +14,12 @@ public interface LossOracle {
      *     values
      */
     double[] losses(int[] rows);
+
+    /**
+     * What the calls so far cost beyond their row count (tokens, requests, rows reused from an
+     * earlier run). The default, for sources that compute in memory, is {@link OracleUsage#NONE}.
+     */
+    default OracleUsage usage() {
+        return OracleUsage.NONE;
+    }
 }

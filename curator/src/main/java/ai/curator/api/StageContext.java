@@ -66,6 +66,16 @@ public interface StageContext {
     Path outputDir();
 
     /**
+     * A directory for results that must outlive a failed run (losses fetched from a server, a
+     * model's per-row outputs), so that a rerun resumes: the recipe's {@code work_dir}, beside the
+     * stage caches. Name files after what determines their content. The default is {@link
+     * #outputDir()}.
+     */
+    default Path workDir() {
+        return outputDir();
+    }
+
+    /**
      * The provenance record for an output file this stage writes, to be stored beside it as
      * {@code <file>.provenance.json}: run, recipe, inputs, and every stage so far.
      */
@@ -85,4 +95,12 @@ public interface StageContext {
 
     /** A one-line message to the user (stderr). */
     void log(String message);
+
+    /**
+     * Adds a short part to the stage's summary line (what it cost, what it found), printed when
+     * the stage ends. The default logs it.
+     */
+    default void summary(String part) {
+        log(part);
+    }
 }

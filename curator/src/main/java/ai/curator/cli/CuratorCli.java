@@ -276,7 +276,7 @@ public final class CuratorCli implements Runnable {
     @Command(
             name = "list",
             mixinStandardHelpOptions = true,
-            description = "List every registered stage method with a one-line description.")
+            description = "List every registered stage method and loss source with a one-line description.")
     static final class ListStages implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -291,6 +291,10 @@ public final class CuratorCli implements Runnable {
                     out.println(role + ":");
                 }
                 out.printf("  %-24s %s%n", p.method(), p.summary());
+            }
+            out.println("loss sources (score: {loss: {source: NAME}}):");
+            for (var p : ai.curator.score.LossSources.load().all()) {
+                out.printf("  %-24s %s%n", p.name(), p.summary());
             }
             out.println("(options and defaults: recipes/reference.yaml, or 'curator describe RECIPE')");
             return 0;

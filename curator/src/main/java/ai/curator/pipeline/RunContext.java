@@ -37,6 +37,7 @@ final class RunContext implements StageContext {
     private List<ObjectNode> stageRecords;
     private final Map<String, double[]> stageScores = new LinkedHashMap<>();
     private final List<Path> stageOutputs = new ArrayList<>();
+    private final List<String> stageSummaryParts = new ArrayList<>();
     private boolean selectionChanged;
     private boolean embeddingsChanged;
 
@@ -57,6 +58,7 @@ final class RunContext implements StageContext {
         this.stageRecords = stageRecords;
         stageScores.clear();
         stageOutputs.clear();
+        stageSummaryParts.clear();
         selectionChanged = false;
         embeddingsChanged = false;
     }
@@ -112,6 +114,7 @@ final class RunContext implements StageContext {
             stageOutputs.forEach(p -> names.add(p.getFileName().toString()));
             parts.add("wrote " + String.join(", ", names));
         }
+        parts.addAll(stageSummaryParts);
         return parts.isEmpty() ? "done" : String.join("; ", parts);
     }
 
@@ -210,6 +213,16 @@ final class RunContext implements StageContext {
     @Override
     public Path outputDir() {
         return outputDir;
+    }
+
+    @Override
+    public Path workDir() {
+        return recipe.workDir();
+    }
+
+    @Override
+    public void summary(String part) {
+        stageSummaryParts.add(part);
     }
 
     @Override

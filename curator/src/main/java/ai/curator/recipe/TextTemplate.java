@@ -22,12 +22,22 @@ public final class TextTemplate {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String source;
+    private final String option; // the recipe option holding the template, for messages
     private final List<String> literals = new ArrayList<>(); // literal before each field, plus tail
     private final List<String> fields = new ArrayList<>();
 
     /** Parses a template; an unclosed brace or an empty {@code {}} is a {@link RecipeException}. */
     public TextTemplate(String template) {
+        this(template, "dataset.text");
+    }
+
+    /**
+     * Parses a template held by recipe option {@code option} (named in messages, e.g. {@code
+     * loss.prompt}).
+     */
+    public TextTemplate(String template, String option) {
         this.source = template;
+        this.option = option;
         StringBuilder lit = new StringBuilder();
         int i = 0;
         while (i < template.length()) {
@@ -41,19 +51,19 @@ public final class TextTemplate {
             } else if (c == '{') {
                 int end = template.indexOf('}', i);
                 if (end < 0) {
-                    throw new RecipeException("dataset.text: unclosed '{' at position " + i + " in \"" + template
+                    throw new RecipeException(option + ": unclosed '{' at position " + i + " in \"" + template
                             + "\"; write '{{' for a literal brace");
                 }
                 String field = template.substring(i + 1, end).trim();
                 if (field.isEmpty()) {
-                    throw new RecipeException("dataset.text: empty field '{}' in \"" + template + "\"");
+                    throw new RecipeException(option + ": empty field '{}' in \"" + template + "\"");
                 }
                 literals.add(lit.toString());
                 lit.setLength(0);
                 fields.add(field);
                 i = end + 1;
             } else if (c == '}') {
-                throw new RecipeException("dataset.text: stray '}' at position " + i + " in \"" + template
+                throw new RecipeException(option + ": stray '}' at position " + i + " in \"" + template
                         + "\"; write '}}' for a literal brace");
             } else {
                 lit.append(c);
@@ -62,7 +72,7 @@ public final class TextTemplate {
         }
         literals.add(lit.toString());
         if (fields.isEmpty()) {
-            throw new RecipeException("dataset.text \"" + template + "\" names no field; write e.g. \"{question}\"");
+            throw new RecipeException(option + " \"" + template + "\" names no field; write e.g. \"{question}\"");
         }
     }
 
@@ -80,7 +90,7 @@ public final class TextTemplate {
     public void check(Table table, String file) {
         for (String f : fields) {
             if (!table.hasColumn(f)) {
-                throw new RecipeException("dataset.text \"" + source + "\" uses field '" + f + "', which " + file
+                throw new RecipeException(option + " \"" + source + "\" uses field '" + f + "', which " + file
                         + " does not have; its fields are " + table.columnNames());
             }
             Column c = table.column(f);
@@ -88,7 +98,7 @@ public final class TextTemplate {
                 if (c.isNull(r)) {
                     long line = table.sourceLine(r);
                     throw new DataException(file + (line > 0 ? ":" + line : "") + ": row " + r + " (id "
-                            + table.idText(r) + ") has no value for '" + f + "', which dataset.text uses");
+                            + table.idText(r) + ") has no value for '" + f + "', which " + option + " uses");
                 }
             }
         }

@@ -87,11 +87,11 @@ public final class ClusteringSensitivityScorer implements Stage {
 
     @Override
     public void run(StageContext ctx) {
-        ClusteringSensitivity.Result r = ClusteringSensitivity.score(
-                ctx.embeddings().orElseThrow(),
-                LossOracles.create(options.loss(), ctx),
-                options.algorithm(),
-                ctx.random());
+        MeteredLossOracle oracle = new MeteredLossOracle(
+                LossOracles.create(options.loss(), ctx), options.loss().source());
+        ClusteringSensitivity.Result r =
+                ClusteringSensitivity.score(ctx.embeddings().orElseThrow(), oracle, options.algorithm(), ctx.random());
+        oracle.report(ctx, ctx.table().rows());
         ctx.log(String.format(
                 "k-means: %d clusters, inertia %.4g after %d iterations",
                 options.clusters(), r.clustering().inertia(), r.clustering().iterations()));

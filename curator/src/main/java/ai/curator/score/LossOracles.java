@@ -4,11 +4,8 @@ import ai.curator.api.Column;
 import ai.curator.api.DataException;
 import ai.curator.api.LossOracle;
 import ai.curator.api.Plan;
-import ai.curator.api.RecipeException;
 import ai.curator.api.StageContext;
 import ai.curator.api.Table;
-import ai.curator.linalg.FloatMatrix;
-import ai.curator.model.LogisticRegression;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,64 +15,21 @@ public final class LossOracles {
 
     /** Checks what the loss source needs: embeddings, a loss column, a label. */
     public static void plan(LossSpec spec, Plan plan) {
-        switch (spec.source()) {
-            case "squared_norm" -> plan.requireEmbeddings();
-            case "column" -> {
-                if (plan.dataColumns() != null && !plan.dataColumns().contains(spec.column())) {
-                    throw new RecipeException(plan.stage() + ": loss.column '" + spec.column()
-                            + "' is not in the data; columns are " + plan.dataColumns());
-                }
-            }
-            case "logistic" -> {
-                plan.requireEmbeddings();
-                if (plan.label() == null) {
-                    throw new RecipeException(
-                            plan.stage()
-                                    + ": loss.source 'logistic' fits a classifier; set dataset.label to the binary label column");
-                }
-            }
-            default -> throw new IllegalStateException(spec.source());
-        }
+        spec.plan(plan);
     }
 
     /** The basis losses ℓ(vᵢ) when they are known in closed form (1 for ‖x‖²), else null. */
     public static double[] basisLosses(LossSpec spec, int rank) {
-        if (spec.source().equals("squared_norm")) {
-            double[] ones = new double[rank];
-            java.util.Arrays.fill(ones, 1.0);
-            return ones;
-        }
-        return null;
+        return spec.basisLosses(rank);
     }
 
-    /**
-     * The oracle. For {@code logistic} the model is fitted once, here, on every row; the oracle
-     * then answers from its per-row losses.
-     */
+    /** The oracle of the spec's source for this run. */
     public static LossOracle create(LossSpec spec, StageContext ctx) {
-        Table t = ctx.table();
-        return switch (spec.source()) {
-            case "squared_norm" -> {
-                double[] sq = ctx.embeddings().orElseThrow().rowSquaredNorms();
-                yield rows -> pick(sq, rows);
-            }
-            case "column" -> {
-                double[] v = column(t, spec.column());
-                yield rows -> pick(v, rows);
-            }
-            case "logistic" -> {
-                FloatMatrix x = ctx.embeddings().orElseThrow();
-                int[] y = binaryLabels(t, ctx.labelColumn());
-                LogisticRegression lr = LogisticRegression.fit(
-                        x, y, null, new LogisticRegression.Options(spec.c(), spec.balanced(), 100, 1e-8));
-                double[] loss = lr.logLoss(x, y);
-                yield rows -> pick(loss, rows);
-            }
-            default -> throw new IllegalStateException(spec.source());
-        };
+        return spec.create(ctx);
     }
 
-    private static double[] pick(double[] v, int[] rows) {
+    /** {@code v[rows[i]]} for each i. */
+    static double[] pick(double[] v, int[] rows) {
         double[] out = new double[rows.length];
         for (int i = 0; i < rows.length; i++) {
             out[i] = v[rows[i]];
@@ -85,20 +39,7 @@ public final class LossOracles {
 
     /** A numeric column as losses: every value finite and ≥ 0. */
     static double[] column(Table t, String name) {
-        Column c = t.column(name);
-        if (!c.type().isNumeric()) {
-            throw new DataException("Loss column '" + name + "' is " + c.type() + "; losses must be numbers");
-        }
-        double[] v = new double[t.rows()];
-        for (int r = 0; r < v.length; r++) {
-            v[r] = c.number(r);
-            if (!Double.isFinite(v[r]) || v[r] < 0) {
-                throw new DataException("Loss column '" + name + "' has " + (c.isNull(r) ? "no value" : v[r])
-                        + " in row " + r + (t.sourceLine(r) > 0 ? " (line " + t.sourceLine(r) + ")" : "")
-                        + "; losses must be finite and >= 0");
-            }
-        }
-        return v;
+        return ColumnLossSource.values(t, name);
     }
 
     /**

@@ -1,7 +1,6 @@
 package ai.curator.score;
 
 import ai.curator.api.BasicStageProvider;
-import ai.curator.api.LossOracle;
 import ai.curator.api.Plan;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
@@ -129,9 +128,11 @@ public final class LowRankSensitivityScorer implements Stage {
     @Override
     public void run(StageContext ctx) {
         FloatMatrix x = ctx.embeddings().orElseThrow();
-        LossOracle oracle = LossOracles.create(options.loss(), ctx);
+        MeteredLossOracle oracle = new MeteredLossOracle(
+                LossOracles.create(options.loss(), ctx), options.loss().source());
         LowRankSensitivity.Result r = LowRankSensitivity.score(
                 x, oracle, LossOracles.basisLosses(options.loss(), options.rank()), options.algorithm(), ctx.random());
+        oracle.report(ctx, x.rows());
         ctx.log(String.format(
                 "rank %d: σ₁…σ_k = %s; oracle called on %,d rows; ξ = %.4g",
                 options.rank(), fmt(r.svd().singularValues()), r.oracleRows().length, r.xi()));

@@ -165,6 +165,9 @@ class CuratorCliTest {
         Result list = exec("list");
         assertEquals(0, list.code());
         assertTrue(list.out().contains("select:") && list.out().contains("uniform"), list.out());
+        assertTrue(list.out().contains("loss sources (score: {loss: {source: NAME}}):"), list.out());
+        assertTrue(list.out().matches("(?s).*\\n  openai +mean NLL of the response given the prompt.*"), list.out());
+        assertTrue(list.out().matches("(?s).*\\n  squared_norm +.*"), list.out());
         Result version = exec("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("curator "), version.out());

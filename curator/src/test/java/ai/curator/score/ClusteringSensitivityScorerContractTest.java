@@ -7,7 +7,7 @@ class ClusteringSensitivityScorerContractTest extends ScorerContractTest {
     @Override
     protected Stage scorer(String column) {
         return new ClusteringSensitivityScorer(new ClusteringSensitivityScorer.Options(
-                10, 1.0, null, 50, 1, new LossSpec("column", "loss", null, null), column));
+                10, 1.0, null, 50, 1, LossSpec.of("column", java.util.Map.of("column", "loss")), column));
     }
 
     @Override

@@ -16,7 +16,7 @@ class LowRankSensitivityScorerContractTest extends ScorerContractTest {
                 null,
                 null,
                 null,
-                new LossSpec("column", "loss", null, null),
+                LossSpec.of("column", java.util.Map.of("column", "loss")),
                 column));
     }
 

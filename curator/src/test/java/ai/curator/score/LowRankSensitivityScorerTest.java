@@ -63,7 +63,7 @@ class LowRankSensitivityScorerTest {
                 null,
                 null,
                 null,
-                new LossSpec("column", "loss", null, null),
+                LossSpec.of("column", java.util.Map.of("column", "loss")),
                 "lrs");
         StageHarness h = new StageHarness(table(), 3, null).embeddings(data()).run(new LowRankSensitivityScorer(o));
         double[] sigma = h.scores().get("lrs");
@@ -80,7 +80,17 @@ class LowRankSensitivityScorerTest {
         StageHarness noEmb = new StageHarness(table(), 1, null);
         assertThrows(RecipeException.class, () -> new LowRankSensitivityScorer(o).plan(noEmb.plan()));
         var missingColumn = new LowRankSensitivityScorer.Options(
-                2, null, null, null, null, null, null, null, null, new LossSpec("column", "nope", null, null), null);
+                2,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                LossSpec.of("column", java.util.Map.of("column", "nope")),
+                null);
         StageHarness h = new StageHarness(table(), 1, null).embeddings(data());
         RecipeException e =
                 assertThrows(RecipeException.class, () -> new LowRankSensitivityScorer(missingColumn).plan(h.plan()));
@@ -93,7 +103,7 @@ class LowRankSensitivityScorerTest {
                 IllegalArgumentException.class,
                 () -> new LowRankSensitivityScorer.Options(
                         2, "bases", null, null, null, null, null, null, null, null, null));
-        assertThrows(IllegalArgumentException.class, () -> new LossSpec("column", null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> LossSpec.of("column", java.util.Map.of()));
     }
 
     @Test
@@ -105,5 +115,21 @@ class LowRankSensitivityScorerTest {
         assertEquals(0.0, LossOracles.column(t, "loss")[0]);
         var e = assertThrows(ai.curator.api.DataException.class, () -> LossOracles.column(neg, "loss"));
         assertTrue(e.getMessage().contains("has -1.0 in row 7"), e.getMessage());
+        double[] nan = new double[N];
+        nan[9] = Double.NaN;
+        String[] ids = new String[N];
+        for (int i = 0; i < N; i++) {
+            ids[i] = "row-" + i;
+        }
+        Table withIds =
+                new Table(List.of(Column.ofStrings("id", ids), Column.ofDoubles("loss", nan, null)), "id", null);
+        var e2 = assertThrows(ai.curator.api.DataException.class, () -> LossOracles.column(withIds, "loss"));
+        assertTrue(e2.getMessage().contains("has NaN in row 9 (id row-9)"), e2.getMessage());
+        java.util.BitSet missing = new java.util.BitSet();
+        missing.set(4);
+        Table withNull = new Table(
+                List.of(Column.ofStrings("id", ids), Column.ofDoubles("loss", new double[N], missing)), "id", null);
+        var e3 = assertThrows(ai.curator.api.DataException.class, () -> LossOracles.column(withNull, "loss"));
+        assertTrue(e3.getMessage().contains("has no value in row 4 (id row-4)"), e3.getMessage());
     }
 }

@@ -3,10 +3,12 @@ package ai.curator.recipes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.TestFiles;
+import ai.curator.api.LossSourceProvider;
 import ai.curator.api.StageProvider;
 import ai.curator.pipeline.Pipeline;
 import ai.curator.pipeline.StageRegistry;
 import ai.curator.recipe.RecipeReader;
+import ai.curator.score.LossSources;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,24 @@ class BundledRecipesTest {
                 assertTrue(
                         m.find(),
                         "reference.yaml's " + p.role() + ": " + p.method() + " section lacks option '" + key + "'");
+            }
+        }
+        for (LossSourceProvider<?> p : LossSources.load().all()) {
+            String header = "# loss: " + p.name() + " ";
+            int at = text.indexOf(header);
+            assertTrue(at >= 0, "reference.yaml lacks a section starting '" + header + "'");
+            int end = text.indexOf("\n  # ", at + 1);
+            String section = text.substring(at, end < 0 ? text.length() : end);
+            assertTrue(
+                    Pattern.compile("(?m)^\\s+source: " + Pattern.quote(p.name()) + "\\b")
+                            .matcher(section)
+                            .find(),
+                    "reference.yaml's loss: " + p.name() + " section lacks 'source: " + p.name() + "'");
+            for (var c : p.optionsType().getRecordComponents()) {
+                String key = PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE.translate(c.getName());
+                Matcher m =
+                        Pattern.compile("(?m)^\\s+" + Pattern.quote(key) + ":").matcher(section);
+                assertTrue(m.find(), "reference.yaml's loss: " + p.name() + " section lacks option '" + key + "'");
             }
         }
         for (String k : RecipeReader.TOP_KEYS) {
