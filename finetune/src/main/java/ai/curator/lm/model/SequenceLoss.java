@@ -1,0 +1,215 @@
+package ai.curator.lm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * Per-sample losses of a {@link CausalLm} on prompt/response pairs: the mean negative
+ * log-likelihood of the response tokens given the prompt (prompt tokens are context, never targets)
+ * — the ℓ(i) a curation algorithm queries on its landmark rows — and the norm of each sample's
+ * gradient with respect to the output layer, the alternative objective.
+ *
+ * <p>Examples are sorted by length and run in right-padded batches of {@code batchSize}; padding is
+ * masked, so a loss does not depend on its batch (checked to 1e-5 by the tests).
+ */
+public final class SequenceLoss {
+    /**
+     * One sample.
+     *
+     * @param prompt context ids, at least one (BOS included when the model wants it)
+     * @param response ids whose likelihood is measured, at least one
+     */
+    public record Example(int[] prompt, int[] response) {
+        public Example {
+            Objects.requireNonNull(prompt, "prompt");
+            Objects.requireNonNull(response, "response");
+        }
+    }
+
+    /** What to do with an example longer than the context. */
+    public enum Overflow {
+        /** Reject it, naming it (the default). */
+        ERROR,
+        /** Keep its last {@code maxPositions + 1} tokens (the prompt's start goes first). */
+        TRUNCATE_LEFT
+    }
+
+    /**
+     * @param batchSize examples per forward pass, &ge; 1 (default 8)
+     * @param overflow what to do with an example longer than the context (default {@link Overflow#ERROR})
+     */
+    public record Options(Integer batchSize, Overflow overflow) {
+        public Options {
+            batchSize = batchSize == null ? 8 : batchSize;
+            overflow = overflow == null ? Overflow.ERROR : overflow;
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("loss.batch_size must be >= 1, got " + batchSize);
+            }
+        }
+
+        /** The defaults. */
+        public static Options defaults() {
+            return new Options(null, null);
+        }
+    }
+
+    private final CausalLm lm;
+    private final Options options;
+
+    public SequenceLoss(CausalLm lm, Options options) {
+        this.lm = Objects.requireNonNull(lm, "lm");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The mean response-token negative log-likelihood of each example (nats), in order. */
+    public double[] losses(List<Example> examples) {
+        return perBatch(examples, (m, batch) -> loss(m, batch).toFloatArray());
+    }
+
+    /**
+     * The L2 norm of each example's gradient of its loss with respect to the output layer's weight
+     * (the {@code lm_head} matrix as it is used in the head, also when tied to the embedding),
+     * computed in closed form: with {@code g_t = softmax(z_t) − onehot(y_t)} and final hidden states
+     * {@code h_t} over the n response targets, ‖∇W‖² = Σ_{s,t} (g_s·g_t)(h_s·h_t) / n².
+     */
+    public double[] outputGradientNorms(List<Example> examples) {
+        return perBatch(examples, (m, batch) -> {
+            Prepared p = prepare(m, batch);
+            NDArray h = lm.hidden(m, p.batch, null);
+            NDArray probs = lm.head(h).softmax(-1);
+            NDArray g = probs.sub(p.targets.oneHot((int) lm.config().vocabSize(), DataType.FLOAT32))
+                    .mul(p.weights.expandDims(2));
+            NDArray kernelG = g.matMul(g.transpose(0, 2, 1));
+            NDArray kernelH = h.matMul(h.transpose(0, 2, 1));
+            float[] sq = kernelG.mul(kernelH).sum(new int[] {1, 2}).toFloatArray();
+            float[] out = new float[sq.length];
+            for (int i = 0; i < sq.length; i++) {
+                out[i] = (float) Math.sqrt(Math.max(0, sq[i]));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The losses of one batch as an array [B] that records gradients under a {@code
+     * GradientCollector} (for whatever requires them: adapter weights, a caller's parameters).
+     *
+     * @param m where the result and temporaries are attached (keep it open until backward is done)
+     */
+    public NDArray loss(NDManager m, List<Example> batch) {
+        Prepared p = prepare(m, batch);
+        NDArray logp = lm.forward(m, p.batch).logSoftmax(-1);
+        NDArray picked = logp.gather(p.targets.expandDims(2), 2).squeeze(2);
+        return picked.mul(p.weights).sum(new int[] {1}).neg();
+    }
+
+    private record Prepared(CausalLm.Batch batch, NDArray targets, NDArray weights) {}
+
+    /** Inputs (sequence minus its last token), targets (minus its first) and weights 1/n on response targets. */
+    private Prepared prepare(NDManager m, List<Example> examples) {
+        int rows = examples.size();
+        int[][] inputs = new int[rows][];
+        int[] lengths = new int[rows];
+        int[] promptLen = new int[rows];
+        int[][] full = new int[rows][];
+        for (int b = 0; b < rows; b++) {
+            full[b] = sequence(examples.get(b), b);
+            promptLen[b] = full[b].length - examples.get(b).response().length;
+            inputs[b] = Arrays.copyOf(full[b], full[b].length - 1);
+            lengths[b] = inputs[b].length;
+        }
+        CausalLm.Batch batch = CausalLm.Batch.rightPadded(inputs, lengths, lm.config());
+        int len = batch.length();
+        long[] targets = new long[rows * len];
+        float[] weights = new float[rows * len];
+        for (int b = 0; b < rows; b++) {
+            int n = full[b].length - Math.max(promptLen[b], 1);
+            for (int t = 0; t < lengths[b]; t++) {
+                targets[b * len + t] = full[b][t + 1];
+                if (t + 1 >= promptLen[b]) {
+                    weights[b * len + t] = 1f / n;
+                }
+            }
+        }
+        return new Prepared(
+                batch,
+                Tensors.longs(m, targets, new Shape(rows, len)),
+                Tensors.floats(m, weights, new Shape(rows, len)));
+    }
+
+    /** prompt ++ response, checked, truncated on the left when the options say so. */
+    private int[] sequence(Example e, int index) {
+        if (e.prompt().length < 1) {
+            throw new IllegalArgumentException(
+                    "example " + index + " has an empty prompt; it needs at least one token (e.g. BOS)");
+        }
+        if (e.response().length < 1) {
+            throw new IllegalArgumentException("example " + index + " has an empty response");
+        }
+        int[] s = Arrays.copyOf(e.prompt(), e.prompt().length + e.response().length);
+        System.arraycopy(e.response(), 0, s, e.prompt().length, e.response().length);
+        int max = lm.config().maxPositions() + 1;
+        if (s.length > max) {
+            if (options.overflow() == Overflow.ERROR) {
+                throw new IllegalArgumentException("example " + index + " has " + s.length + " tokens ("
+                        + e.prompt().length + " prompt + " + e.response().length
+                        + " response); the model's context takes "
+                        + max + " (set overflow: truncate_left to cut the prompt's start)");
+            }
+            s = Arrays.copyOfRange(s, s.length - max, s.length);
+        }
+        return s;
+    }
+
+    @FunctionalInterface
+    private interface BatchFn {
+        float[] apply(NDManager m, List<Example> batch);
+    }
+
+    /** Runs {@code fn} over length-sorted batches and puts the results back in input order. */
+    private double[] perBatch(List<Example> examples, BatchFn fn) {
+        Integer[] order = IntStream.range(0, examples.size()).boxed().toArray(Integer[]::new);
+        Arrays.sort(
+                order,
+                Comparator.comparingInt(
+                        i -> -(examples.get(i).prompt().length + examples.get(i).response().length)));
+        double[] out = new double[examples.size()];
+        for (int start = 0; start < order.length; start += options.batchSize()) {
+            int end = Math.min(order.length, start + options.batchSize());
+            List<Example> batch = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                batch.add(examples.get(order[i]));
+            }
+            float[] r;
+            try (NDManager m = lm.manager().newSubManager()) {
+                r = fn.apply(m, batch);
+            } catch (IllegalArgumentException e) {
+                throw renumber(e, order, start);
+            }
+            for (int i = start; i < end; i++) {
+                out[order[i]] = r[i - start];
+            }
+        }
+        return out;
+    }
+
+    /** The message of a batch-level error names the example by its index in the caller's list. */
+    private static IllegalArgumentException renumber(IllegalArgumentException e, Integer[] order, int start) {
+        String msg = String.valueOf(e.getMessage());
+        java.util.regex.Matcher mt =
+                java.util.regex.Pattern.compile("^(example|sequence) (\\d+)").matcher(msg);
+        if (mt.find()) {
+            int original = order[start + Integer.parseInt(mt.group(2))];
+            return new IllegalArgumentException("example " + original + msg.substring(mt.end()), e);
+        }
+        return e;
+    }
+}
