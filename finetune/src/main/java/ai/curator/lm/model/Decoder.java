@@ -64,6 +64,22 @@ public final class Decoder {
      * @throws IllegalArgumentException naming the prompt that is empty, too long or out of the vocabulary
      */
     public List<Output> generate(List<int[]> prompts, Generator.Settings settings) {
+        return generate(prompts, settings, new int[0]);
+    }
+
+    /**
+     * Continuations of every prompt, in one batch, ending also at any of {@code stopIds} (a chat
+     * format's end-of-turn token; reported as {@link Finish#EOS}, not included).
+     */
+    public List<Output> generate(List<int[]> prompts, Generator.Settings settings, int[] stopIds) {
+        return generate(prompts, settings, stopIds, null);
+    }
+
+    /**
+     * As {@link #generate(List, Generator.Settings, int[])}, row {@code b} sampling from {@code
+     * seeds[b]} (null: from {@code settings.seed()} and {@code b}).
+     */
+    public List<Output> generate(List<int[]> prompts, Generator.Settings settings, int[] stopIds, long[] seeds) {
         ModelConfig c = lm.config();
         Tokenizer tok = lm.tokenizer();
         int rows = prompts.size();
@@ -85,7 +101,7 @@ public final class Decoder {
         }
         SplittableRandom[] rnd = new SplittableRandom[rows];
         for (int b = 0; b < rows; b++) {
-            rnd[b] = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + b);
+            rnd[b] = new SplittableRandom(seeds != null ? seeds[b] : settings.seed() * 0x9E3779B97F4A7C15L + b);
         }
         int[][] generated = new int[rows][];
         int[] count = new int[rows];
@@ -112,7 +128,7 @@ public final class Decoder {
                     int next = settings.temperature() == 0
                             ? argmax(row)
                             : sample(row, settings.temperature(), settings.topP(), rnd[b]);
-                    if (next == eos) {
+                    if (next == eos || contains(stopIds, next)) {
                         finish[b] = Finish.EOS;
                     } else {
                         generated[b][count[b]++] = next;
@@ -171,6 +187,15 @@ public final class Decoder {
             seqs.add(s);
         }
         return CausalLm.Batch.leftPadded(seqs, lm.config());
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of the earliest stop string in {@code text}, or -1. */

@@ -19,7 +19,7 @@ final class TinyModels {
     private TinyModels() {}
 
     /** Characters of {@link CharTokenizer}: id 3 + index. */
-    static final String CHARS = "abcdefghijklmnopqrstuvwxyz .,!?;:'-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static final String CHARS = "abcdefghijklmnopqrstuvwxyz .,!?;:'\n-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     /** One token per character; 0 padding, 1 BOS, 2 EOS (a stand-in for the model tests, not a real vocabulary). */
     static final class CharTokenizer implements Tokenizer {
