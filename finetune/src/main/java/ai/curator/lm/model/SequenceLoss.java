@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,7 +20,9 @@ import java.util.stream.IntStream;
  * gradient with respect to the output layer, the alternative objective.
  *
  * <p>Examples are sorted by length and run in right-padded batches of {@code batchSize}; padding is
- * masked, so a loss does not depend on its batch (checked to 1e-5 by the tests).
+ * masked, so a loss does not depend on its batch (checked to 1e-5 by the tests). Only the positions
+ * that predict a response token go through the output layer and the softmax, so long prompts with
+ * a large vocabulary do not cost [B, T, vocab] logits.
  */
 public final class SequenceLoss {
     /**
@@ -83,13 +87,14 @@ public final class SequenceLoss {
     public double[] outputGradientNorms(List<Example> examples) {
         return perBatch(examples, (m, batch) -> {
             Prepared p = prepare(m, batch);
-            NDArray h = lm.hidden(m, p.batch, null);
-            NDArray probs = lm.head(h).softmax(-1);
-            NDArray g = probs.sub(p.targets.oneHot((int) lm.config().vocabSize(), DataType.FLOAT32))
-                    .mul(p.weights.expandDims(2));
-            NDArray kernelG = g.matMul(g.transpose(0, 2, 1));
-            NDArray kernelH = h.matMul(h.transpose(0, 2, 1));
-            float[] sq = kernelG.mul(kernelH).sum(new int[] {1, 2}).toFloatArray();
+            NDArray h = responseHidden(m, p);
+            NDArray g = lm.head(h).softmax(-1).sub(p.targets.oneHot(lm.config().vocabSize(), DataType.FLOAT32));
+            NDArray kernel = g.matMul(g.transpose()).mul(h.matMul(h.transpose()));
+            float[] sq = p.rowWeights
+                    .matMul(kernel)
+                    .mul(p.rowWeights)
+                    .sum(new int[] {1})
+                    .toFloatArray();
             float[] out = new float[sq.length];
             for (int i = 0; i < sq.length; i++) {
                 out[i] = (float) Math.sqrt(Math.max(0, sq[i]));
@@ -106,43 +111,61 @@ public final class SequenceLoss {
      */
     public NDArray loss(NDManager m, List<Example> batch) {
         Prepared p = prepare(m, batch);
-        NDArray logp = lm.forward(m, p.batch).logSoftmax(-1);
-        NDArray picked = logp.gather(p.targets.expandDims(2), 2).squeeze(2);
-        return picked.mul(p.weights).sum(new int[] {1}).neg();
+        NDArray logp = lm.head(responseHidden(m, p)).logSoftmax(-1);
+        NDArray picked = logp.gather(p.targets.expandDims(1), 1).squeeze(1);
+        return p.rowWeights.matMul(picked).neg();
     }
 
-    private record Prepared(CausalLm.Batch batch, NDArray targets, NDArray weights) {}
+    /** Final hidden states [N, hidden] of the N positions that predict a response token (prompt positions skip the head). */
+    private NDArray responseHidden(NDManager m, Prepared p) {
+        NDArray h = lm.hidden(m, p.batch, null);
+        NDArray flat = h.reshape(-1, lm.config().hiddenSize());
+        return Embedding.embedding(p.selected, flat, SparseFormat.DENSE).singletonOrThrow();
+    }
 
-    /** Inputs (sequence minus its last token), targets (minus its first) and weights 1/n on response targets. */
+    /**
+     * @param batch inputs: each sequence minus its last token, right-padded
+     * @param selected [N] flat indices (row·length + t) of the positions whose target is a response token
+     * @param targets [N] those targets
+     * @param rowWeights [B, N]: 1/n_b where position n belongs to row b (its n_b response tokens), else 0
+     */
+    private record Prepared(CausalLm.Batch batch, NDArray selected, NDArray targets, NDArray rowWeights) {}
+
     private Prepared prepare(NDManager m, List<Example> examples) {
         int rows = examples.size();
         int[][] inputs = new int[rows][];
         int[] lengths = new int[rows];
         int[] promptLen = new int[rows];
         int[][] full = new int[rows][];
+        int total = 0;
         for (int b = 0; b < rows; b++) {
             full[b] = sequence(examples.get(b), b);
             promptLen[b] = full[b].length - examples.get(b).response().length;
             inputs[b] = Arrays.copyOf(full[b], full[b].length - 1);
             lengths[b] = inputs[b].length;
+            total += full[b].length - Math.max(promptLen[b], 1);
         }
         CausalLm.Batch batch = CausalLm.Batch.rightPadded(inputs, lengths, lm.config());
         int len = batch.length();
-        long[] targets = new long[rows * len];
-        float[] weights = new float[rows * len];
+        long[] selected = new long[total];
+        long[] targets = new long[total];
+        float[] weights = new float[rows * total];
+        int k = 0;
         for (int b = 0; b < rows; b++) {
-            int n = full[b].length - Math.max(promptLen[b], 1);
-            for (int t = 0; t < lengths[b]; t++) {
-                targets[b * len + t] = full[b][t + 1];
-                if (t + 1 >= promptLen[b]) {
-                    weights[b * len + t] = 1f / n;
-                }
+            int first = Math.max(promptLen[b], 1) - 1;
+            int n = full[b].length - 1 - first;
+            for (int t = first; t < lengths[b]; t++) {
+                selected[k] = (long) b * len + t;
+                targets[k] = full[b][t + 1];
+                weights[b * total + k] = 1f / n;
+                k++;
             }
         }
         return new Prepared(
                 batch,
-                Tensors.longs(m, targets, new Shape(rows, len)),
-                Tensors.floats(m, weights, new Shape(rows, len)));
+                Tensors.longs(m, selected, new Shape(total)),
+                Tensors.longs(m, targets, new Shape(total)),
+                Tensors.floats(m, weights, new Shape(rows, total)));
     }
 
     /** prompt ++ response, checked, truncated on the left when the options say so. */

@@ -123,6 +123,54 @@ class SequenceLossTest {
     }
 
     @Test
+    void gradientsReachALowRankDeltaAndMatchFiniteDifferences() {
+        ModelConfig c = TinyModels.llamaConfig(2, 4, 2, false, true);
+        try (CausalLm lm = CausalLm.load(TinyModels.random(c, 26));
+                NDManager params = lm.manager().newSubManager()) {
+            Projection v = lm.projections().get("model.layers.0.self_attn.v_proj");
+            int r = 2;
+            java.util.Random rnd = new java.util.Random(3);
+            float[] av = new float[r * (int) v.in()];
+            float[] bv = new float[(int) v.out() * r];
+            for (int i = 0; i < av.length; i++) {
+                av[i] = (float) (0.3 * rnd.nextGaussian());
+            }
+            for (int i = 0; i < bv.length; i++) {
+                bv[i] = (float) (0.3 * rnd.nextGaussian());
+            }
+            NDArray a = Tensors.floats(params, av, new ai.djl.ndarray.types.Shape(r, v.in()));
+            NDArray[] b = {Tensors.floats(params, bv, new ai.djl.ndarray.types.Shape(v.out(), r))};
+            v.setDelta(x -> x.matMul(a.transpose()).matMul(b[0].transpose()));
+            SequenceLoss loss = new SequenceLoss(lm, SequenceLoss.Options.defaults());
+            List<SequenceLoss.Example> one = List.of(EXAMPLES.get(4));
+            b[0].setRequiresGradient(true);
+            float[] grad;
+            try (NDManager m = lm.manager().newSubManager();
+                    GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.zeroGradients();
+                gc.backward(loss.loss(m, one));
+                grad = b[0].getGradient().toFloatArray();
+            }
+            int k = 0;
+            for (int i = 1; i < grad.length; i++) {
+                k = Math.abs(grad[i]) > Math.abs(grad[k]) ? i : k;
+            }
+            double h = 1e-2;
+            double[] at = new double[2];
+            for (int side = 0; side < 2; side++) {
+                float[] shifted = bv.clone();
+                shifted[k] += (float) (side == 0 ? h : -h);
+                b[0] = Tensors.floats(params, shifted, new ai.djl.ndarray.types.Shape(v.out(), r));
+                at[side] = loss.losses(one)[0];
+            }
+            double fd = (at[0] - at[1]) / (2 * h);
+            assertTrue(Math.abs(grad[k]) > 1e-3, "gradient " + grad[k]);
+            assertEquals(fd, grad[k], 1e-2 * Math.abs(fd) + 1e-4, "dLoss/dB[" + k + "]");
+            v.setDelta(null);
+        }
+    }
+
+    @Test
     void theOracleMapsRowsToExamples() {
         ModelConfig c = TinyModels.gpt2Config(1);
         try (CausalLm lm = CausalLm.load(TinyModels.random(c, 25))) {
@@ -130,7 +178,7 @@ class SequenceLossTest {
             double[] all = loss.losses(EXAMPLES);
             LmLossOracle oracle = new LmLossOracle(loss, EXAMPLES::get);
             double[] some = oracle.losses(new int[] {5, 0, 3});
-            assertArrayEquals(new double[] {all[5], all[0], all[3]}, some, 1e-6);
+            assertArrayEquals(new double[] {all[5], all[0], all[3]}, some, 1e-5);
             LmLossOracle bad = new LmLossOracle(
                     loss, r -> r == 9 ? new SequenceLoss.Example(new int[] {1}, new int[0]) : EXAMPLES.get(r));
             var e = assertThrows(IllegalArgumentException.class, () -> bad.losses(new int[] {0, 9}));
