@@ -6,9 +6,12 @@ import ai.djl.engine.Engine;
 /**
  * Loads DJL's PyTorch engine offline, once. {@code ai.djl.offline} is set to {@code true} when
  * absent, so DJL never tries to download libtorch: the {@code pytorch-native-cpu} jar on the class
- * path carries it. Thread counts are left to PyTorch (one intra-op thread per core) unless {@code
- * ai.djl.pytorch.num_threads} is set: a language model's matrix products are large enough to use
- * them.
+ * path carries it. Intra-op and inter-op threads default to 1 ({@code ai.djl.pytorch.num_threads},
+ * {@code ai.djl.pytorch.num_interop_threads}; a value set on the command line wins), as in the learn
+ * module, so whichever module loads the engine first, the policy is the same: on the shared 2-core
+ * build machine two OpenMP threads made the model 3-13x slower than one ({@code scripts/bench-lm},
+ * 2026-12-02). A CPU-bound run of a large model should set {@code -Dai.djl.pytorch.num_threads} to
+ * the physical core count.
  */
 public final class Torch {
     private static Engine engine;
@@ -24,9 +27,9 @@ public final class Torch {
         if (engine != null) {
             return engine;
         }
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.pytorch.num_threads", "1");
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         try {
             engine = Engine.getEngine("PyTorch");
         } catch (RuntimeException | LinkageError e) {
@@ -37,5 +40,11 @@ public final class Torch {
                     e);
         }
         return engine;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 }
