@@ -90,6 +90,28 @@ public final class LmGenerator implements Generator {
         return ids;
     }
 
+    /**
+     * The loss example of a conversation and its expected answer, rendered and encoded exactly as
+     * {@link #generate} would prompt the model, the answer followed by the end-of-turn token (or the
+     * model's EOS): the per-sample loss then scores what generation would have to produce.
+     *
+     * @param id names the example in errors
+     */
+    public SequenceLoss.Example example(String id, List<Message> conversation, String answer) {
+        int[] prompt = prompt(new Request(id, conversation));
+        int[] body = lm.tokenizer().encode(answer);
+        int end = stopIds.length == 1
+                ? stopIds[0]
+                : (lm.config().eosId() >= 0
+                        ? lm.config().eosId()
+                        : lm.tokenizer().eos());
+        int[] response = end >= 0 ? Arrays.copyOf(body, body.length + 1) : body;
+        if (end >= 0) {
+            response[body.length] = end;
+        }
+        return new SequenceLoss.Example(prompt, response);
+    }
+
     @Override
     public void generate(List<Request> requests, Settings settings, Consumer<Completion> sink) {
         List<int[]> prompts = new ArrayList<>(requests.size());
@@ -109,12 +131,33 @@ public final class LmGenerator implements Generator {
                 seeds[i - start] = settings.seed() * 0x9E3779B97F4A7C15L
                         + requests.get(order[i]).id().hashCode();
             }
-            List<Decoder.Output> out = decoder.generate(batch, settings, stopIds, seeds);
+            List<Decoder.Output> out;
+            try {
+                out = decoder.generate(batch, settings, stopIds, seeds);
+            } catch (RuntimeException e) {
+                if (e instanceof ai.curator.api.CuratorException) {
+                    throw e;
+                }
+                throw new ai.curator.api.StageException(
+                        "generation failed on requests " + ids(requests, order, start, end) + " (" + describe() + "): "
+                                + e.getMessage(),
+                        e);
+            }
             for (int i = start; i < end; i++) {
                 sink.accept(new Completion(
                         requests.get(order[i]).id(), out.get(i - start).text()));
             }
         }
+    }
+
+    private static String ids(List<Request> requests, Integer[] order, int start, int end) {
+        StringBuilder b = new StringBuilder();
+        for (int i = start; i < end; i++) {
+            b.append(i == start ? "'" : ", '")
+                    .append(requests.get(order[i]).id())
+                    .append('\'');
+        }
+        return b.toString();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.curator.lm.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,12 @@ class LmGeneratorTest {
             Map<String, String> y = run(new LmGenerator(lm, new LmGenerator.Options(8, null)), sampled);
             assertEquals(x, y);
             assertTrue(g.describe().contains("chat_format=plain"), g.describe());
+            // The loss example of a conversation: the generator's prompt, then the answer and EOS.
+            SequenceLoss.Example ex = g.example("e", List.of(new Message("user", "why")), "because");
+            assertArrayEquals(g.prompt(REQUESTS.get(1)), ex.prompt());
+            int[] answer = lm.tokenizer().encode("because");
+            assertEquals(answer.length + 1, ex.response().length);
+            assertEquals(2, ex.response()[answer.length]);
         }
     }
 
