@@ -24,13 +24,24 @@ import org.junit.jupiter.api.Test;
 /**
  * The model on real pretrained weights nobody in this project wrote: Karpathy's stories260K
  * (llama2.c checkpoint, {@code ../shared/models/stories260K}; skipped when absent). Greedy decoding
- * from BOS must tell the model's story ("Once upon a time, ..."), with and without the KV cache.
+ * from BOS must reproduce llama2.c's own reference output character for character ({@code
+ * expected_stdout} of its {@code test_all.py}: {@code ./run stories260K.bin -z tok512.bin -t 0.0 -n
+ * 200}, i.e. BOS + 199 tokens), with and without the KV cache.
  *
  * <p>The llama2.c reader here is a minimal test fixture (the production readers live in {@code
  * ai.curator.lm.io}); it permutes q/k rows from Meta's interleaved rotary order to Hugging Face's,
  * as the {@link Checkpoint} contract asks.
  */
 class Stories260KIT {
+    /** llama2.c's test_all.py expected_stdout (Karpathy's C implementation, greedy, 200 positions). */
+    static final String LLAMA2C_GREEDY =
+            "Once upon a time, there was a little girl named Lily. She loved to play outside in "
+                    + "the park. One day, she saw a big, red ball. She wanted to play with it, but it was too high.\n"
+                    + "Lily's mom said, \"Lily, let's go to the park.\" Lily was sad and didn't know what to do. She said, "
+                    + "\"I want to play with your ball, but I can't find it.\"\n"
+                    + "Lily was sad and didn't know what to do. She said, \"I'm sorry, Lily. I didn't know what to do.\"\n"
+                    + "Lily didn't want to help her mom, so she";
+
     static Path dir() {
         String prop = System.getProperty("curator.stories260k");
         return Stream.of(
