@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * <p>Prompts are padded on the left, each row with its own positions (0 at its first real token) and
  * its padding hidden from every query, so a row's continuation does not depend on the others in its
  * batch (up to float rounding). With the KV cache each step feeds one token per row; without it
- * ({@code useCache = false}, for checking the cache) each step recomputes the whole sequence.
+ * ({@code useCache = false}, for checking the cache) each step recomputes the whole sequence. A row
+ * that finishes leaves the batch and the cache, so the rest do not pay for it.
  *
  * <p>Sampling: row {@code i} of a call draws from its own {@link SplittableRandom} seeded from {@code
  * settings.seed()} and {@code i}, so the same call gives the same text.
@@ -111,20 +112,21 @@ public final class Decoder {
             generated[b] = new int[budget[b]];
         }
         CausalLm.Batch batch = CausalLm.Batch.leftPadded(prompts, c);
-        int live = rows;
+        // Rows still decoding, by their index in prompts; finished rows leave the batch (and the cache).
+        int[] active = java.util.stream.IntStream.range(0, rows).toArray();
         try (KvCache cache = useCache ? lm.newCache(rows) : null) {
-            while (live > 0) {
+            while (true) {
                 float[] logits;
                 try (NDManager m = lm.manager().newSubManager()) {
                     NDArray h = lm.hidden(m, batch, cache);
                     logits = lm.head(h.get(new NDIndex(":, -1"))).toFloatArray();
                 }
                 int vocab = c.vocabSize();
-                for (int b = 0; b < rows; b++) {
-                    if (finish[b] != null) {
-                        continue;
-                    }
-                    float[] row = Arrays.copyOfRange(logits, b * vocab, (b + 1) * vocab);
+                int live = 0;
+                int[] kept = new int[active.length];
+                for (int r = 0; r < active.length; r++) {
+                    int b = active[r];
+                    float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                     int next = settings.temperature() == 0
                             ? argmax(row)
                             : sample(row, settings.temperature(), settings.topP(), rnd[b]);
@@ -144,13 +146,25 @@ public final class Decoder {
                             finish[b] = Finish.LENGTH;
                         }
                     }
-                    if (finish[b] != null) {
-                        live--;
+                    if (finish[b] == null) {
+                        kept[live++] = r;
                     }
                 }
-                if (live > 0) {
-                    batch = useCache ? step(prompts, generated, count) : full(prompts, generated, count);
+                if (live == 0) {
+                    break;
                 }
+                if (live < active.length) {
+                    kept = Arrays.copyOf(kept, live);
+                    if (cache != null) {
+                        cache.keep(kept);
+                    }
+                    int[] still = new int[live];
+                    for (int i = 0; i < live; i++) {
+                        still[i] = active[kept[i]];
+                    }
+                    active = still;
+                }
+                batch = useCache ? step(prompts, generated, count, active) : full(prompts, generated, count, active);
             }
         }
         List<Output> out = new ArrayList<>(rows);
@@ -161,26 +175,25 @@ public final class Decoder {
         return out;
     }
 
-    /** The next cached step: each row's last token at its next position (finished rows repeat theirs, ignored). */
-    private CausalLm.Batch step(List<int[]> prompts, int[][] generated, int[] count) {
-        int rows = prompts.size();
+    /** The next cached step of the active rows: each one's last token at its next position. */
+    private static CausalLm.Batch step(List<int[]> prompts, int[][] generated, int[] count, int[] active) {
+        int rows = active.length;
         int[][] ids = new int[rows][1];
         int[][] pos = new int[rows][1];
         boolean[][] valid = new boolean[rows][1];
-        int maxPos = lm.config().maxPositions() - 1;
-        for (int b = 0; b < rows; b++) {
-            int[] p = prompts.get(b);
-            ids[b][0] = count[b] == 0 ? p[p.length - 1] : generated[b][count[b] - 1];
-            pos[b][0] = Math.min(p.length + count[b] - 1, maxPos);
-            valid[b][0] = true;
+        for (int r = 0; r < rows; r++) {
+            int b = active[r];
+            ids[r][0] = generated[b][count[b] - 1];
+            pos[r][0] = prompts.get(b).length + count[b] - 1;
+            valid[r][0] = true;
         }
         return new CausalLm.Batch(ids, pos, valid);
     }
 
-    /** The whole sequence of every row so far, left-padded (the no-cache path). */
-    private CausalLm.Batch full(List<int[]> prompts, int[][] generated, int[] count) {
-        List<int[]> seqs = new ArrayList<>(prompts.size());
-        for (int b = 0; b < prompts.size(); b++) {
+    /** The whole sequence of every active row so far, left-padded (the no-cache path). */
+    private CausalLm.Batch full(List<int[]> prompts, int[][] generated, int[] count, int[] active) {
+        List<int[]> seqs = new ArrayList<>(active.length);
+        for (int b : active) {
             int[] p = prompts.get(b);
             int[] s = Arrays.copyOf(p, p.length + count[b]);
             System.arraycopy(generated[b], 0, s, p.length, count[b]);

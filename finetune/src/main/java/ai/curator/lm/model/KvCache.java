@@ -14,7 +14,7 @@ public final class KvCache implements AutoCloseable {
     final NDManager manager;
     final NDArray[] keys;
     final NDArray[] values;
-    final int rows;
+    int rows;
     /** valid[b][j]: cached key j of row b is a real token (not padding); the first {@code length} used. */
     boolean[][] valid;
 
@@ -52,6 +52,39 @@ public final class KvCache implements AutoCloseable {
         if (oldV != null && oldV != v) {
             oldV.close();
         }
+    }
+
+    /**
+     * Keeps only the given rows, in that order (finished rows leave the batch, so later passes do not
+     * compute them).
+     */
+    void keep(int[] kept) {
+        long[] idx = new long[kept.length];
+        boolean[][] v = new boolean[kept.length][];
+        for (int i = 0; i < kept.length; i++) {
+            idx[i] = kept[i];
+            v[i] = valid[kept[i]];
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray index = Tensors.longs(m, idx, new ai.djl.ndarray.types.Shape(kept.length));
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] != null) {
+                    put(l, select(keys[l], index), select(values[l], index));
+                }
+            }
+        }
+        valid = v;
+        rows = kept.length;
+    }
+
+    /** Rows {@code index} of {@code a} along its first axis (an embedding lookup: index_select on dim 0). */
+    private static NDArray select(NDArray a, NDArray index) {
+        long[] shape = a.getShape().getShape().clone();
+        NDArray flat = a.reshape(shape[0], -1);
+        shape[0] = index.getShape().get(0);
+        return ai.djl.nn.core.Embedding.embedding(index, flat, ai.djl.ndarray.types.SparseFormat.DENSE)
+                .singletonOrThrow()
+                .reshape(new ai.djl.ndarray.types.Shape(shape));
     }
 
     /** Records that {@code newValid[b].length} tokens were appended to every row. */

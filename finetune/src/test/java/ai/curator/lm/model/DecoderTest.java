@@ -63,6 +63,46 @@ class DecoderTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void rowsThatFinishEarlyLeaveTheBatchWithoutChangingTheOthers(String name, ModelConfig c) {
+        Settings s = Settings.greedy(16);
+        int[] free;
+        try (CausalLm lm = CausalLm.load(TinyModels.random(noEos(c), 16))) {
+            free = lm.generate(List.of(PROMPTS.get(0)), s).get(0).tokens();
+        }
+        // The end-of-sequence id becomes prompt 0's 3rd greedy token: that row stops early, others may
+        // stop at other steps or run on.
+        ModelConfig withEos = new ModelConfig(
+                c.architecture(),
+                c.vocabSize(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numLayers(),
+                c.numHeads(),
+                c.numKvHeads(),
+                c.maxPositions(),
+                c.normEps(),
+                c.ropeTheta(),
+                c.tieWordEmbeddings(),
+                c.attentionBias(),
+                1,
+                free[2]);
+        try (CausalLm lm = CausalLm.load(TinyModels.random(withEos, 16))) {
+            List<Decoder.Output> cached = new Decoder(lm, true).generate(PROMPTS, s);
+            List<Decoder.Output> full = new Decoder(lm, false).generate(PROMPTS, s);
+            assertEquals(Decoder.Finish.EOS, cached.get(0).finish());
+            int longest = 0;
+            for (int b = 0; b < PROMPTS.size(); b++) {
+                assertArrayEquals(full.get(b).tokens(), cached.get(b).tokens(), name + " prompt " + b);
+                Decoder.Output alone = lm.generate(List.of(PROMPTS.get(b)), s).get(0);
+                assertArrayEquals(alone.tokens(), cached.get(b).tokens(), name + " prompt " + b + " alone");
+                longest = Math.max(longest, cached.get(b).tokens().length);
+            }
+            assertTrue(longest > cached.get(0).tokens().length, name + ": another row ran past row 0's end");
+        }
+    }
+
     @Test
     void greedyFollowsTheArgmaxOfTheFullForward() {
         ModelConfig c = noEos(TinyModels.llamaConfig(2, 4, 2, true, false));
