@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
+import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -101,6 +102,41 @@ public final class SequenceLoss {
             }
             return out;
         });
+    }
+
+    /**
+     * The L2 norm of each example's loss gradient with respect to {@code parameters} together (e.g.
+     * a low-rank adapter's A and B matrices), by one backward pass per example under a {@code
+     * GradientCollector}. The parameters are marked as requiring gradients; their gradients are
+     * left holding the last example's.
+     *
+     * @param parameters arrays the forward pass reads (through {@link Projection.Delta}s or the
+     *     model's own weights)
+     */
+    public double[] gradientNorms(List<Example> examples, List<NDArray> parameters) {
+        for (NDArray p : parameters) {
+            if (!p.hasGradient()) {
+                p.setRequiresGradient(true);
+            }
+        }
+        double[] out = new double[examples.size()];
+        for (int i = 0; i < out.length; i++) {
+            try (NDManager m = lm.manager().newSubManager();
+                    GradientCollector gc = Torch.engine().newGradientCollector()) {
+                gc.zeroGradients();
+                gc.backward(loss(m, List.of(examples.get(i))));
+                double sq = 0;
+                for (NDArray p : parameters) {
+                    try (NDArray g = p.getGradient()) {
+                        sq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
+                    }
+                }
+                out[i] = Math.sqrt(sq);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("example " + i + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /**

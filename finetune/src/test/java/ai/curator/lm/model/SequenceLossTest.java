@@ -119,6 +119,8 @@ class SequenceLossTest {
                     assertTrue(auto > 0);
                 }
             }
+            // The generic per-parameter path gives the same norms.
+            assertArrayEquals(closed, loss.gradientNorms(EXAMPLES, List.of(w)), 1e-4 * closed[0]);
         }
     }
 
