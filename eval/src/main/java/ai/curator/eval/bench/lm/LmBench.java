@@ -1,4 +1,4 @@
-package ai.curator.lm.model.bench;
+package ai.curator.eval.bench.lm;
 
 import ai.curator.api.Generator.Settings;
 import ai.curator.lm.Checkpoint;

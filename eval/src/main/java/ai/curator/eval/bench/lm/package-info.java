@@ -1,2 +1,2 @@
 /** Speed probes of the in-JVM language model (not tests): {@code scripts/bench-lm}. */
-package ai.curator.lm.model.bench;
+package ai.curator.eval.bench.lm;
