@@ -72,13 +72,23 @@ public interface EvalTask {
      * @param reference the reference response (the assistant turn a model is trained on)
      * @param fields the row's raw fields by name (strings; nested values as JSON text), for templates
      *     and for scorers that need more than the reference (e.g. SQL's mock tables)
+     * @param fault a fault in the row's data that leaves it usable as a prompt and reference but
+     *     stops a metric (e.g. SQL mock tables that do not fit their schema: no execution accuracy),
+     *     naming file, line and id; {@code null} if none. An evaluation refuses such rows unless told
+     *     to score them without that metric.
      */
-    record Example(String id, List<Generator.Message> prompt, String reference, Map<String, String> fields) {
+    record Example(
+            String id, List<Generator.Message> prompt, String reference, Map<String, String> fields, String fault) {
         public Example {
             Objects.requireNonNull(id, "id");
             prompt = List.copyOf(prompt);
             Objects.requireNonNull(reference, "reference");
             fields = Map.copyOf(fields);
+        }
+
+        /** An example without a fault. */
+        public Example(String id, List<Generator.Message> prompt, String reference, Map<String, String> fields) {
+            this(id, prompt, reference, fields, null);
         }
 
         /** The prompt's text: the content of its last user turn. */
@@ -99,7 +109,8 @@ public interface EvalTask {
      * @param file the data file
      * @param template the user turn's template, {@code {field}} for a row field ({@code {{} and
      *     {@code }}} for literal braces); {@code null} for HALO's prompt
-     * @throws DataException for an unreadable file or a malformed row (naming file and line)
+     * @throws DataException for an unreadable file or a row that cannot be prompted or scored at all
+     *     (naming file and line); lesser faults are kept in {@link Example#fault}
      * @throws RecipeException for a template naming a field the rows do not have
      */
     List<Example> examples(Path file, String template);

@@ -33,9 +33,15 @@ abstract class BaseTask implements EvalTask {
         for (DataRows.Row row : rows) {
             Map<String, String> f = fields(file, row);
             String text = t == null ? haloPrompt(f) : t.render(f, file, row.line());
-            out.add(new Example(rowId(row), List.of(new Generator.Message("user", text)), reference(f), f));
+            out.add(new Example(
+                    rowId(row), List.of(new Generator.Message("user", text)), reference(f), f, fault(file, row, f)));
         }
         return out;
+    }
+
+    /** A fault that stops a metric but not the row (see {@link Example#fault}); none by default. */
+    String fault(Path file, DataRows.Row row, Map<String, String> fields) {
+        return null;
     }
 
     /** The row's {@code id} (or {@code idx}) field where it has one, else its 0-based index. */

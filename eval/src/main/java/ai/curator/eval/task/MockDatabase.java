@@ -25,8 +25,7 @@ import java.util.regex.Pattern;
 public record MockDatabase(
         List<String> creates, Map<String, List<String>> columns, Map<String, List<Map<String, JsonNode>>> rows) {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern CREATE =
-            Pattern.compile("(?is)^\\s*CREATE\\s+TABLE\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\((.*)\\)\\s*$");
+    private static final Pattern CREATE = Pattern.compile("(?is)^\\s*CREATE\\s+TABLE\\s+([^\\s(]+)\\s*\\((.*)\\)\\s*$");
 
     /**
      * Parses and checks an example's tables.
@@ -52,7 +51,7 @@ public record MockDatabase(
             List<String> cols = new ArrayList<>();
             for (String def : m.group(2).split(",")) {
                 String name = def.strip().split("\\s+")[0];
-                if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                if (name.isEmpty() || !name.matches("[^\"'`()\\[\\];]+")) {
                     throw new DataException(where + ": column definition \"" + def.strip() + "\" in CREATE TABLE "
                             + m.group(1) + " has no plain column name");
                 }

@@ -92,6 +92,20 @@ public final class SqlExecutor {
         }
     }
 
+    /**
+     * Loads {@code db} into a fresh database and drops it: checks that SQLite accepts the schema
+     * and every row.
+     *
+     * @throws DataException naming {@code where} and SQLite's complaint otherwise
+     */
+    public void check(MockDatabase db, String where) {
+        try (Connection c = open(db, where)) {
+            // loaded: nothing more to do
+        } catch (SQLException e) {
+            throw new DataException(where + ": cannot close the mock database: " + e.getMessage(), e);
+        }
+    }
+
     private Connection open(MockDatabase db, String where) {
         Connection c;
         try {

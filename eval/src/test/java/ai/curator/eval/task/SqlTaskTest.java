@@ -142,10 +142,13 @@ class SqlTaskTest {
                 f,
                 "{\"context\": \"" + CONTEXT + "\", \"question\": \"q\", \"sql_query\": \"select 1\","
                         + " \"data_table\": \"{\\\"table_1\\\": [{\\\"nam\\\": 1}]}\", \"idx\": 31005}\n");
-        e = assertThrows(DataException.class, () -> task.examples(f));
+        EvalTask.Example bad = task.examples(f).get(0);
         assertTrue(
-                e.getMessage().startsWith(f + " line 1 (id 31005): data_table.table_1[0] has column 'nam'"),
-                e.getMessage());
+                bad.fault().startsWith(f + " line 1 (id 31005): data_table.table_1[0] has column 'nam'"), bad.fault());
+        EvalTask.Scored s = task.score(bad, "select 1");
+        assertTrue(ok(s, "exact"));
+        assertFalse(s.metrics().containsKey("execution"), "no execution accuracy on unusable tables");
+        assertTrue(s.error().startsWith("no execution accuracy: " + f + " line 1"), s.error());
     }
 
     @Test
