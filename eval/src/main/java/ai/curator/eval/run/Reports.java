@@ -53,7 +53,7 @@ public final class Reports {
             if (Files.exists(f)) {
                 JsonNode before = JSON.readTree(f.toFile());
                 for (String k : SAME) {
-                    if (!before.path(k).equals(now.path(k))) {
+                    if (!before.path(k).toString().equals(now.path(k).toString())) {
                         throw new RecipeException(out + " holds predictions of another run (" + k + ": "
                                 + before.path(k) + ", now " + now.path(k) + "); use another --out or remove it");
                     }
