@@ -152,6 +152,19 @@ class SqlTaskTest {
     }
 
     @Test
+    void aContextSqliteCannotParseIsAFaultNamingTheRow(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.jsonl");
+        Files.writeString(
+                f,
+                "{\"context\": \"CREATE TABLE t (prefix VARCHAR, group VARCHAR)\", \"question\": \"q\","
+                        + " \"sql_query\": \"select prefix from t\", \"data_table\": \"{\\\"t\\\": []}\","
+                        + " \"idx\": 9}\n");
+        EvalTask.Example e = task.examples(f).get(0);
+        assertTrue(e.fault().startsWith(f + " line 1 (id 9): cannot load the mock tables:"), e.fault());
+        assertTrue(e.fault().contains("near \"group\": syntax error"), e.fault());
+    }
+
+    @Test
     void readsChatRowsAndMockRows(@TempDir Path dir) throws Exception {
         Path chat = dir.resolve("c.jsonl");
         String user = SqlTask.INSTRUCTION + "\\n\\n context: " + CONTEXT + "\\n\\n question: Who?";
