@@ -35,6 +35,9 @@ public final class Reports {
     private static final List<String> SAME =
             List.of("task", "split", "data_sha256", "template", "generator", "settings");
 
+    /** How a {@link ai.curator.eval.generate.PredictionsFileGenerator} describes itself. */
+    private static final String PREDICTIONS = "predictions ";
+
     private Reports() {}
 
     /** One scored example. */
@@ -42,7 +45,8 @@ public final class Reports {
 
     /**
      * Claims {@code out} for a run: writes {@code run.json}, or checks that the one there describes
-     * the same run (task, split, data, template, generator, settings).
+     * the same run (task, split, data, template, generator, settings). A folder that holds only a
+     * copy of a predictions file is simply started over when scored from a predictions file again.
      *
      * @throws RecipeException when {@code out} holds another run's predictions
      */
@@ -52,6 +56,14 @@ public final class Reports {
         try {
             if (Files.exists(f)) {
                 JsonNode before = JSON.readTree(f.toFile());
+                if (before.path("generator").asText().startsWith(PREDICTIONS)
+                        && now.path("generator").asText().startsWith(PREDICTIONS)) {
+                    // copies of a predictions file: nothing to resume, start over from the file given now
+                    Files.deleteIfExists(out.resolve("predictions.jsonl"));
+                    Files.delete(f);
+                    claim(out, run);
+                    return;
+                }
                 for (String k : SAME) {
                     if (!before.path(k).toString().equals(now.path(k).toString())) {
                         throw new RecipeException(out + " holds predictions of another run (" + k + ": "

@@ -96,6 +96,25 @@ class EvalCommandTest {
         assertEquals(64, s.get("provenance").get("data_sha256").asText().length());
         assertTrue(Files.readString(out.resolve("summary.md")).contains("| exact | 1 | 4 | 25.0% |"));
         assertTrue(Files.readString(out.resolve("summary.csv")).contains("gsm8k,file,exact,1,4,0.250000,"));
+
+        // the predictions file edited and scored again into the same folder: read afresh
+        Path p2 = preds(
+                "{\"id\": \"0\", \"prediction\": \"#### 2\"}",
+                "{\"id\": \"1\", \"prediction\": \"#### 1,000\"}",
+                "{\"id\": \"2\", \"prediction\": \"#### 5\"}",
+                "{\"id\": \"3\", \"prediction\": \"#### 7\"}");
+        Result again = exec(
+                "eval",
+                "--task",
+                "gsm8k",
+                "--data",
+                data.toString(),
+                "--predictions",
+                p2.toString(),
+                "--out",
+                out.toString());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().startsWith("gsm8k exact: 4/4 = 100.0%"), again.out());
     }
 
     @Test
