@@ -102,6 +102,11 @@ public final class OpenAiGenerator implements Generator {
         this.options = options;
     }
 
+    /** The served model's name. */
+    public String model() {
+        return options.model();
+    }
+
     @Override
     public String describe() {
         return "openai " + options.baseUrl() + " model=" + options.model();

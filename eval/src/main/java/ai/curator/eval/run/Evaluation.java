@@ -5,6 +5,7 @@ import ai.curator.api.DataException;
 import ai.curator.api.EvalTask;
 import ai.curator.api.Generator;
 import ai.curator.api.RecipeException;
+import ai.curator.eval.generate.OpenAiGenerator;
 import ai.curator.eval.generate.PredictionsFile;
 import ai.curator.io.FileIo;
 import java.io.PrintStream;
@@ -162,6 +163,7 @@ public final class Evaluation {
         run.put("data_sha256", dataSha);
         run.put("template", options.template());
         run.put("generator", generator.describe());
+        run.put("model", identity(generator));
         run.put("settings", settingsMap(options.settings()));
         Reports.claim(options.out(), run);
 
@@ -234,6 +236,17 @@ public final class Evaluation {
         all2.add(predFile);
         all2.addAll(outputs);
         return new Result(task.name(), split, file, examples.size(), rows.size(), List.copyOf(missing), metrics, all2);
+    }
+
+    /**
+     * What must stay the same for a rerun to resume: the served model's name for an endpoint (the
+     * server may come back on another host or port), else the generator's description.
+     */
+    static String identity(Generator g) {
+        if (g instanceof OpenAiGenerator o) {
+            return "openai model=" + o.model();
+        }
+        return g.describe();
     }
 
     static Map<String, Object> settingsMap(Generator.Settings s) {

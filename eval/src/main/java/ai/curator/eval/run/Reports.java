@@ -32,8 +32,7 @@ public final class Reports {
     private static final ObjectMapper LINE = new ObjectMapper();
 
     /** The keys of {@code run.json} that a rerun into the same folder must repeat. */
-    private static final List<String> SAME =
-            List.of("task", "split", "data_sha256", "template", "generator", "settings");
+    private static final List<String> SAME = List.of("task", "split", "data_sha256", "template", "model", "settings");
 
     /** How a {@link ai.curator.eval.generate.PredictionsFileGenerator} describes itself. */
     private static final String PREDICTIONS = "predictions ";
@@ -45,7 +44,7 @@ public final class Reports {
 
     /**
      * Claims {@code out} for a run: writes {@code run.json}, or checks that the one there describes
-     * the same run (task, split, data, template, generator, settings). A folder that holds only a
+     * the same run (task, split, data, template, model, settings). A folder that holds only a
      * copy of a predictions file is simply started over when scored from a predictions file again.
      *
      * @throws RecipeException when {@code out} holds another run's predictions

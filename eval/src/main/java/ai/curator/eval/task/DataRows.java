@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +69,7 @@ public final class DataRows {
                     throw new DataException(file + " line " + line + ": not a JSON object");
                 }
                 Map<String, String> fields = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
                     JsonNode v = e.getValue();
                     if (!v.isNull()) {
                         fields.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
@@ -91,7 +89,7 @@ public final class DataRows {
                 .builder()
                 .setHeader()
                 .setSkipHeaderRecord(true)
-                .build();
+                .get();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
                 CSVParser p = CSVParser.parse(r, fmt)) {
             List<String> header = p.getHeaderNames();

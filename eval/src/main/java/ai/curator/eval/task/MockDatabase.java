@@ -4,7 +4,6 @@ import ai.curator.api.DataException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,8 +73,7 @@ public record MockDatabase(
             throw new DataException(where + ": data_table is not a JSON object of tables");
         }
         Map<String, List<Map<String, JsonNode>>> rows = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> t = it.next();
+        for (Map.Entry<String, JsonNode> t : root.properties()) {
             List<String> cols = columns.get(t.getKey().toLowerCase(Locale.ROOT));
             if (cols == null) {
                 throw new DataException(where + ": data_table has rows for table '" + t.getKey()
@@ -92,8 +90,7 @@ public record MockDatabase(
                     throw new DataException(where + ": data_table." + t.getKey() + "[" + r + "] is not an object");
                 }
                 Map<String, JsonNode> values = new LinkedHashMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> f = row.fields(); f.hasNext(); ) {
-                    Map.Entry<String, JsonNode> v = f.next();
+                for (Map.Entry<String, JsonNode> v : row.properties()) {
                     if (!cols.contains(v.getKey().toLowerCase(Locale.ROOT))) {
                         throw new DataException(where + ": data_table." + t.getKey() + "[" + r + "] has column '"
                                 + v.getKey() + "', which table " + t.getKey() + " does not have (columns: "

@@ -99,8 +99,8 @@ public final class SqlExecutor {
      * @throws DataException naming {@code where} and SQLite's complaint otherwise
      */
     public void check(MockDatabase db, String where) {
-        try (Connection c = open(db, where)) {
-            // loaded: nothing more to do
+        try {
+            open(db, where).close();
         } catch (SQLException e) {
             throw new DataException(where + ": cannot close the mock database: " + e.getMessage(), e);
         }

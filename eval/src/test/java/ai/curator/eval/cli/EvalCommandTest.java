@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.cli.CuratorCli;
+import ai.curator.eval.generate.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
@@ -269,6 +270,57 @@ class EvalCommandTest {
         Result badUrl = exec("eval", "--task", "gsm8k", "--endpoint", "localhost:8000", "--model", "m");
         assertEquals(2, badUrl.code());
         assertTrue(badUrl.err().contains("is not an http(s) URL"), badUrl.err());
+    }
+
+    @Test
+    void aMalformedEndpointResponseExitsOneAndKeepsWhatFinished() throws Exception {
+        Path out = dir.resolve("o");
+        try (FakeOpenAiServer s = new FakeOpenAiServer(req -> {
+            String q = req.get("messages").get(0).get("content").asText();
+            return q.equals("Q2")
+                    ? new FakeOpenAiServer.Reply(200, "{\"id\": \"x\", \"choices\": [")
+                    : FakeOpenAiServer.ok("m", "#### " + q.substring(1));
+        })) {
+            Result r = exec(
+                    "eval",
+                    "--task",
+                    "gsm8k",
+                    "--data",
+                    data.toString(),
+                    "--endpoint",
+                    s.baseUrl(),
+                    "--model",
+                    "m",
+                    "--concurrency",
+                    "1",
+                    "--out",
+                    out.toString());
+            assertEquals(1, r.code(), r.err());
+            assertTrue(
+                    r.err().startsWith("error: openai " + s.baseUrl() + " model=m: request for id 2 failed: "),
+                    r.err());
+            assertEquals(2, Files.readAllLines(out.resolve("predictions.jsonl")).size(), "ids 0 and 1 are kept");
+        }
+        try (FakeOpenAiServer s = new FakeOpenAiServer(req -> FakeOpenAiServer.ok(
+                "m",
+                "#### " + req.get("messages").get(0).get("content").asText().substring(1)))) {
+            Result r = exec(
+                    "eval",
+                    "--task",
+                    "gsm8k",
+                    "--data",
+                    data.toString(),
+                    "--endpoint",
+                    s.baseUrl(),
+                    "--model",
+                    "m",
+                    "--out",
+                    out.toString());
+            // the server back on another port, same model: only the unfinished ids are asked
+            assertEquals(0, r.code(), r.err());
+            assertEquals(List.of("Q2", "Q3"), s.prompts().stream().sorted().toList());
+            assertTrue(r.out().startsWith("gsm8k exact: 0/4 = 0.0%"), r.out()); // Qn is answered n
+        }
     }
 
     @Test

@@ -18,17 +18,17 @@ import java.util.function.Function;
  * test the client around it: each request body is recorded, and {@code reply} decides the answer
  * (status and body) from the request.
  */
-final class FakeOpenAiServer implements AutoCloseable {
+public final class FakeOpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An HTTP answer. */
-    record Reply(int status, String body) {}
+    public record Reply(int status, String body) {}
 
-    final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
     volatile Function<JsonNode, Reply> reply;
 
-    FakeOpenAiServer(Function<JsonNode, Reply> reply) throws IOException {
+    public FakeOpenAiServer(Function<JsonNode, Reply> reply) throws IOException {
         this.reply = reply;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
@@ -36,12 +36,12 @@ final class FakeOpenAiServer implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
     /** The user text of every request received, in arrival order. */
-    List<String> prompts() {
+    public List<String> prompts() {
         return requests.stream()
                 .map(r -> r.get("messages")
                         .get(r.get("messages").size() - 1)
@@ -63,7 +63,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** A 200 answer shaped like vLLM 0.6's chat completion. */
-    static Reply ok(String model, String content) {
+    public static Reply ok(String model, String content) {
         try {
             String c = JSON.writeValueAsString(content);
             return new Reply(
@@ -80,7 +80,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** An error answer shaped like vLLM's ({@code {"object": "error", ...}}). */
-    static Reply error(int status, String message) {
+    public static Reply error(int status, String message) {
         return new Reply(
                 status,
                 "{\"object\":\"error\",\"message\":\"" + message + "\",\"type\":\""

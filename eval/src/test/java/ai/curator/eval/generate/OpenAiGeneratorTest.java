@@ -162,7 +162,9 @@ class OpenAiGeneratorTest {
             var e = assertThrows(
                     ai.curator.api.RecipeException.class,
                     () -> Evaluation.run(EvalTask.named("gsm8k"), other, opts, log));
-            assertTrue(e.getMessage().contains("holds predictions of another run (generator:"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("holds predictions of another run (model: \"openai model=sql-lora\""),
+                    e.getMessage());
         }
     }
 }
