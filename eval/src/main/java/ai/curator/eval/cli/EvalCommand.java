@@ -119,6 +119,13 @@ public final class EvalCommand implements Callable<Integer> {
                     + " the metric it stops.")
     boolean allowBadRows;
 
+    private Generator.Settings settings() {
+        if (maxNewTokens < 1) {
+            throw new RecipeException("--max-new-tokens must be >= 1, got " + maxNewTokens);
+        }
+        return new Generator.Settings(maxNewTokens, 0, 1, stop, 42);
+    }
+
     @Override
     public Integer call() {
         EvalTask t = EvalTask.named(task);
@@ -128,17 +135,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         Path o = out != null ? out : Path.of("eval-out", t.name() + "-" + (data != null ? "file" : sp));
         Evaluation.Options opts = new Evaluation.Options(
-                split,
-                data,
-                dataRoot,
-                template,
-                limit,
-                o,
-                allowMissing,
-                allowBadRows,
-                new Generator.Settings(maxNewTokens, 0, 1, stop, 42),
-                null,
-                null);
+                split, data, dataRoot, template, limit, o, allowMissing, allowBadRows, settings(), null, null);
         Generator gen;
         if (source.predictions != null) {
             if (model != null) {

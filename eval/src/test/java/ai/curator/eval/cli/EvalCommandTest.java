@@ -125,6 +125,13 @@ class EvalCommandTest {
         assertEquals(
                 "error: unknown evaluation task 'mmlu'; known: gsm8k, sql, viggo",
                 r.err().strip());
+        Result z = exec("eval", "--task", "gsm8k", "--predictions", "x.jsonl", "--max-new-tokens", "0");
+        assertEquals(2, z.code());
+        assertEquals("error: --max-new-tokens must be >= 1, got 0", z.err().strip());
+        Result both =
+                exec("eval", "--task", "gsm8k", "--predictions", "x.jsonl", "--endpoint", "http://127.0.0.1:1/v1");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
         Result s = exec("eval", "--task", "viggo", "--split", "dev", "--predictions", "x.jsonl");
         assertEquals(2, s.code());
         assertTrue(s.err().contains("task viggo has no split 'dev'; known: validation, test, train"), s.err());
