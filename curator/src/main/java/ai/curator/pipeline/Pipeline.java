@@ -189,8 +189,37 @@ public final class Pipeline {
         return root;
     }
 
-    /** Runs the pipeline. */
+    /**
+     * Runs the pipeline. The output directory (and the work directory, when it lies elsewhere) is
+     * locked for the run's length: a second run into it fails at once, naming this one ({@link
+     * OutputLock}).
+     */
     public RunResult run(RunSettings settings) {
+        Path out = recipe.output();
+        Path work = recipe.workDir();
+        try (OutputLock outLock = lock(out);
+                OutputLock workLock = work.toAbsolutePath()
+                                .normalize()
+                                .startsWith(out.toAbsolutePath().normalize())
+                        ? null
+                        : lock(work)) {
+            return runLocked(settings);
+        } catch (IOException e) {
+            throw new StageException("Cannot release the lock in " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OutputLock lock(Path dir) {
+        try {
+            return OutputLock.acquire(dir);
+        } catch (IOException | SecurityException e) {
+            throw new RecipeException("Directory '" + dir + "' is not writable ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); set 'output' (or 'work_dir') in the recipe or pass --output DIR");
+        }
+    }
+
+    private RunResult runLocked(RunSettings settings) {
         Path out = recipe.output();
         prepareOutput(out);
         Path work = recipe.workDir();
