@@ -183,7 +183,8 @@ public final class CuratorCli implements Runnable {
     @Command(
             name = "validate",
             mixinStandardHelpOptions = true,
-            description = "Check a recipe (keys, stages, options, plan) without reading the data.")
+            description =
+                    "Check a recipe (keys, stages, options, plan, that the data file exists) without reading the data.")
     static final class Validate implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -194,6 +195,7 @@ public final class CuratorCli implements Runnable {
         @Override
         public Integer call() {
             Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            p.checkInputs();
             spec.commandLine()
                     .getOut()
                     .printf(

@@ -4,9 +4,7 @@ import ai.curator.api.Column;
 import ai.curator.api.DataException;
 import ai.curator.api.Progress;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -23,7 +21,8 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Two passes: the first finds each column's type — INT64 if every non-empty value is an
  * integer, FLOAT64 if every one is a number ({@code nan}, {@code inf} included, so that later
  * checks can name them), STRING otherwise — and the second fills typed arrays, so no value is
- * reformatted. Empty fields are nulls. A row whose field count differs from the header's is an
+ * reformatted; a number beyond a double's range ({@code 1e400}) is text, not infinity. The file
+ * is strict UTF-8 ({@link FileIo#openText}). Empty fields are nulls. A row whose field count differs from the header's is an
  * error naming the file and line.
  */
 public final class DelimitedReader {
@@ -36,6 +35,16 @@ public final class DelimitedReader {
 
     /** As {@link #read(Path, boolean)}, reporting bytes read in each pass to its progress. */
     public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2) {
+        return read(path, tab, pass1, pass2, Set.of());
+    }
+
+    /**
+     * As {@link #read(Path, boolean, Progress, Progress)}; the columns named in {@code verbatim}
+     * (the id column) are INT64 only when every value is an integer written the way it prints
+     * back ({@code 7}, not {@code 007}, {@code +7} or {@code -0}), else text: an id must reach the
+     * outputs as written, and {@code 7} and {@code 007} must not become one id.
+     */
+    public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2, Set<String> verbatim) {
         CSVFormat format = (tab ? CSVFormat.TDF : CSVFormat.RFC4180)
                 .builder()
                 .setHeader()
@@ -52,6 +61,10 @@ public final class DelimitedReader {
             header = p.getHeaderNames().toArray(new String[0]);
             checkHeader(path, header);
             kind = new int[header.length];
+            boolean[] exact = new boolean[header.length];
+            for (int c = 0; c < header.length; c++) {
+                exact[c] = verbatim.contains(header[c]);
+            }
             long prevLine = 1;
             for (CSVRecord rec : p) {
                 long line = prevLine + 1;
@@ -65,7 +78,11 @@ public final class DelimitedReader {
                     if (v.isEmpty() || kind[c] == 3) {
                         continue;
                     }
-                    int k = parseLong(v) != null ? 1 : parseDouble(v) != null ? 2 : 3;
+                    Long asLong = parseLong(v);
+                    int k = asLong != null ? 1 : parseDouble(v) != null ? 2 : 3;
+                    if (exact[c] && (k == 2 || (k == 1 && !asLong.toString().equals(v)))) {
+                        k = 3;
+                    }
                     kind[c] = Math.max(kind[c], k);
                 }
                 rows++;
@@ -139,7 +156,7 @@ public final class DelimitedReader {
     }
 
     private static Reader reader(Path path, Progress progress) throws IOException {
-        return new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8);
+        return FileIo.openText(path, progress);
     }
 
     static Long parseLong(String s) {
@@ -184,7 +201,9 @@ public final class DelimitedReader {
             return null; // rejects Java-only forms such as "1d" or "2f"
         }
         try {
-            return Double.parseDouble(s);
+            double d = Double.parseDouble(s);
+            // "1e400" is beyond a double: text, not a silent infinity (features then name the cell)
+            return Double.isInfinite(d) ? null : d;
         } catch (NumberFormatException e) {
             return null;
         }

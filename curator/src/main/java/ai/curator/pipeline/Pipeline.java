@@ -58,7 +58,34 @@ public final class Pipeline {
     public static Pipeline build(Recipe recipe, StageRegistry registry) {
         Pipeline p = new Pipeline(recipe, resolve(recipe, registry));
         p.checkPlan(null, null);
+        p.checkWritesEverything();
         return p;
+    }
+
+    /**
+     * A run whose last stage is not an export writes nothing of that stage's work (a recipe
+     * without export writes nothing at all): almost surely a mistake, so it fails here, before
+     * any work, saying what to add.
+     */
+    private void checkWritesEverything() {
+        if (stages.isEmpty()) {
+            return; // the recipe reader already requires stages
+        }
+        PlannedStage last = stages.get(stages.size() - 1);
+        if (last.spec().role().equals("export")) {
+            return;
+        }
+        boolean any = stages.stream().anyMatch(s -> s.spec().role().equals("export"));
+        String where =
+                recipe.file() + (last.spec().line() > 0 ? " line " + last.spec().line() : "") + ", stages["
+                        + last.spec().index() + "]";
+        throw new RecipeException(
+                any
+                        ? where + ": " + last.spec().role() + ": " + last.spec().method()
+                                + " comes after the last export stage, so its result would not be written; move"
+                                + " '- export: {formats: [jsonl]}' (or your export stage) to the end"
+                        : recipe.file() + ": no export stage, so the run would write nothing; add"
+                                + " '- export: {formats: [jsonl]}' (jsonl, parquet and/or arrow) as the last stage");
     }
 
     /**
@@ -152,6 +179,29 @@ public final class Pipeline {
         return recipe;
     }
 
+    /**
+     * Checks what can be checked without reading the data: the data file exists and is readable.
+     * A missing file under a {@code shared/data} folder (the credit-card recipes') says where
+     * that folder is expected and where its files come from.
+     */
+    public void checkInputs() {
+        Path data = recipe.datasetPath();
+        try {
+            FileIo.requireReadableFile(data, "Data file");
+        } catch (ai.curator.api.DataException e) {
+            String hint = " (dataset.path '" + recipe.dataset().path() + "' in " + recipe.file()
+                    + ", resolved against the recipe's directory)";
+            String p = data.toAbsolutePath().normalize().toString().replace('\\', '/');
+            int i = p.indexOf("/shared/data/");
+            if (i >= 0 && !Files.exists(data)) {
+                hint += ". This recipe reads the project's shared data folder, expected at " + p.substring(0, i)
+                        + "/shared beside the checkout, which a fresh clone does not have: put the file there"
+                        + " (README.md, \"Data for the credit-card recipes\", says what it is) or point dataset.path at your copy";
+            }
+            throw new ai.curator.api.DataException(e.getMessage() + hint, e);
+        }
+    }
+
     public List<PlannedStage> stages() {
         return stages;
     }
@@ -195,6 +245,7 @@ public final class Pipeline {
      * OutputLock}).
      */
     public RunResult run(RunSettings settings) {
+        checkInputs();
         Path out = recipe.output();
         Path work = recipe.workDir();
         try (OutputLock outLock = lock(out);

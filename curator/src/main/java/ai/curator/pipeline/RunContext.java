@@ -143,7 +143,7 @@ final class RunContext implements StageContext {
 
     @Override
     public List<String> featureColumns() {
-        return DatasetLoader.featureColumns(recipe.dataset(), table);
+        return DatasetLoader.featureColumns(recipe.dataset(), table, recipe.datasetPath());
     }
 
     @Override
