@@ -90,6 +90,11 @@ public final class CuratorCli implements Runnable {
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
         int code;
+        if (e instanceof ai.curator.api.CancelledException c) {
+            err.println("curator: " + c.getMessage());
+            err.flush();
+            return c.exitCode();
+        }
         if (e instanceof RecipeException || e instanceof DataException) {
             err.println("error: " + e.getMessage());
             code = BAD_INPUT;
@@ -161,7 +166,11 @@ public final class CuratorCli implements Runnable {
                     "curator %s: recipe %s, seed %d, %d stages%n",
                     Version.version(), r.name(), r.seed(), p.stages().size());
             long t0 = System.nanoTime();
-            RunResult res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err)));
+            var cancellation = new ai.curator.api.Cancellation();
+            RunResult res;
+            try (Interrupts signals = Interrupts.install(cancellation, err)) {
+                res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err), cancellation));
+            }
             log.printf(
                     Locale.ROOT,
                     "done in %.1f s (%d of %d stages cached); selected %,d of %,d rows by %s%n",

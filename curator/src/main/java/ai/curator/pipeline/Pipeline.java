@@ -287,6 +287,7 @@ public final class Pipeline {
         int cached = 0;
 
         // ---- load
+        settings.cancellation().enter("[load]");
         long t0 = System.nanoTime();
         Path dataPath = recipe.datasetPath();
         FileIo.requireReadableFile(dataPath, "Data file");
@@ -360,6 +361,9 @@ public final class Pipeline {
                     Locale.ROOT, "%02d-%s-%s-%s", spec.index() + 1, spec.role(), spec.method(), key.substring(0, 12))));
             String label = String.format(
                     Locale.ROOT, "[%d/%d %s %s]", spec.index() + 1, stages.size(), spec.role(), spec.method());
+            settings.cancellation().enter(label);
+            settings.cancellation().check(); // between stages: stop here rather than start the next
+            settings.cancellation().enter(label); // the stage itself starts non-cooperative
             ObjectNode rec = settings.force() ? null : cache.finished(key);
             if (rec != null && !rec.path("outputs").isEmpty() && !StageCache.outputsIntact(rec, out)) {
                 rec = null; // an output was removed or changed: write it again
@@ -397,7 +401,7 @@ public final class Pipeline {
             try {
                 s.stage().run(ctx);
             } catch (CuratorException e) {
-                throw e;
+                throw e; // CancelledException included: the stage stopped at a poll
             } catch (IllegalArgumentException e) {
                 // Stages and algorithms reject options that do not fit the data (rank >= dimension, NaN
                 // embeddings, …) with IllegalArgumentException: bad input, not a crash.

@@ -247,4 +247,9 @@ final class RunContext implements StageContext {
     Recipe recipe() {
         return recipe;
     }
+
+    @Override
+    public ai.curator.api.Cancellation cancellation() {
+        return settings.cancellation();
+    }
 }

@@ -603,6 +603,15 @@ public final class DjlOnnxEncoder implements Encoder {
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
+            // A batch still inside ONNX Runtime (after a failed or cancelled encode) must finish
+            // before its session is closed: closing under it crashes the JVM in native code.
+            try {
+                if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    LOG.log(Level.WARNING, "{0}: embedding threads still running after 5 min", spec.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (sessionOptions != null) {
             sessionOptions.close();
