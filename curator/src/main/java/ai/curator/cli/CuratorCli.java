@@ -163,8 +163,11 @@ public final class CuratorCli implements Runnable {
             var err = System.err;
             var log = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : err;
             log.printf(
-                    "curator %s: recipe %s, seed %d, %d stages%n",
-                    Version.version(), r.name(), r.seed(), p.stages().size());
+                    "curator %s: recipe %s, seed %d, %s%n",
+                    Version.version(),
+                    r.name(),
+                    r.seed(),
+                    ai.curator.api.Plural.of(p.stages().size(), "stage"));
             long t0 = System.nanoTime();
             var cancellation = new ai.curator.api.Cancellation();
             RunResult res;
@@ -173,12 +176,12 @@ public final class CuratorCli implements Runnable {
             }
             log.printf(
                     Locale.ROOT,
-                    "done in %.1f s (%d of %d stages cached); selected %,d of %,d rows by %s%n",
+                    "done in %.1f s (%d of %s cached); selected %,d of %s by %s%n",
                     (System.nanoTime() - t0) / 1e9,
                     res.cachedStages(),
-                    p.stages().size() + 1,
+                    ai.curator.api.Plural.of(p.stages().size() + 1, "stage"),
                     res.selection().size(),
-                    res.table().rows(),
+                    ai.curator.api.Plural.of(res.table().rows(), "row"),
                     res.selection().method());
             out.println("Outputs in " + r.output() + ":");
             for (Path f : res.outputs()) {
@@ -208,9 +211,9 @@ public final class CuratorCli implements Runnable {
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "%s: valid (%d stages: %s)%n",
+                            "%s: valid (%s: %s)%n",
                             recipe,
-                            p.stages().size(),
+                            ai.curator.api.Plural.of(p.stages().size(), "stage"),
                             String.join(
                                     " -> ",
                                     p.stages().stream().map(PlannedStage::name).toList()));

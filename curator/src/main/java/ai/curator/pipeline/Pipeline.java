@@ -233,6 +233,10 @@ public final class Pipeline {
             o.put("method", s.spec().method());
             o.put("summary", s.provider().summary());
             o.set("options", s.resolvedOptions());
+            var notes = new java.util.TreeMap<>(s.provider().optionNotes());
+            if (!notes.isEmpty()) {
+                o.set("option_notes", Json.MAPPER.valueToTree(notes));
+            }
         }
         root.put("output", recipe.output().toString());
         root.put("work_dir", recipe.workDir().toString());
@@ -303,7 +307,10 @@ public final class Pipeline {
                             ? null
                             : loadRec.path("id_column").asText(null));
             cached++;
-            settings.log().printf("[load] %s: %,d rows (cached)%n", dataPath.getFileName(), table.rows());
+            settings.log()
+                    .printf(
+                            "[load] %s: %s (cached)%n",
+                            dataPath.getFileName(), ai.curator.api.Plural.of(table.rows(), "row"));
         } else {
             table = DatasetLoader.load(recipe.dataset(), dataPath, settings.progress());
             loadRec = JsonNodeFactory.instance.objectNode();
@@ -328,10 +335,10 @@ public final class Pipeline {
             settings.log()
                     .printf(
                             Locale.ROOT,
-                            "[load] %s: %,d rows, %d columns (%.1f s)%n",
+                            "[load] %s: %s, %s (%.1f s)%n",
                             dataPath.getFileName(),
-                            table.rows(),
-                            table.columns().size(),
+                            ai.curator.api.Plural.of(table.rows(), "row"),
+                            ai.curator.api.Plural.of(table.columns().size(), "column"),
                             seconds(t0));
         }
         ObjectNode input = JsonNodeFactory.instance.objectNode();

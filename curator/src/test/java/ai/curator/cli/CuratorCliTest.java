@@ -250,4 +250,44 @@ class CuratorCliTest {
         assertEquals(2, after.code());
         assertTrue(after.err().contains("stages[1]: select: uniform comes after the last export stage"), after.err());
     }
+
+    @Test
+    void misspelledMethodOrStageGetsADidYouMean() throws Exception {
+        Result m = exec(
+                "validate",
+                recipe("  - select: {method: kmeans, budget: 3}\n  - export\n").toString());
+        assertEquals(2, m.code());
+        assertTrue(
+                m.err().contains("unknown select method 'kmeans'") && m.err().contains("Did you mean 'k_means'?"),
+                m.err());
+        Result k = exec(
+                "validate",
+                recipe("  - select: {method: kcenter, budget: 3}\n  - export\n").toString());
+        assertTrue(k.err().contains("Did you mean 'k_center_greedy'?"), k.err());
+        Result s = exec(
+                "validate",
+                recipe("  - selct: {method: uniform, budget: 3}\n  - export\n").toString());
+        assertTrue(s.err().contains("Did you mean 'select'?"), s.err());
+    }
+
+    @Test
+    void oneRowAndOneStageAreSingular() throws Exception {
+        TestFiles.write(dir, "one.jsonl", "{\"question\":\"q\"}\n");
+        Path r = TestFiles.write(dir, "one.yaml", "dataset: {path: one.jsonl}\nstages:\n  - export\noutput: out-one\n");
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        Result res;
+        try {
+            res = exec("run", r.toString());
+        } finally {
+            System.setErr(old);
+        }
+        String log = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, res.code(), log + res.err());
+        assertTrue(log.contains("seed 42, 1 stage\n"), log);
+        assertTrue(log.contains("one.jsonl: 1 row, 1 column ("), log);
+        assertTrue(log.contains("selected 1 of 1 row by"), log);
+        assertFalse(log.contains("1 rows"), log);
+    }
 }

@@ -75,6 +75,14 @@ public final class EncoderEmbedder implements Stage {
                     Options.class,
                     EncoderEmbedder::new);
         }
+
+        @Override
+        public java.util.Map<String, String> optionNotes() {
+            return java.util.Map.of(
+                    "max_length", "0 = the model's default (512; 256 for MiniLM)",
+                    "batch_size", "0 = the model's default (64; 1 for int8 models)",
+                    "threads", "0 = all cores");
+        }
     }
 
     private final Options options;
