@@ -112,6 +112,7 @@ public final class DjlOnnxEncoder implements Encoder {
                     "Cannot load tokenizer " + tokenizerFile + " of model '" + spec.name() + "': " + e.getMessage(), e);
         }
 
+        OrtNative.load(); // before anything touches ONNX Runtime: its unpacked libraries are removed at exit
         int cores = Runtime.getRuntime().availableProcessors();
         this.concurrentBatches = options.concurrentBatches() != 0
                 ? options.concurrentBatches()
@@ -263,6 +264,7 @@ public final class DjlOnnxEncoder implements Encoder {
      * @throws EmbeddingException if the engine cannot start
      */
     public static void initEngine() {
+        OrtNative.load();
         try {
             Engine.getEngine(ENGINE);
         } catch (RuntimeException | AssertionError e) {

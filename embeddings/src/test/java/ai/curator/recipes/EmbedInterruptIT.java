@@ -24,13 +24,27 @@ class EmbedInterruptIT {
     @TempDir
     Path dir;
 
+    /** The child's own temporary folder, to see what ONNX Runtime leaves there. */
+    private Path tmp() throws Exception {
+        return Files.createDirectories(dir.resolve("tmp"));
+    }
+
+    private void assertNoOrtLeftovers() throws Exception {
+        try (Stream<Path> s = Files.list(tmp())) {
+            assertEquals(
+                    List.of(),
+                    s.map(f -> f.getFileName().toString()).toList(),
+                    "ONNX Runtime's unpacked libraries (onnxruntime-java*) are removed at exit");
+        }
+    }
+
     private Process start(Path recipe, Path out, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(
                 java,
                 "--add-opens=java.base/java.nio=ALL-UNNAMED",
                 "-Dai.djl.offline=true",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+                "-Djava.io.tmpdir=" + tmp()));
         if (System.getProperty("curator.cache.dir") != null) {
             cmd.add("-Dcurator.cache.dir=" + System.getProperty("curator.cache.dir"));
         }
@@ -82,6 +96,7 @@ class EmbedInterruptIT {
                     "no JVM crash file: " + text);
         }
         assertFalse(text.contains("A fatal error has been detected"), text);
+        assertNoOrtLeftovers();
         return text;
     }
 
@@ -99,5 +114,20 @@ class EmbedInterruptIT {
     void sigintStopsTheEmbedStageCleanly() throws Exception {
         String log = interrupt("INT", 130);
         assertTrue(log.contains("curator: interrupted (SIGINT) during [1/3 embed encoder]"), log);
+    }
+
+    @Test
+    void aFinishedEncoderRunLeavesNothingInTheTemporaryFolder() throws Exception {
+        TestFiles.qa(dir, "small.jsonl", 5);
+        Path recipe = TestFiles.write(
+                dir,
+                "small.yaml",
+                "dataset: {path: small.jsonl, text: \"{question}\"}\nstages:\n  - embed: {model: minilm-l6}\n"
+                        + "  - select: {method: uniform, budget: 2}\n  - export\n");
+        Path log = dir.resolve("log-small.txt");
+        Process p = start(recipe, dir.resolve("out-small"), log);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), Files.readString(log));
+        assertNoOrtLeftovers();
     }
 }
