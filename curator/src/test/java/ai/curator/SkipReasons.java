@@ -24,7 +24,8 @@ public final class SkipReasons implements TestExecutionListener {
             print(
                     test,
                     result.getThrowable()
-                            .map(t -> t.getMessage().replaceFirst("^Assumption failed: ", ""))
+                            .map(Throwable::getMessage)
+                            .map(m -> m.replaceFirst("^Assumption failed: ", ""))
                             .orElse("aborted"));
         }
     }
