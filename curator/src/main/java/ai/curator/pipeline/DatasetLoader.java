@@ -92,11 +92,32 @@ public final class DatasetLoader {
 
     private static void checkIds(Table table, Path path) {
         Column ids = table.column(table.idColumn());
+        if (ids.type() == Column.Type.JSON && scalars(ids)) {
+            int num = -1;
+            int txt = -1;
+            for (int r = 0; r < table.rows() && (num < 0 || txt < 0); r++) {
+                if (!ids.isNull(r)) {
+                    if (ids.text(r).startsWith("\"")) {
+                        txt = txt < 0 ? r : txt;
+                    } else {
+                        num = num < 0 ? r : num;
+                    }
+                }
+            }
+            throw new DataException("Id column '" + ids.name() + "' of " + path + " mixes numbers and text ("
+                    + (num >= 0 ? ids.text(num) + " at " + where(path, table, num) : "")
+                    + (num >= 0 && txt >= 0 ? ", " : "")
+                    + (txt >= 0 ? ids.text(txt) + " at " + where(path, table, txt) : "")
+                    + "), so 1 and \"1\" would be two ids; write every id the same way");
+        }
         if (ids.type() == Column.Type.FLOAT64 || ids.type() == Column.Type.JSON || ids.type() == Column.Type.BOOL) {
-            throw new DataException(
-                    "Id column '" + ids.name() + "' of " + path + " holds "
-                            + ids.type().name().toLowerCase(java.util.Locale.ROOT)
-                            + " values; ids must be text or integers (set dataset.id to another column, or leave it unset to use row numbers)");
+            throw new DataException("Id column '" + ids.name() + "' of " + path + " holds "
+                    + ids.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " values; ids must be text or integers"
+                    + (ids.type() == Column.Type.FLOAT64
+                            ? " (integers beyond ±9.2e18 are read as floats and would lose digits: quote them)"
+                            : "")
+                    + " (set dataset.id to another column, or leave it unset to use row numbers)");
         }
         Map<String, Integer> seen = new HashMap<>(table.rows() * 2);
         for (int r = 0; r < table.rows(); r++) {
@@ -110,6 +131,19 @@ public final class DatasetLoader {
                         + where(path, table, first) + "); ids must be unique");
             }
         }
+    }
+
+    /** A JSON column whose values are all numbers, strings or booleans (a mixed scalar column). */
+    private static boolean scalars(Column c) {
+        for (int r = 0; r < c.size(); r++) {
+            if (!c.isNull(r)) {
+                String t = c.text(r);
+                if (t.startsWith("{") || t.startsWith("[")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void checkTabular(DatasetSpec spec, Table table, Path path) {

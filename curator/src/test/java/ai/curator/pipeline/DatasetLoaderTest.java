@@ -159,4 +159,20 @@ class DatasetLoaderTest {
         assertTrue(message(DataException.class, spec("n.parquet", "k", null, "target", null))
                 .contains("n.parquet (row 1): feature 'f' is missing in row 1"));
     }
+
+    @Test
+    void jsonlIdsThatMixNumbersAndTextOrOverflowAreNamed() throws Exception {
+        TestFiles.write(dir, "mixed.jsonl", "{\"id\":1,\"q\":\"a\"}\n{\"id\":\"1\",\"q\":\"b\"}\n");
+        String m = message(DataException.class, spec("mixed.jsonl", null, null, null, null));
+        assertTrue(
+                m.contains("Id column 'id' of " + dir.resolve("mixed.jsonl") + " mixes numbers and text (1 at "
+                        + dir.resolve("mixed.jsonl") + ":1, \"1\" at " + dir.resolve("mixed.jsonl") + ":2)"),
+                m);
+        TestFiles.write(
+                dir,
+                "big.jsonl",
+                "{\"id\":18446744073709551617,\"q\":\"a\"}\n{\"id\":18446744073709551618,\"q\":\"b\"}\n");
+        String big = message(DataException.class, spec("big.jsonl", null, null, null, null));
+        assertTrue(big.contains("integers beyond ±9.2e18 are read as floats and would lose digits: quote them"), big);
+    }
 }
