@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
@@ -31,7 +32,11 @@ class SkipReasonsTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            LauncherFactory.create()
+            // Only this listener hears the probe's run: Surefire's own must not count its skips.
+            LauncherFactory.create(LauncherConfig.builder()
+                            .enableTestExecutionListenerAutoRegistration(false)
+                            .addTestExecutionListeners(new SkipReasons())
+                            .build())
                     .execute(LauncherDiscoveryRequestBuilder.request()
                             .selectors(DiscoverySelectors.selectClass(Probe.class))
                             .build());
