@@ -22,7 +22,8 @@ import org.apache.commons.csv.CSVRecord;
  * integer, FLOAT64 if every one is a number ({@code nan}, {@code inf} included, so that later
  * checks can name them), STRING otherwise — and the second fills typed arrays, so no value is
  * reformatted; a number beyond a double's range ({@code 1e400}) is text, not infinity. The file
- * is strict UTF-8 ({@link FileIo#openText}). Empty fields are nulls. A row whose field count differs from the header's is an
+ * is strict UTF-8 ({@link FileIo#openText}). Empty fields are nulls. In TSV, spaces around a
+ * number or an empty field are ignored, but text keeps its spaces: a value is never changed. A row whose field count differs from the header's is an
  * error naming the file and line.
  */
 public final class DelimitedReader {
@@ -50,7 +51,7 @@ public final class DelimitedReader {
                 .setHeader()
                 .setSkipHeaderRecord(true)
                 .setIgnoreEmptyLines(true)
-                .setTrim(tab)
+                .setIgnoreSurroundingSpaces(false) // TDF's default drops a text's own spaces
                 .get();
         // Pass 1: header and types.
         String[] header;
@@ -59,6 +60,11 @@ public final class DelimitedReader {
         try (Reader r = reader(path, pass1);
                 CSVParser p = CSVParser.parse(r, format)) {
             header = p.getHeaderNames().toArray(new String[0]);
+            if (tab) {
+                for (int c = 0; c < header.length; c++) {
+                    header[c] = header[c].strip();
+                }
+            }
             checkHeader(path, header);
             kind = new int[header.length];
             boolean[] exact = new boolean[header.length];
@@ -75,11 +81,12 @@ public final class DelimitedReader {
                 }
                 for (int c = 0; c < header.length; c++) {
                     String v = rec.get(c);
-                    if (v.isEmpty() || kind[c] == 3) {
+                    String t = tab ? v.strip() : v; // TSV numbers may be padded; text is kept as written
+                    if (t.isEmpty() || kind[c] == 3) {
                         continue;
                     }
-                    Long asLong = parseLong(v);
-                    int k = asLong != null ? 1 : parseDouble(v) != null ? 2 : 3;
+                    Long asLong = parseLong(t);
+                    int k = asLong != null ? 1 : parseDouble(t) != null ? 2 : 3;
                     if (exact[c] && (k == 2 || (k == 1 && !asLong.toString().equals(v)))) {
                         k = 3;
                     }
@@ -113,13 +120,14 @@ public final class DelimitedReader {
                 prevLine = p.getCurrentLineNumber();
                 for (int c = 0; c < header.length; c++) {
                     String v = rec.get(c);
-                    if (v.isEmpty()) {
+                    String t = tab ? v.strip() : v;
+                    if (t.isEmpty()) {
                         nulls[c].set(row);
                         continue;
                     }
                     switch (kind[c]) {
-                        case 1 -> longs[c][row] = parseLong(v);
-                        case 2 -> doubles[c][row] = parseDouble(v);
+                        case 1 -> longs[c][row] = parseLong(t);
+                        case 2 -> doubles[c][row] = parseDouble(t);
                         default -> strings[c][row] = v;
                     }
                 }

@@ -179,4 +179,15 @@ class DelimitedReaderTest {
                         .type(),
                 "integer ids that print back stay integers");
     }
+
+    @Test
+    void tsvTextKeepsItsSpacesWhilePaddedNumbersParse() throws Exception {
+        Path f = TestFiles.write(dir, "s.tsv", " n \ttext\tblank\n 1 \t  indented text \t   \n2\tplain\tx\n");
+        RawTable t = DelimitedReader.read(f, true);
+        assertEquals("n", t.columns().get(0).name());
+        assertEquals(Column.Type.INT64, t.columns().get(0).type());
+        assertEquals(1.0, t.columns().get(0).number(0));
+        assertEquals("  indented text ", t.columns().get(1).string(0), "text is not trimmed");
+        assertTrue(t.columns().get(2).isNull(0), "a blank TSV field is missing");
+    }
 }
