@@ -52,8 +52,13 @@ public final class Budget {
             String t = s.trim();
             try {
                 if (t.endsWith("%")) {
-                    return ofRatio(
-                            Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100.0);
+                    double pct =
+                            Double.parseDouble(t.substring(0, t.length() - 1).trim());
+                    if (!(pct > 0 && pct <= 100)) {
+                        // echo the user's "150%", not the ratio 1.5 it would be
+                        throw new IllegalArgumentException("budget percentage must be in (0%, 100%], got '" + s + "'");
+                    }
+                    return ofRatio(pct / 100.0);
                 }
                 return parse(t.contains(".") ? (Object) Double.parseDouble(t) : (Object) Long.parseLong(t));
             } catch (NumberFormatException e) {
@@ -80,7 +85,8 @@ public final class Budget {
             return (int) Math.max(1, Math.min(n, Math.round(ratio * n)));
         }
         if (count > n) {
-            throw new IllegalArgumentException("budget " + count + " is larger than the data set (" + n + " rows); "
+            throw new IllegalArgumentException("budget " + count + " is larger than the data set ("
+                    + Plural.of(n, "row") + "); "
                     + "use a smaller count or a ratio such as 0.1");
         }
         return (int) count;
@@ -103,6 +109,6 @@ public final class Budget {
 
     @Override
     public String toString() {
-        return isRatio() ? ratio + " of the rows" : count + " rows";
+        return isRatio() ? ratio + " of the rows" : Plural.of(count, "row");
     }
 }

@@ -103,4 +103,18 @@ public interface StageContext {
     default void summary(String part) {
         log(part);
     }
+
+    /** The run's stop request, which long stages poll between batches (see {@link Cancellation}). */
+    default Cancellation cancellation() {
+        return new Cancellation();
+    }
+
+    /**
+     * Throws {@link CancelledException} when the run was asked to stop (Ctrl-C, SIGTERM); call
+     * at the start of {@code run} and between batches, with native resources in
+     * try-with-resources, so that they are closed before the process exits.
+     */
+    default void checkCancelled() {
+        cancellation().check();
+    }
 }

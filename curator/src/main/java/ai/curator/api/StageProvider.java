@@ -26,4 +26,12 @@ public interface StageProvider<O extends Record> {
 
     /** Builds the stage from validated options. */
     Stage create(O options);
+
+    /**
+     * What a resolved option value means when it is not self-evident (a 0 that stands for "the
+     * model's default"), by recipe key; {@code curator describe} prints these beside the options.
+     */
+    default java.util.Map<String, String> optionNotes() {
+        return java.util.Map.of();
+    }
 }

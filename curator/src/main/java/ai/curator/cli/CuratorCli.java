@@ -137,6 +137,11 @@ public final class CuratorCli implements Runnable {
         boolean verbose = parsed.hasMatchedOption("--verbose")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--verbose"));
         int code;
+        if (e instanceof ai.curator.api.CancelledException c) {
+            err.println("curator: " + c.getMessage());
+            err.flush();
+            return c.exitCode();
+        }
         if (e instanceof RecipeException || e instanceof DataException) {
             err.println("error: " + e.getMessage());
             code = BAD_INPUT;
@@ -205,18 +210,25 @@ public final class CuratorCli implements Runnable {
             var err = System.err;
             var log = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : err;
             log.printf(
-                    "curator %s: recipe %s, seed %d, %d stages%n",
-                    Version.version(), r.name(), r.seed(), p.stages().size());
+                    "curator %s: recipe %s, seed %d, %s%n",
+                    Version.version(),
+                    r.name(),
+                    r.seed(),
+                    ai.curator.api.Plural.of(p.stages().size(), "stage"));
             long t0 = System.nanoTime();
-            RunResult res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err)));
+            var cancellation = new ai.curator.api.Cancellation();
+            RunResult res;
+            try (Interrupts signals = Interrupts.install(cancellation, err)) {
+                res = p.run(new RunSettings(force, log, ProgressBars.auto(quiet, err), cancellation));
+            }
             log.printf(
                     Locale.ROOT,
-                    "done in %.1f s (%d of %d stages cached); selected %,d of %,d rows by %s%n",
+                    "done in %.1f s (%d of %s cached); selected %,d of %s by %s%n",
                     (System.nanoTime() - t0) / 1e9,
                     res.cachedStages(),
-                    p.stages().size() + 1,
+                    ai.curator.api.Plural.of(p.stages().size() + 1, "stage"),
                     res.selection().size(),
-                    res.table().rows(),
+                    ai.curator.api.Plural.of(res.table().rows(), "row"),
                     res.selection().method());
             out.println("Outputs in " + r.output() + ":");
             for (Path f : res.outputs()) {
@@ -230,7 +242,8 @@ public final class CuratorCli implements Runnable {
     @Command(
             name = "validate",
             mixinStandardHelpOptions = true,
-            description = "Check a recipe (keys, stages, options, plan) without reading the data.")
+            description =
+                    "Check a recipe (keys, stages, options, plan, that the data file exists) without reading the data.")
     static final class Validate implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -241,12 +254,13 @@ public final class CuratorCli implements Runnable {
         @Override
         public Integer call() {
             Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            p.checkInputs();
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "%s: valid (%d stages: %s)%n",
+                            "%s: valid (%s: %s)%n",
                             recipe,
-                            p.stages().size(),
+                            ai.curator.api.Plural.of(p.stages().size(), "stage"),
                             String.join(
                                     " -> ",
                                     p.stages().stream().map(PlannedStage::name).toList()));

@@ -135,7 +135,14 @@ public final class ArrowIo {
                 FieldVector v = root.getVector(c);
                 List<Object> out = values.get(c);
                 for (int i = 0; i < n; i++) {
-                    out.add(v.isNull(i) ? null : value(v, i));
+                    try {
+                        out.add(v.isNull(i) ? null : value(v, i));
+                    } catch (java.nio.charset.CharacterCodingException e) {
+                        throw new DataException(
+                                path + ": column '" + fields.get(c).getName() + "', row " + (rows + i)
+                                        + ": invalid UTF-8 in a string value; the file's writer stored bytes that are not"
+                                        + " text — fix the column at its source rather than let the bytes be replaced");
+                    }
                 }
             }
             rows += n;
@@ -149,10 +156,10 @@ public final class ArrowIo {
 
     private static Object value(FieldVector v, int i) throws IOException {
         if (v instanceof VarCharVector s) {
-            return new String(s.get(i), StandardCharsets.UTF_8);
+            return utf8(s.get(i));
         }
         if (v instanceof LargeVarCharVector s) {
-            return new String(s.get(i), StandardCharsets.UTF_8);
+            return utf8(s.get(i));
         }
         if (v instanceof BaseIntVector n && !(v instanceof org.apache.arrow.vector.UInt8Vector)) {
             return n.getValueAsLong(i);
@@ -181,6 +188,21 @@ public final class ArrowIo {
     }
 
     private record JsonText(String json) {}
+
+    /** Strict UTF-8: invalid bytes throw instead of becoming U+FFFD. */
+    private static String utf8(byte[] b) throws java.nio.charset.CharacterCodingException {
+        boolean ascii = true;
+        for (byte x : b) {
+            ascii &= x >= 0;
+        }
+        if (ascii) {
+            return new String(b, StandardCharsets.US_ASCII);
+        }
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(b))
+                .toString();
+    }
 
     private static Column toColumn(Field field, List<Object> vals) {
         String name = field.getName();

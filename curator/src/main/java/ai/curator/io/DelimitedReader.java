@@ -4,9 +4,7 @@ import ai.curator.api.Column;
 import ai.curator.api.DataException;
 import ai.curator.api.Progress;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -23,7 +21,9 @@ import org.apache.commons.csv.CSVRecord;
  * <p>Two passes: the first finds each column's type — INT64 if every non-empty value is an
  * integer, FLOAT64 if every one is a number ({@code nan}, {@code inf} included, so that later
  * checks can name them), STRING otherwise — and the second fills typed arrays, so no value is
- * reformatted. Empty fields are nulls. A row whose field count differs from the header's is an
+ * reformatted; a number beyond a double's range ({@code 1e400}) is text, not infinity. The file
+ * is strict UTF-8 ({@link FileIo#openText}). Empty fields are nulls. In TSV, spaces around a
+ * number or an empty field are ignored, but text keeps its spaces: a value is never changed. A row whose field count differs from the header's is an
  * error naming the file and line.
  */
 public final class DelimitedReader {
@@ -36,12 +36,22 @@ public final class DelimitedReader {
 
     /** As {@link #read(Path, boolean)}, reporting bytes read in each pass to its progress. */
     public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2) {
+        return read(path, tab, pass1, pass2, Set.of());
+    }
+
+    /**
+     * As {@link #read(Path, boolean, Progress, Progress)}; the columns named in {@code verbatim}
+     * (the id column) are INT64 only when every value is an integer written the way it prints
+     * back ({@code 7}, not {@code 007}, {@code +7} or {@code -0}), else text: an id must reach the
+     * outputs as written, and {@code 7} and {@code 007} must not become one id.
+     */
+    public static RawTable read(Path path, boolean tab, Progress pass1, Progress pass2, Set<String> verbatim) {
         CSVFormat format = (tab ? CSVFormat.TDF : CSVFormat.RFC4180)
                 .builder()
                 .setHeader()
                 .setSkipHeaderRecord(true)
                 .setIgnoreEmptyLines(true)
-                .setTrim(tab)
+                .setIgnoreSurroundingSpaces(false) // TDF's default drops a text's own spaces
                 .get();
         // Pass 1: header and types.
         String[] header;
@@ -50,8 +60,17 @@ public final class DelimitedReader {
         try (Reader r = reader(path, pass1);
                 CSVParser p = CSVParser.parse(r, format)) {
             header = p.getHeaderNames().toArray(new String[0]);
+            if (tab) {
+                for (int c = 0; c < header.length; c++) {
+                    header[c] = header[c].strip();
+                }
+            }
             checkHeader(path, header);
             kind = new int[header.length];
+            boolean[] exact = new boolean[header.length];
+            for (int c = 0; c < header.length; c++) {
+                exact[c] = verbatim.contains(header[c]);
+            }
             long prevLine = 1;
             for (CSVRecord rec : p) {
                 long line = prevLine + 1;
@@ -62,10 +81,15 @@ public final class DelimitedReader {
                 }
                 for (int c = 0; c < header.length; c++) {
                     String v = rec.get(c);
-                    if (v.isEmpty() || kind[c] == 3) {
+                    String t = tab ? v.strip() : v; // TSV numbers may be padded; text is kept as written
+                    if (t.isEmpty() || kind[c] == 3) {
                         continue;
                     }
-                    int k = parseLong(v) != null ? 1 : parseDouble(v) != null ? 2 : 3;
+                    Long asLong = parseLong(t);
+                    int k = asLong != null ? 1 : parseDouble(t) != null ? 2 : 3;
+                    if (exact[c] && (k == 2 || (k == 1 && !asLong.toString().equals(v)))) {
+                        k = 3;
+                    }
                     kind[c] = Math.max(kind[c], k);
                 }
                 rows++;
@@ -96,13 +120,14 @@ public final class DelimitedReader {
                 prevLine = p.getCurrentLineNumber();
                 for (int c = 0; c < header.length; c++) {
                     String v = rec.get(c);
-                    if (v.isEmpty()) {
+                    String t = tab ? v.strip() : v;
+                    if (t.isEmpty()) {
                         nulls[c].set(row);
                         continue;
                     }
                     switch (kind[c]) {
-                        case 1 -> longs[c][row] = parseLong(v);
-                        case 2 -> doubles[c][row] = parseDouble(v);
+                        case 1 -> longs[c][row] = parseLong(t);
+                        case 2 -> doubles[c][row] = parseDouble(t);
                         default -> strings[c][row] = v;
                     }
                 }
@@ -139,7 +164,7 @@ public final class DelimitedReader {
     }
 
     private static Reader reader(Path path, Progress progress) throws IOException {
-        return new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8);
+        return FileIo.openText(path, progress);
     }
 
     static Long parseLong(String s) {
@@ -184,7 +209,9 @@ public final class DelimitedReader {
             return null; // rejects Java-only forms such as "1d" or "2f"
         }
         try {
-            return Double.parseDouble(s);
+            double d = Double.parseDouble(s);
+            // "1e400" is beyond a double: text, not a silent infinity (features then name the cell)
+            return Double.isInfinite(d) ? null : d;
         } catch (NumberFormatException e) {
             return null;
         }

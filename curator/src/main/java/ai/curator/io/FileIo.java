@@ -69,6 +69,18 @@ public final class FileIo {
         return in;
     }
 
+    /**
+     * Opens a text data file ({@code .gz} decompressed) as strict UTF-8: invalid bytes fail naming
+     * the file, line and byte offset, and a UTF-8 byte-order mark is dropped (see {@link
+     * Utf8Reader}).
+     */
+    public static java.io.Reader openText(Path path, Progress progress) throws IOException {
+        return new Utf8Reader(
+                open(path, progress),
+                path,
+                path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz"));
+    }
+
     /** The sha256 of a file's bytes, as lower-case hex. */
     public static String sha256(Path path) {
         try (InputStream in = Files.newInputStream(path)) {

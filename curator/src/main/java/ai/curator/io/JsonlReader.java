@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,11 +18,18 @@ import java.util.Map;
 /**
  * Reads JSON Lines (one JSON object per line, {@code .gz} allowed) into columns, one per field in
  * order of first appearance. Blank lines are skipped; a field missing from a row is null there.
- * A line that is not a JSON object is an error naming the file and line.
+ * A line that is not a JSON object is an error naming the file and line, and so are invalid
+ * UTF-8 ({@link FileIo#openText}; a UTF-8 byte-order mark is dropped) and numbers beyond a
+ * double's range.
  */
 public final class JsonlReader {
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                    // a long document in one field is data, not an attack: no 20 M-character cap
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE)
+                            .build())
+                    .build())
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private JsonlReader() {}
 
@@ -39,14 +44,10 @@ public final class JsonlReader {
         List<Long> lines = new ArrayList<>();
         int rows = 0;
         long lineNo = 0;
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(FileIo.open(path, progress), StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader in = new BufferedReader(FileIo.openText(path, progress), 1 << 16)) {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                if (lineNo == 1 && !line.isEmpty() && line.charAt(0) == '\uFEFF') {
-                    line = line.substring(1);
-                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -64,6 +65,7 @@ public final class JsonlReader {
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
+                    checkNumbers(e.getValue(), path, lineNo, e.getKey());
                     final int before = rows;
                     fields.computeIfAbsent(e.getKey(), k -> new ColumnBuilder(k, before))
                             .add(e.getValue());
@@ -85,5 +87,20 @@ public final class JsonlReader {
         }
         long[] lineArr = lines.stream().mapToLong(Long::longValue).toArray();
         return new RawTable(columns, rows, lineArr);
+    }
+
+    /** A number beyond a double's range (1e400) would become infinity without a word: an error. */
+    private static void checkNumbers(JsonNode v, Path path, long line, String field) {
+        if (v.isFloatingPointNumber()) {
+            if (Double.isInfinite(v.doubleValue())) {
+                throw new DataException(path + ":" + line + ": field '" + field + "' holds a number beyond the range"
+                        + " of a 64-bit float (it would read as " + v.asText()
+                        + "); write it as text (quoted) or rescale it");
+            }
+        } else if (v.isContainerNode()) {
+            for (JsonNode x : v) {
+                checkNumbers(x, path, line, field);
+            }
+        }
     }
 }

@@ -47,7 +47,12 @@ public final class DatasetLoader {
             }
             case CSV, TSV -> {
                 try (Progress p = bars.start("read " + name + " (2 passes)", 2 * size)) {
-                    raw = DelimitedReader.read(path, format == DataFormat.TSV, p, p);
+                    raw = DelimitedReader.read(
+                            path,
+                            format == DataFormat.TSV,
+                            p,
+                            p,
+                            java.util.Set.of(spec.id() == null ? "id" : spec.id()));
                 }
             }
             case PARQUET -> raw = ArrowIo.readParquet(path);
@@ -87,11 +92,32 @@ public final class DatasetLoader {
 
     private static void checkIds(Table table, Path path) {
         Column ids = table.column(table.idColumn());
+        if (ids.type() == Column.Type.JSON && scalars(ids)) {
+            int num = -1;
+            int txt = -1;
+            for (int r = 0; r < table.rows() && (num < 0 || txt < 0); r++) {
+                if (!ids.isNull(r)) {
+                    if (ids.text(r).startsWith("\"")) {
+                        txt = txt < 0 ? r : txt;
+                    } else {
+                        num = num < 0 ? r : num;
+                    }
+                }
+            }
+            throw new DataException("Id column '" + ids.name() + "' of " + path + " mixes numbers and text ("
+                    + (num >= 0 ? ids.text(num) + " at " + where(path, table, num) : "")
+                    + (num >= 0 && txt >= 0 ? ", " : "")
+                    + (txt >= 0 ? ids.text(txt) + " at " + where(path, table, txt) : "")
+                    + "), so 1 and \"1\" would be two ids; write every id the same way");
+        }
         if (ids.type() == Column.Type.FLOAT64 || ids.type() == Column.Type.JSON || ids.type() == Column.Type.BOOL) {
-            throw new DataException(
-                    "Id column '" + ids.name() + "' of " + path + " holds "
-                            + ids.type().name().toLowerCase(java.util.Locale.ROOT)
-                            + " values; ids must be text or integers (set dataset.id to another column, or leave it unset to use row numbers)");
+            throw new DataException("Id column '" + ids.name() + "' of " + path + " holds "
+                    + ids.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " values; ids must be text or integers"
+                    + (ids.type() == Column.Type.FLOAT64
+                            ? " (integers beyond ±9.2e18 are read as floats and would lose digits: quote them)"
+                            : "")
+                    + " (set dataset.id to another column, or leave it unset to use row numbers)");
         }
         Map<String, Integer> seen = new HashMap<>(table.rows() * 2);
         for (int r = 0; r < table.rows(); r++) {
@@ -107,13 +133,26 @@ public final class DatasetLoader {
         }
     }
 
+    /** A JSON column whose values are all numbers, strings or booleans (a mixed scalar column). */
+    private static boolean scalars(Column c) {
+        for (int r = 0; r < c.size(); r++) {
+            if (!c.isNull(r)) {
+                String t = c.text(r);
+                if (t.startsWith("{") || t.startsWith("[")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static void checkTabular(DatasetSpec spec, Table table, Path path) {
         String label = spec.label();
         if (label != null && !table.hasColumn(label)) {
             throw new RecipeException("dataset.label names column '" + label + "', which " + path
                     + " does not have; its columns are " + table.columnNames());
         }
-        for (String f : featureColumns(spec, table)) {
+        for (String f : defaultFeatures(spec, table, false, path)) {
             if (!table.hasColumn(f)) {
                 throw new RecipeException("dataset.features names column '" + f + "', which " + path
                         + " does not have; its columns are " + table.columnNames());
@@ -144,20 +183,77 @@ public final class DatasetLoader {
         }
     }
 
-    /** The feature columns of a tabular data set: as listed, or every numeric column but id and label. */
+    /**
+     * The feature columns of a tabular data set: as listed, or every numeric column but id and
+     * label. A text column whose values are mostly numbers (a stray {@code "?"} or {@code "n/a"}
+     * in a numeric column) is an error naming its first non-number, not a column silently left
+     * out of the default features.
+     */
     public static List<String> featureColumns(DatasetSpec spec, Table table) {
+        return defaultFeatures(spec, table, true, null);
+    }
+
+    /** As {@link #featureColumns(DatasetSpec, Table)}, naming {@code path} in errors. */
+    public static List<String> featureColumns(DatasetSpec spec, Table table, Path path) {
+        return defaultFeatures(spec, table, true, path);
+    }
+
+    /**
+     * The load stage checks the default features without the text-column check: with a label
+     * and an encoder, a mostly numeric text column is no feature and no error.
+     */
+    private static List<String> defaultFeatures(DatasetSpec spec, Table table, boolean strict, Path path) {
         if (spec.features() != null) {
             return spec.features();
         }
         List<String> out = new ArrayList<>();
         for (Column c : table.columns()) {
-            if (c.type().isNumeric()
-                    && !c.name().equals(spec.label())
-                    && !c.name().equals(table.idColumn())) {
+            if (c.name().equals(spec.label()) || c.name().equals(table.idColumn())) {
+                continue;
+            }
+            if (c.type().isNumeric()) {
                 out.add(c.name());
+            } else if (strict && c.type() == Column.Type.STRING) {
+                checkNotMostlyNumeric(c, table, path);
             }
         }
         return out;
+    }
+
+    private static void checkNotMostlyNumeric(Column c, Table table, Path path) {
+        int numbers = 0;
+        int texts = 0;
+        int firstText = -1;
+        for (int r = 0; r < c.size(); r++) {
+            if (c.isNull(r)) {
+                continue;
+            }
+            if (isNumber(c.text(r))) {
+                numbers++;
+            } else {
+                texts++;
+                if (firstText < 0) {
+                    firstText = r;
+                }
+            }
+        }
+        if (numbers > 0 && numbers >= texts) {
+            String at = firstText < 0
+                    ? ""
+                    : " (first at " + where(path, table, firstText) + ": '" + c.text(firstText) + "')";
+            throw new DataException("Column '" + c.name() + "'" + (path == null ? "" : " of " + path) + " holds "
+                    + numbers + " number" + (numbers == 1 ? "" : "s") + " and " + texts + " non-numeric value"
+                    + (texts == 1 ? "" : "s") + at + ", so it is read as text and would be left out of the "
+                    + "features; fix those cells (leave a missing value empty), or list dataset.features without it");
+        }
+    }
+
+    private static boolean isNumber(String t) {
+        try {
+            return Double.isFinite(Double.parseDouble(t.strip()));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static int firstNonNumeric(Column c) {
@@ -176,6 +272,9 @@ public final class DatasetLoader {
 
     private static String where(Path path, Table table, int row) {
         long line = table.sourceLine(row);
+        if (path == null) {
+            return line > 0 ? "line " + line : "row " + row;
+        }
         return path + (line > 0 ? ":" + line : " (row " + row + ")");
     }
 }

@@ -58,7 +58,34 @@ public final class Pipeline {
     public static Pipeline build(Recipe recipe, StageRegistry registry) {
         Pipeline p = new Pipeline(recipe, resolve(recipe, registry));
         p.checkPlan(null, null);
+        p.checkWritesEverything();
         return p;
+    }
+
+    /**
+     * A run whose last stage is not an export writes nothing of that stage's work (a recipe
+     * without export writes nothing at all): almost surely a mistake, so it fails here, before
+     * any work, saying what to add.
+     */
+    private void checkWritesEverything() {
+        if (stages.isEmpty()) {
+            return; // the recipe reader already requires stages
+        }
+        PlannedStage last = stages.get(stages.size() - 1);
+        if (last.spec().role().equals("export")) {
+            return;
+        }
+        boolean any = stages.stream().anyMatch(s -> s.spec().role().equals("export"));
+        String where =
+                recipe.file() + (last.spec().line() > 0 ? " line " + last.spec().line() : "") + ", stages["
+                        + last.spec().index() + "]";
+        throw new RecipeException(
+                any
+                        ? where + ": " + last.spec().role() + ": " + last.spec().method()
+                                + " comes after the last export stage, so its result would not be written; move"
+                                + " '- export: {formats: [jsonl]}' (or your export stage) to the end"
+                        : recipe.file() + ": no export stage, so the run would write nothing; add"
+                                + " '- export: {formats: [jsonl]}' (jsonl, parquet and/or arrow) as the last stage");
     }
 
     /**
@@ -152,6 +179,29 @@ public final class Pipeline {
         return recipe;
     }
 
+    /**
+     * Checks what can be checked without reading the data: the data file exists and is readable.
+     * A missing file under a {@code shared/data} folder (the credit-card recipes') says where
+     * that folder is expected and where its files come from.
+     */
+    public void checkInputs() {
+        Path data = recipe.datasetPath();
+        try {
+            FileIo.requireReadableFile(data, "Data file");
+        } catch (ai.curator.api.DataException e) {
+            String hint = " (dataset.path '" + recipe.dataset().path() + "' in " + recipe.file()
+                    + ", resolved against the recipe's directory)";
+            String p = data.toAbsolutePath().normalize().toString().replace('\\', '/');
+            int i = p.indexOf("/shared/data/");
+            if (i >= 0 && !Files.exists(data)) {
+                hint += ". This recipe reads the project's shared data folder, expected at " + p.substring(0, i)
+                        + "/shared beside the checkout, which a fresh clone does not have: put the file there"
+                        + " (README.md, \"Data for the credit-card recipes\", says what it is) or point dataset.path at your copy";
+            }
+            throw new ai.curator.api.DataException(e.getMessage() + hint, e);
+        }
+    }
+
     public List<PlannedStage> stages() {
         return stages;
     }
@@ -183,14 +233,48 @@ public final class Pipeline {
             o.put("method", s.spec().method());
             o.put("summary", s.provider().summary());
             o.set("options", s.resolvedOptions());
+            var notes = new java.util.TreeMap<>(s.provider().optionNotes());
+            if (!notes.isEmpty()) {
+                o.set("option_notes", Json.MAPPER.valueToTree(notes));
+            }
         }
         root.put("output", recipe.output().toString());
         root.put("work_dir", recipe.workDir().toString());
         return root;
     }
 
-    /** Runs the pipeline. */
+    /**
+     * Runs the pipeline. The output directory (and the work directory, when it lies elsewhere) is
+     * locked for the run's length: a second run into it fails at once, naming this one ({@link
+     * OutputLock}).
+     */
     public RunResult run(RunSettings settings) {
+        checkInputs();
+        Path out = recipe.output();
+        Path work = recipe.workDir();
+        try (OutputLock outLock = lock(out);
+                OutputLock workLock = work.toAbsolutePath()
+                                .normalize()
+                                .startsWith(out.toAbsolutePath().normalize())
+                        ? null
+                        : lock(work)) {
+            return runLocked(settings);
+        } catch (IOException e) {
+            throw new StageException("Cannot release the lock in " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OutputLock lock(Path dir) {
+        try {
+            return OutputLock.acquire(dir);
+        } catch (IOException | SecurityException e) {
+            throw new RecipeException("Directory '" + dir + "' is not writable ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); set 'output' (or 'work_dir') in the recipe or pass --output DIR");
+        }
+    }
+
+    private RunResult runLocked(RunSettings settings) {
         Path out = recipe.output();
         prepareOutput(out);
         Path work = recipe.workDir();
@@ -207,6 +291,7 @@ public final class Pipeline {
         int cached = 0;
 
         // ---- load
+        settings.cancellation().enter("[load]");
         long t0 = System.nanoTime();
         Path dataPath = recipe.datasetPath();
         FileIo.requireReadableFile(dataPath, "Data file");
@@ -222,7 +307,10 @@ public final class Pipeline {
                             ? null
                             : loadRec.path("id_column").asText(null));
             cached++;
-            settings.log().printf("[load] %s: %,d rows (cached)%n", dataPath.getFileName(), table.rows());
+            settings.log()
+                    .printf(
+                            "[load] %s: %s (cached)%n",
+                            dataPath.getFileName(), ai.curator.api.Plural.of(table.rows(), "row"));
         } else {
             table = DatasetLoader.load(recipe.dataset(), dataPath, settings.progress());
             loadRec = JsonNodeFactory.instance.objectNode();
@@ -247,10 +335,10 @@ public final class Pipeline {
             settings.log()
                     .printf(
                             Locale.ROOT,
-                            "[load] %s: %,d rows, %d columns (%.1f s)%n",
+                            "[load] %s: %s, %s (%.1f s)%n",
                             dataPath.getFileName(),
-                            table.rows(),
-                            table.columns().size(),
+                            ai.curator.api.Plural.of(table.rows(), "row"),
+                            ai.curator.api.Plural.of(table.columns().size(), "column"),
                             seconds(t0));
         }
         ObjectNode input = JsonNodeFactory.instance.objectNode();
@@ -280,6 +368,9 @@ public final class Pipeline {
                     Locale.ROOT, "%02d-%s-%s-%s", spec.index() + 1, spec.role(), spec.method(), key.substring(0, 12))));
             String label = String.format(
                     Locale.ROOT, "[%d/%d %s %s]", spec.index() + 1, stages.size(), spec.role(), spec.method());
+            settings.cancellation().enter(label);
+            settings.cancellation().check(); // between stages: stop here rather than start the next
+            settings.cancellation().enter(label); // the stage itself starts non-cooperative
             ObjectNode rec = settings.force() ? null : cache.finished(key);
             if (rec != null && !rec.path("outputs").isEmpty() && !StageCache.outputsIntact(rec, out)) {
                 rec = null; // an output was removed or changed: write it again
@@ -317,7 +408,7 @@ public final class Pipeline {
             try {
                 s.stage().run(ctx);
             } catch (CuratorException e) {
-                throw e;
+                throw e; // CancelledException included: the stage stopped at a poll
             } catch (IllegalArgumentException e) {
                 // Stages and algorithms reject options that do not fit the data (rank >= dimension, NaN
                 // embeddings, …) with IllegalArgumentException: bad input, not a crash.

@@ -1,5 +1,6 @@
 package ai.curator.pipeline;
 
+import ai.curator.api.Plural;
 import ai.curator.api.Progress;
 import ai.curator.api.Selection;
 import ai.curator.api.StageContext;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -102,12 +104,16 @@ final class RunContext implements StageContext {
             parts.add("scores " + stageScores.keySet());
         }
         if (embeddingsChanged) {
-            parts.add(String.format(
-                    "embedded %,d rows × %d dims (%s)", embeddings.rows(), embeddings.cols(), embeddingSource));
+            parts.add("embedded " + Plural.of(embeddings.rows(), "row") + " × " + Plural.of(embeddings.cols(), "dim")
+                    + " (" + embeddingSource + ")");
         }
         if (selectionChanged) {
             parts.add(String.format(
-                    "selected %,d of %,d rows (%,d draws)", selection.size(), table.rows(), selection.draws()));
+                    Locale.ROOT,
+                    "selected %,d of %s (%s)",
+                    selection.size(),
+                    Plural.of(table.rows(), "row"),
+                    Plural.of(selection.draws(), "draw")));
         }
         if (!stageOutputs.isEmpty()) {
             List<String> names = new ArrayList<>();
@@ -146,7 +152,7 @@ final class RunContext implements StageContext {
 
     @Override
     public List<String> featureColumns() {
-        return DatasetLoader.featureColumns(recipe.dataset(), table);
+        return DatasetLoader.featureColumns(recipe.dataset(), table, recipe.datasetPath());
     }
 
     @Override
@@ -259,5 +265,10 @@ final class RunContext implements StageContext {
 
     Recipe recipe() {
         return recipe;
+    }
+
+    @Override
+    public ai.curator.api.Cancellation cancellation() {
+        return settings.cancellation();
     }
 }

@@ -43,7 +43,8 @@ public final class StageRegistry {
         Map<String, StageProvider<?>> methods = byRole.get(role);
         if (methods == null) {
             throw new RecipeException(where + ": unknown stage '" + role + "'. Stages are: "
-                    + String.join(", ", byRole.keySet()) + " (run 'curator list' to see every method)");
+                    + String.join(", ", byRole.keySet()) + " (run 'curator list' to see every method)"
+                    + ai.curator.recipe.OptionErrors.suggest(role, byRole.keySet()));
         }
         String m = method != null ? method : DEFAULT_METHOD.get(role);
         if (m == null) {
@@ -54,7 +55,8 @@ public final class StageRegistry {
         StageProvider<?> p = methods.get(m);
         if (p == null) {
             throw new RecipeException(where + ": unknown " + role + " method '" + m + "'. Methods are: "
-                    + String.join(", ", methods.keySet()));
+                    + String.join(", ", methods.keySet())
+                    + ai.curator.recipe.OptionErrors.suggest(m, methods.keySet()));
         }
         return p;
     }

@@ -46,14 +46,23 @@ public final class OptionErrors {
     public static String suggest(String key, Collection<String> valid) {
         String best = null;
         int bestD = 3;
+        String k = squash(key);
         for (String v : valid) {
-            int d = distance(key, v);
+            // kmeans ~ k_means, KCenter ~ k_center_greedy: spelling apart from case, '_' and '-'
+            int d = Math.min(distance(key, v), distance(k, squash(v)));
+            if (d > 0 && k.length() >= 3 && squash(v).startsWith(k)) {
+                d = 1;
+            }
             if (d < bestD) {
                 bestD = d;
                 best = v;
             }
         }
         return best == null ? "" : ". Did you mean '" + best + "'?";
+    }
+
+    private static String squash(String s) {
+        return s.toLowerCase(java.util.Locale.ROOT).replace("_", "").replace("-", "");
     }
 
     private static String quote(Object v) {

@@ -76,11 +76,7 @@ public final class RecipeReader {
             root = YAML.readTree(text);
             lines = lineIndex(text);
         } catch (JsonProcessingException e) {
-            JsonLocation loc = e.getLocation();
-            throw new RecipeException(
-                    file + (loc != null ? " line " + loc.getLineNr() : "") + ": not valid YAML: "
-                            + e.getOriginalMessage(),
-                    e);
+            throw new RecipeException(yamlError(file, e), e);
         }
         Where where = new Where(file, lines);
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -282,5 +278,41 @@ public final class RecipeReader {
 
     static ObjectMapper yaml() {
         return YAML;
+    }
+
+    /**
+     * A YAML syntax error at the line to fix: SnakeYAML reports an unclosed {@code [}, <code>{</code> or
+     * quote where it noticed it (the next line), so those errors point at the line that opened
+     * it; other errors at the problem itself (1-based lines, unlike Jackson's location here).
+     */
+    static String yamlError(Path file, JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                var problem = m.getProblemMark();
+                var context = m.getContextMark();
+                String ctx = m.getContext() == null ? "" : m.getContext();
+                boolean opened = context != null
+                        && (ctx.contains("flow") || ctx.contains("quoted scalar") || ctx.contains("block scalar"));
+                int line = (opened ? context : problem).getLine() + 1;
+                StringBuilder sb = new StringBuilder(file + " line " + line + ": not valid YAML: ");
+                if (context != null && !ctx.isEmpty()) {
+                    sb.append(ctx)
+                            .append(" (line ")
+                            .append(context.getLine() + 1)
+                            .append(", column ")
+                            .append(context.getColumn() + 1)
+                            .append("): ");
+                }
+                sb.append(m.getProblem())
+                        .append(" (line ")
+                        .append(problem.getLine() + 1)
+                        .append(", column ")
+                        .append(problem.getColumn() + 1)
+                        .append(")");
+                return sb.toString();
+            }
+        }
+        JsonLocation loc = e.getLocation();
+        return file + (loc != null ? " line " + loc.getLineNr() : "") + ": not valid YAML: " + e.getOriginalMessage();
     }
 }

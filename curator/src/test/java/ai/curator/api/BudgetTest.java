@@ -29,4 +29,15 @@ class BudgetTest {
                 IllegalArgumentException.class, () -> Budget.parse(11).resolve(10));
         assertTrue(big.getMessage().contains("larger than the data set (10 rows)"), big.getMessage());
     }
+
+    @Test
+    void percentageOutOfRangeIsEchoedAsWritten() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Budget.parse("150%"));
+        assertEquals("budget percentage must be in (0%, 100%], got '150%'", e.getMessage());
+        assertEquals("1 row", Budget.ofCount(1).toString());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class, () -> Budget.ofCount(2).resolve(1))
+                .getMessage()
+                .contains("(1 row)"));
+    }
 }

@@ -191,7 +191,7 @@ class CuratorCliTest {
                 "k.yaml",
                 "dataset: {path: t.csv, label: target}\nstages:\n"
                         + "  - embed: {method: features}\n  - score: {method: low_rank_sensitivity, rank: 2, mode: basis}\n"
-                        + "  - select: {method: sensitivity_sampling, budget: 2}\noutput: out-k\n");
+                        + "  - select: {method: sensitivity_sampling, budget: 2}\n  - export\noutput: out-k\n");
         Result res = exec("run", "-q", r.toString());
         assertEquals(2, res.code(), res.err());
         assertTrue(
@@ -199,5 +199,98 @@ class CuratorCliTest {
                         .contains(
                                 "stages[1] (score: low_rank_sensitivity): low_rank_sensitivity.rank must be < min(N, d) = 2, got 2"),
                 res.err());
+    }
+
+    @Test
+    void validateChecksTheDataFileAndSaysWhereSharedDataComesFrom() throws Exception {
+        Path r = TestFiles.write(
+                dir,
+                "recipes/m.yaml",
+                "dataset: {path: missing.jsonl}\nstages:\n  - select: {method: uniform, budget: 3}\n  - export\n");
+        Result res = exec("validate", r.toString());
+        assertEquals(2, res.code(), res.out());
+        assertTrue(
+                res.err()
+                        .contains("Data file '" + dir.resolve("recipes/missing.jsonl")
+                                + "' does not exist (dataset.path 'missing.jsonl' in "),
+                res.err());
+        Path shared = TestFiles.write(
+                dir,
+                "repo/recipes/cc.yaml",
+                "dataset: {path: ../../shared/data/uci/cc.csv, label: y}\nstages:\n"
+                        + "  - select: {method: uniform, budget: 3}\n  - export\n");
+        Result cc = exec("validate", shared.toString());
+        assertEquals(2, cc.code());
+        assertTrue(
+                cc.err()
+                        .contains("This recipe reads the project's shared data folder, expected at " + dir
+                                + "/shared beside the checkout"),
+                cc.err());
+        assertTrue(cc.err().contains("README.md, \"Data for the credit-card recipes\""), cc.err());
+    }
+
+    @Test
+    void recipeThatWouldWriteNothingFailsBeforeAnyWork() throws Exception {
+        Result none = exec(
+                "validate",
+                recipe("  - select: {method: uniform, budget: 10}\n").toString());
+        assertEquals(2, none.code());
+        assertTrue(
+                none.err()
+                        .contains(
+                                "no export stage, so the run would write nothing; add '- export: {formats: [jsonl]}'"),
+                none.err());
+        Result run = exec(
+                "run",
+                "-q",
+                recipe("  - select: {method: uniform, budget: 10}\n").toString());
+        assertEquals(2, run.code());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing was started");
+        Result after = exec(
+                "validate",
+                recipe("  - export\n  - select: {method: uniform, budget: 10}\n")
+                        .toString());
+        assertEquals(2, after.code());
+        assertTrue(after.err().contains("stages[1]: select: uniform comes after the last export stage"), after.err());
+    }
+
+    @Test
+    void misspelledMethodOrStageGetsADidYouMean() throws Exception {
+        Result m = exec(
+                "validate",
+                recipe("  - select: {method: kmeans, budget: 3}\n  - export\n").toString());
+        assertEquals(2, m.code());
+        assertTrue(
+                m.err().contains("unknown select method 'kmeans'") && m.err().contains("Did you mean 'k_means'?"),
+                m.err());
+        Result k = exec(
+                "validate",
+                recipe("  - select: {method: kcenter, budget: 3}\n  - export\n").toString());
+        assertTrue(k.err().contains("Did you mean 'k_center_greedy'?"), k.err());
+        Result s = exec(
+                "validate",
+                recipe("  - selct: {method: uniform, budget: 3}\n  - export\n").toString());
+        assertTrue(s.err().contains("Did you mean 'select'?"), s.err());
+    }
+
+    @Test
+    void oneRowAndOneStageAreSingular() throws Exception {
+        TestFiles.write(dir, "one.jsonl", "{\"question\":\"q\"}\n");
+        Path r = TestFiles.write(dir, "one.yaml", "dataset: {path: one.jsonl}\nstages:\n  - export\noutput: out-one\n");
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        Result res;
+        try {
+            res = exec("run", r.toString());
+        } finally {
+            System.setErr(old);
+        }
+        String log = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, res.code(), log + res.err());
+        assertTrue(log.contains("seed 42, 1 stage\n"), log);
+        assertTrue(log.contains("one.jsonl: 1 row, 1 column ("), log);
+        assertTrue(log.contains("selected 1 of 1 row by"), log);
+        assertFalse(log.contains("1 rows"), log);
     }
 }

@@ -134,4 +134,27 @@ class ArrowIoTest {
         List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
         assertEquals(null, ArrowIo.shapes(cols)[0]);
     }
+
+    @Test
+    void invalidUtf8InAStringColumnFailsNamingColumnAndRow() throws Exception {
+        Path f = dir.resolve("bad.arrow");
+        try (var alloc = new org.apache.arrow.memory.RootAllocator();
+                var v = new org.apache.arrow.vector.VarCharVector("text", alloc)) {
+            v.allocateNew(2);
+            v.setSafe(0, "fine".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            v.setSafe(1, new byte[] {'c', 'a', 'f', (byte) 0xE9});
+            v.setValueCount(2);
+            try (var root = org.apache.arrow.vector.VectorSchemaRoot.of(v);
+                    var ch = java.nio.channels.FileChannel.open(
+                            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    var w = new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+                w.start();
+                w.writeBatch();
+                w.end();
+            }
+        }
+        ai.curator.api.DataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ai.curator.api.DataException.class, () -> ArrowIo.readIpc(f));
+        assertTrue(e.getMessage().startsWith(f + ": column 'text', row 1: invalid UTF-8"), e.getMessage());
+    }
 }

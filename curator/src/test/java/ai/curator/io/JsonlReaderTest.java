@@ -68,4 +68,37 @@ class JsonlReaderTest {
         Path f = TestFiles.write(dir, "a.jsonl.gz", "{\"a\":1}\n{\"a\":2}\n");
         assertEquals(2, JsonlReader.read(f).rows());
     }
+
+    @Test
+    void invalidUtf8FailsNamingFileLineAndByteOffset() throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write("{\"q\":\"ok\"}\n{\"q\":\"caf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        b.write(0xE9);
+        b.write("\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path f = dir.resolve("bad.jsonl");
+        java.nio.file.Files.write(f, b.toByteArray());
+        DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
+        assertTrue(e.getMessage().startsWith(f + ":2: invalid UTF-8 (0xE9 at byte offset 20)"), e.getMessage());
+    }
+
+    @Test
+    void numberBeyondADoubleFailsInsteadOfBecomingInfinity() throws Exception {
+        Path f = TestFiles.write(dir, "big.jsonl", "{\"x\":1.5}\n{\"x\":1e400}\n");
+        DataException e = assertThrows(DataException.class, () -> JsonlReader.read(f));
+        assertTrue(
+                e.getMessage().contains(f + ":2: field 'x' holds a number beyond the range of a 64-bit float"),
+                e.getMessage());
+        Path nested = TestFiles.write(dir, "nested.jsonl", "{\"m\":[{\"v\":-1e999}]}\n");
+        assertTrue(assertThrows(DataException.class, () -> JsonlReader.read(nested))
+                .getMessage()
+                .contains(":1: field 'm' holds a number beyond"));
+    }
+
+    @Test
+    void veryLongLineIsData() throws Exception {
+        String big = "x".repeat(21_000_000); // above Jackson's default 20 M-character cap
+        Path f = TestFiles.write(dir, "long.jsonl", "{\"q\":\"" + big + "\"}\n");
+        assertEquals(
+                big.length(), JsonlReader.read(f).columns().get(0).string(0).length());
+    }
 }

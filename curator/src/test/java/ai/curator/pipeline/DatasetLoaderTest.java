@@ -77,10 +77,20 @@ class DatasetLoaderTest {
     void tabularChecks() throws Exception {
         TestFiles.write(dir, "t.csv", "a,b,target\n1,2,0\n3,x,1\n");
         Table ok = DatasetLoader.load(spec("t.csv", null, null, "target", null), dir.resolve("t.csv"));
+        DataException mixed = assertThrows(
+                DataException.class,
+                () -> DatasetLoader.featureColumns(
+                        spec("t.csv", null, null, "target", null), ok, dir.resolve("t.csv")));
+        assertTrue(
+                mixed.getMessage()
+                        .contains("Column 'b' of " + dir.resolve("t.csv") + " holds 1 number and 1 non-numeric value"
+                                + " (first at " + dir.resolve("t.csv") + ":3: 'x'), so it is read as text and would be"
+                                + " left out of the features"),
+                "a numeric column with one bad cell is not dropped without a word: " + mixed.getMessage());
         assertEquals(
-                List.of("a"),
-                DatasetLoader.featureColumns(spec("t.csv", null, null, "target", null), ok),
-                "default features are the numeric columns but the label");
+                List.of("a", "b"),
+                DatasetLoader.featureColumns(spec("t.csv", null, null, "target", List.of("a", "b")), ok),
+                "listed features are taken as listed");
         String nonNumeric = message(DataException.class, spec("t.csv", null, null, "target", List.of("a", "b")));
         assertTrue(nonNumeric.contains("t.csv:3: feature column 'b' is not numeric (row 1 has 'x')"), nonNumeric);
         TestFiles.write(dir, "nan.csv", "a,target\n1,0\nnan,1\n");
@@ -91,5 +101,78 @@ class DatasetLoaderTest {
                 .contains("is -Infinity"));
         assertTrue(message(RecipeException.class, spec("t.csv", null, null, "label", null))
                 .contains("dataset.label names column 'label'"));
+    }
+
+    @Test
+    void byteOrderMarkedCsvFindsItsIdColumn() throws Exception {
+        Path f = dir.resolve("bom.csv");
+        java.nio.file.Files.write(f, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+        java.nio.file.Files.writeString(f, "id,q\nr7,a\nr9,b\n", java.nio.file.StandardOpenOption.APPEND);
+        Table t = DatasetLoader.load(spec("bom.csv", "id", null, null, null), f);
+        assertEquals("id", t.idColumn());
+        assertEquals("r9", t.idText(1));
+        assertEquals(
+                "id",
+                DatasetLoader.load(spec("bom.csv", null, null, null, null), f).idColumn());
+    }
+
+    @Test
+    void idsDoNotCollideAfterTypeConversion() throws Exception {
+        TestFiles.write(dir, "ids.csv", "id,q\n007,a\n7,b\n-0,c\n0,d\n");
+        Table t = DatasetLoader.load(spec("ids.csv", null, null, null, null), dir.resolve("ids.csv"));
+        assertEquals(List.of("007", "7", "-0", "0"), List.of(t.idText(0), t.idText(1), t.idText(2), t.idText(3)));
+        TestFiles.write(dir, "dup.csv", "key,q\n07,a\n07,b\n");
+        assertTrue(message(DataException.class, spec("dup.csv", "key", null, null, null))
+                .contains("duplicate id '07'"));
+    }
+
+    @Test
+    void featureBeyondADoubleNamesTheCell() throws Exception {
+        TestFiles.write(dir, "big.csv", "a,b,target\n1,2,0\n3,1e400,1\n4,5,0\n");
+        Table t = DatasetLoader.load(spec("big.csv", null, null, "target", null), dir.resolve("big.csv"));
+        DataException e = assertThrows(
+                DataException.class,
+                () -> DatasetLoader.featureColumns(
+                        spec("big.csv", null, null, "target", null), t, dir.resolve("big.csv")));
+        assertTrue(e.getMessage().contains("big.csv:3: '1e400'"), e.getMessage());
+    }
+
+    @Test
+    void nullsInArrowAndParquetColumnsAreNamed() throws Exception {
+        java.util.BitSet missing = new java.util.BitSet();
+        missing.set(1);
+        List<ai.curator.api.Column> cols = List.of(
+                ai.curator.api.Column.ofStrings("id", new String[] {"a", null, "c"}),
+                ai.curator.api.Column.ofDoubles("f", new double[] {1, 0, 3}, missing),
+                ai.curator.api.Column.ofLongs("target", new long[] {0, 1, 0}, null));
+        Path arrow = dir.resolve("n.arrow");
+        try (var out = java.nio.file.Files.newOutputStream(arrow)) {
+            ai.curator.io.ArrowIo.writeIpc(cols, 3, out);
+        }
+        assertTrue(message(DataException.class, spec("n.arrow", null, null, null, null))
+                .contains("n.arrow (row 1): row 1 has no id in column 'id'"));
+        Path parquet = dir.resolve("n.parquet");
+        ai.curator.io.ArrowIo.writeParquet(
+                List.of(ai.curator.api.Column.ofStrings("k", new String[] {"a", "b", "c"}), cols.get(1), cols.get(2)),
+                3,
+                parquet);
+        assertTrue(message(DataException.class, spec("n.parquet", "k", null, "target", null))
+                .contains("n.parquet (row 1): feature 'f' is missing in row 1"));
+    }
+
+    @Test
+    void jsonlIdsThatMixNumbersAndTextOrOverflowAreNamed() throws Exception {
+        TestFiles.write(dir, "mixed.jsonl", "{\"id\":1,\"q\":\"a\"}\n{\"id\":\"1\",\"q\":\"b\"}\n");
+        String m = message(DataException.class, spec("mixed.jsonl", null, null, null, null));
+        assertTrue(
+                m.contains("Id column 'id' of " + dir.resolve("mixed.jsonl") + " mixes numbers and text (1 at "
+                        + dir.resolve("mixed.jsonl") + ":1, \"1\" at " + dir.resolve("mixed.jsonl") + ":2)"),
+                m);
+        TestFiles.write(
+                dir,
+                "big.jsonl",
+                "{\"id\":18446744073709551617,\"q\":\"a\"}\n{\"id\":18446744073709551618,\"q\":\"b\"}\n");
+        String big = message(DataException.class, spec("big.jsonl", null, null, null, null));
+        assertTrue(big.contains("integers beyond ±9.2e18 are read as floats and would lose digits: quote them"), big);
     }
 }

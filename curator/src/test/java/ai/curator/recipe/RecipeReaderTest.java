@@ -91,4 +91,18 @@ class RecipeReaderTest {
         assertTrue(e.getMessage().startsWith(FILE + " line"), e.getMessage());
         assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
     }
+
+    @Test
+    void unclosedBracketOrQuoteIsReportedWhereItOpened() {
+        RecipeException e = fails("name: x\ndataset: {path: x.jsonl\nstages: [export]\n");
+        assertTrue(
+                e.getMessage()
+                        .startsWith(
+                                FILE + " line 2: not valid YAML: while parsing a flow mapping (line 2, column 10):"),
+                e.getMessage());
+        RecipeException q = fails("dataset:\n  path: x.jsonl\n  text: \"{q}\n\nstages: [export]\n");
+        assertTrue(q.getMessage().startsWith(FILE + " line 3: "), q.getMessage());
+        RecipeException tab = fails("dataset:\n  path: x.jsonl\n\tid: 3\nstages: [export]\n");
+        assertTrue(tab.getMessage().startsWith(FILE + " line 3: "), tab.getMessage());
+    }
 }

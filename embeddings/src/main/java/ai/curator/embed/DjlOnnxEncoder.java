@@ -112,6 +112,7 @@ public final class DjlOnnxEncoder implements Encoder {
                     "Cannot load tokenizer " + tokenizerFile + " of model '" + spec.name() + "': " + e.getMessage(), e);
         }
 
+        OrtNative.load(); // before anything touches ONNX Runtime: its unpacked libraries are removed at exit
         int cores = Runtime.getRuntime().availableProcessors();
         this.concurrentBatches = options.concurrentBatches() != 0
                 ? options.concurrentBatches()
@@ -263,6 +264,7 @@ public final class DjlOnnxEncoder implements Encoder {
      * @throws EmbeddingException if the engine cannot start
      */
     public static void initEngine() {
+        OrtNative.load();
         try {
             Engine.getEngine(ENGINE);
         } catch (RuntimeException | AssertionError e) {
@@ -603,6 +605,15 @@ public final class DjlOnnxEncoder implements Encoder {
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
+            // A batch still inside ONNX Runtime (after a failed or cancelled encode) must finish
+            // before its session is closed: closing under it crashes the JVM in native code.
+            try {
+                if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    LOG.log(Level.WARNING, "{0}: embedding threads still running after 5 min", spec.name());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (sessionOptions != null) {
             sessionOptions.close();

@@ -75,6 +75,14 @@ public final class EncoderEmbedder implements Stage {
                     Options.class,
                     EncoderEmbedder::new);
         }
+
+        @Override
+        public java.util.Map<String, String> optionNotes() {
+            return java.util.Map.of(
+                    "max_length", "0 = the model's default (512; 256 for MiniLM)",
+                    "batch_size", "0 = the model's default (64; 1 for int8 models)",
+                    "threads", "0 = all cores");
+        }
     }
 
     private final Options options;
@@ -108,6 +116,7 @@ public final class EncoderEmbedder implements Stage {
 
     @Override
     public void run(StageContext ctx) {
+        ctx.checkCancelled(); // polls from here on: a signal stops the stage between batches (issue 16)
         List<String> texts = ctx.texts();
         int n = texts.size();
         InputKind kind = options.kind().equals("query") ? InputKind.QUERY : InputKind.DOCUMENT;
@@ -119,7 +128,12 @@ public final class EncoderEmbedder implements Stage {
             long tokens = 0;
             for (int from = 0; from < n; from += CHUNK) {
                 int to = Math.min(n, from + CHUNK);
-                Embeddings e = encoder.encode(texts.subList(from, to), kind, progress::step);
+                // Between batches, never inside an ONNX Runtime call: the encoder (and its sessions)
+                // is closed by this try block before the process exits.
+                Embeddings e = encoder.encode(texts.subList(from, to), kind, k -> {
+                    progress.step(k);
+                    ctx.checkCancelled();
+                });
                 for (int i = 0; i < to - from; i++) {
                     data.setRow(from + i, e.vectors()[i], 0);
                     tokens += e.tokenCounts()[i];

@@ -103,4 +103,26 @@ class EncoderEmbedderTest {
         }
         return s;
     }
+
+    @Test
+    void describeSaysWhatZeroMeans(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ai.curator.TestFiles.qa(dir, "d.jsonl", 3);
+        java.nio.file.Path r = ai.curator.TestFiles.write(
+                dir, "r.yaml", "dataset: {path: d.jsonl, text: \"{question}\"}\nstages:\n  - embed\n  - export\n");
+        var cl = ai.curator.cli.CuratorCli.commandLine();
+        var out = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cl.execute("describe", r.toString()));
+        var stage = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString())
+                .at("/stages/0");
+        assertEquals(0, stage.at("/options/max_length").asInt());
+        assertEquals(
+                "0 = the model's default (512; 256 for MiniLM)",
+                stage.at("/option_notes/max_length").asText());
+        assertEquals(
+                "0 = the model's default (64; 1 for int8 models)",
+                stage.at("/option_notes/batch_size").asText());
+        assertEquals("0 = all cores", stage.at("/option_notes/threads").asText());
+    }
 }
