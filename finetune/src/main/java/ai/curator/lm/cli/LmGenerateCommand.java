@@ -97,10 +97,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
             description = "sampling seed; each prompt's stream also depends on its id (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(
-            names = "--stop",
-            paramLabel = "STR",
-            description = "stop at this string (cut before it); repeatable")
+    @Option(names = "--stop", paramLabel = "STR", description = "stop at this string (cut before it); repeatable")
     List<String> stop = new ArrayList<>();
 
     @ArgGroup(exclusive = true)

@@ -56,12 +56,7 @@ public final class LmInfoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "parameters:      %,d%n", LmModels.parameters(c));
         out.printf(
                 "layers:          %d, hidden %d, intermediate %d, heads %d (kv %d, head dim %d)%n",
-                m.numLayers(),
-                m.hiddenSize(),
-                m.intermediateSize(),
-                m.numHeads(),
-                m.numKvHeads(),
-                m.headDim());
+                m.numLayers(), m.hiddenSize(), m.intermediateSize(), m.numHeads(), m.numKvHeads(), m.headDim());
         out.printf("context:         %d tokens%n", m.maxPositions());
         out.printf(
                 Locale.ROOT,

@@ -82,7 +82,10 @@ public final class LmLossCommand implements Callable<Integer> {
             description = "loss (mean NLL) or grad_norm (output-layer gradient norm) (default: ${DEFAULT-VALUE})")
     String objective;
 
-    @Option(names = "--chat-format", paramLabel = "NAME", description = "plain, chatml or llama3 (default: the checkpoint's)")
+    @Option(
+            names = "--chat-format",
+            paramLabel = "NAME",
+            description = "plain, chatml or llama3 (default: the checkpoint's)")
     String chatFormat;
 
     @Option(names = "--max-length", description = "most tokens of prompt + response (default: the model's context)")
@@ -136,13 +139,17 @@ public final class LmLossCommand implements Callable<Integer> {
                         truncate,
                         truncate ? "" : " (pass --truncate to cut the prompt's start, or raise --max-length)");
             } catch (IllegalArgumentException e) {
-                throw LmCli.bad(spec, "--" + e.getMessage().replace("max_length", "max-length")
-                        .replace("chat_format", "chat-format"));
+                throw LmCli.bad(
+                        spec,
+                        "--"
+                                + e.getMessage()
+                                        .replace("max_length", "max-length")
+                                        .replace("chat_format", "chat-format"));
             }
             List<SequenceLoss.Example> all = new ArrayList<>(table.rows());
             for (int i = 0; i < table.rows(); i++) {
-                LmExamples.Built b = examples.example(
-                        LmCli.where(table, i, data), p.render(table, i), r.render(table, i));
+                LmExamples.Built b =
+                        examples.example(LmCli.where(table, i, data), p.render(table, i), r.render(table, i));
                 all.add(b.example());
                 tokens[i] = b.tokens();
                 total += b.tokens();

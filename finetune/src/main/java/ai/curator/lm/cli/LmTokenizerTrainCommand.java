@@ -76,8 +76,7 @@ public final class LmTokenizerTrainCommand implements Callable<Integer> {
         }
         BpeTrainer.Options options;
         try {
-            options = new BpeTrainer.Options(
-                    vocabSize, minFrequency, special, null, eos, null, maxInputBytes, null);
+            options = new BpeTrainer.Options(vocabSize, minFrequency, special, null, eos, null, maxInputBytes, null);
         } catch (IllegalArgumentException e) {
             throw LmCli.bad(
                     spec,

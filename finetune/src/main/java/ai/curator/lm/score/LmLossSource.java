@@ -258,7 +258,8 @@ public final class LmLossSource implements LossSourceProvider<LmLossSource.Optio
             try {
                 v = options.objective().equals("grad_norm") ? loss.outputGradientNorms(ex) : loss.losses(ex);
             } catch (IllegalArgumentException e) {
-                throw new DataException(e.getMessage() + " (batch starting at " + batch.get(0).where() + ")", e);
+                throw new DataException(
+                        e.getMessage() + " (batch starting at " + batch.get(0).where() + ")", e);
             }
             List<ResumableLossOracle.Scored> out = new ArrayList<>(v.length);
             for (int i = 0; i < v.length; i++) {

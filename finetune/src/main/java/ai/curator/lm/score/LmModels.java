@@ -68,9 +68,8 @@ public final class LmModels {
      */
     public static String sha256(Path path) {
         List<Path> files = new ArrayList<>();
-        String name = path.getFileName() == null
-                ? ""
-                : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name =
+                path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (Files.isDirectory(path)) {
             files.addAll(list(path, p -> !p.getFileName().toString().startsWith(".")));
         } else if (name.endsWith(".bin")) {
