@@ -136,13 +136,13 @@ class LmCommandsIT {
             "--response",
             "{response}",
             "--max-length",
-            "14"
+            "30"
         };
         LmCommandsTest.Result r = LmCommandsTest.run(base);
         assertEquals(2, r.code(), r.err());
         assertTrue(
-                r.err().startsWith("error: row id 's0' (line 1 of " + dir.resolve("small.jsonl") + ") has "), r.err());
-        assertTrue(r.err().contains("the limit is 14 (pass --truncate"), r.err());
+                r.err().startsWith("error: row id 's4' (line 5 of " + dir.resolve("small.jsonl") + ") has "), r.err());
+        assertTrue(r.err().contains("the limit is 30 (pass --truncate"), r.err());
 
         String[] cut = java.util.Arrays.copyOf(base, base.length + 1);
         cut[base.length] = "--truncate";
@@ -150,7 +150,7 @@ class LmCommandsIT {
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("prompts cut from the left"), t.err());
         for (String line : t.out().strip().split("\n")) {
-            assertTrue(new ObjectMapper().readTree(line).get("tokens").asInt() <= 14, line);
+            assertTrue(new ObjectMapper().readTree(line).get("tokens").asInt() <= 30, line);
         }
     }
 
