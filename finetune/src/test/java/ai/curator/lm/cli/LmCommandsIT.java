@@ -167,4 +167,37 @@ class LmCommandsIT {
                 r.out().contains("sha256:          270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d"),
                 r.out());
     }
+
+    @Test
+    void anUnsupportedTensorTypeIsBadInputNamingTheTensor() throws Exception {
+        // stories260K with its embedding's type field set to Q8_0 (8), which the loader does not dequantise
+        byte[] b = Files.readAllBytes(Stories260k.gguf());
+        byte[] name = "token_embd.weight".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int at = -1;
+        for (int i = 0; i + 8 + name.length <= b.length && at < 0; i++) {
+            if (buf.getLong(i) == name.length
+                    && java.util.Arrays.equals(b, i + 8, i + 8 + name.length, name, 0, name.length)) {
+                at = i + 8 + name.length;
+            }
+        }
+        assertTrue(at > 0, "tensor info of token_embd.weight not found");
+        int dims = buf.getInt(at);
+        assertEquals(0, buf.getInt(at + 4 + 8 * dims), "F32 before the patch");
+        buf.putInt(at + 4 + 8 * dims, 8);
+        Path q8 = dir.resolve("q8.gguf");
+        Files.write(q8, b);
+        for (String cmd : new String[] {"info", "generate"}) {
+            LmCommandsTest.Result r = cmd.equals("info")
+                    ? LmCommandsTest.run("lm", "info", "--model", q8.toString())
+                    : LmCommandsTest.run("lm", "generate", "--model", q8.toString(), "--prompt", "Once");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(
+                    r.err()
+                            .startsWith("error: " + q8 + ": tensor 'token_embd.weight' has type Q8_0, which is not"
+                                    + " supported"),
+                    r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
 }
