@@ -119,6 +119,26 @@ class LmCommandsIT {
                 // a base model on its own kind of text: well under the uniform ln 512 ≈ 6.24
                 assertTrue(n.get("loss").asDouble() > 0.5 && n.get("loss").asDouble() < 5, lines.get(i));
             }
+            LmCommandsTest.Result g = LmCommandsTest.run(
+                    "lm",
+                    "loss",
+                    "--model",
+                    Stories260k.gguf().toString(),
+                    "--data",
+                    data().toString(),
+                    "--prompt",
+                    "{prompt}",
+                    "--response",
+                    "{response}",
+                    "--objective",
+                    "grad_norm");
+            assertEquals(0, g.code(), g.err());
+            double[] norms = new SequenceLoss(lm, SequenceLoss.Options.defaults()).outputGradientNorms(ex);
+            String[] out2 = g.out().strip().split("\n");
+            for (int i = 0; i < ROWS.length; i++) {
+                assertEquals(
+                        norms[i], json.readTree(out2[i]).get("grad_norm").asDouble(), 1e-4 * Math.max(1, norms[i]));
+            }
         }
     }
 

@@ -167,5 +167,30 @@ class LmLossSourcePipelineIT {
         assertTrue(log.contains("10 kept from an earlier run"), log);
         assertTrue(!log.contains("loss source lm: " + dir), "the model is not loaded: " + log);
         assertEquals(10, Files.readAllLines(caches.get(0)).size());
+
+        // objective grad_norm: its own cache file, the output layer's per-sample gradient norms
+        Files.writeString(r, Files.readString(r).replace("batch_size: 4}", "batch_size: 4, objective: grad_norm}"));
+        run(r, false, new ByteArrayOutputStream());
+        Path norms;
+        try (var s = Files.list(dir.resolve("out/.work/losses"))) {
+            norms = s.filter(f -> !f.equals(caches.get(0))).findFirst().orElseThrow();
+        }
+        List<String> normLines = Files.readAllLines(norms);
+        assertEquals(10, normLines.size());
+        try (CausalLm model = CausalLm.load(CheckpointLoader.load(Stories260k.gguf()))) {
+            LmGenerator gen = new LmGenerator(model, LmGenerator.Options.defaults());
+            List<SequenceLoss.Example> nex = new ArrayList<>();
+            List<Double> got = new ArrayList<>();
+            for (String line : normLines) {
+                JsonNode n = Json.MAPPER.readTree(line);
+                String[] t = rows.get(n.get("id").asText());
+                got.add(n.get("loss").asDouble());
+                nex.add(gen.example("x", List.of(new Message("user", t[0])), t[1]));
+            }
+            double[] expected = new SequenceLoss(model, SequenceLoss.Options.defaults()).outputGradientNorms(nex);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], got.get(i), 1e-4 * Math.max(1, expected[i]));
+            }
+        }
     }
 }
