@@ -25,4 +25,14 @@ class CommandTreeTest {
         assertEquals(0, cl.execute("bench", "--help"));
         assertTrue(out.toString().contains("coreset") && out.toString().contains("tabular"), out.toString());
     }
+
+    @Test
+    void theFinetuneModuleAddsLmWithItsSubcommands() {
+        CommandLine lm = CuratorCli.commandLine().getSubcommands().get("lm");
+        assertTrue(lm != null, "curator lm is missing");
+        assertTrue(
+                lm.getSubcommands().keySet().containsAll(java.util.List.of("generate", "loss", "info", "tokenizer")),
+                lm.getSubcommands().keySet().toString());
+        assertTrue(lm.getSubcommands().get("tokenizer").getSubcommands().containsKey("train"));
+    }
 }

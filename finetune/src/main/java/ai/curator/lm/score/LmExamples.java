@@ -1,0 +1,119 @@
+package ai.curator.lm.score;
+
+import ai.curator.api.DataException;
+import ai.curator.api.Generator.Message;
+import ai.curator.lm.model.CausalLm;
+import ai.curator.lm.model.ChatFormat;
+import ai.curator.lm.model.LmGenerator;
+import ai.curator.lm.model.SequenceLoss;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A row's prompt and response text as the {@link SequenceLoss.Example} the model is scored on:
+ * the prompt rendered as one user turn in the chat format and encoded as {@link LmGenerator}
+ * prompts the model (BOS first where the format wants it), the response encoded and followed by
+ * the end-of-turn token (or the model's EOS) — the same ids as {@link LmGenerator#example}, so a
+ * loss measures what generation would have to produce and what fine-tuning trains on. The BOS and
+ * end tokens are read off {@code LmGenerator.example} once, on a probe, so the two cannot drift.
+ *
+ * <p>Unlike {@code LmGenerator.example}, an example longer than {@code maxLength} tokens (prompt +
+ * response) can have its prompt cut from the left instead of failing.
+ */
+public final class LmExamples {
+    private final CausalLm lm;
+    private final ChatFormat format;
+    private final int bos;
+    private final int end;
+    private final int maxLength;
+    private final boolean truncate;
+    private final String lengthHint;
+
+    /**
+     * @param chatFormat the format; null: detected from the checkpoint's template (plain when it has
+     *     none)
+     * @param maxLength most tokens of prompt + response, in [2, the model's context]; null: the context
+     * @param truncate cut a too-long example's prompt from the left instead of failing
+     * @param lengthHint appended to the too-long error, naming the options that change it
+     * @throws IllegalArgumentException when the checkpoint's chat template is not one this build renders
+     *     and no format is given, or {@code maxLength} is out of range
+     */
+    public LmExamples(CausalLm lm, ChatFormat chatFormat, Integer maxLength, boolean truncate, String lengthHint) {
+        this.lm = Objects.requireNonNull(lm, "lm");
+        LmGenerator gen = new LmGenerator(lm, new LmGenerator.Options(1, chatFormat));
+        this.format = gen.format();
+        int context = lm.config().maxPositions();
+        this.maxLength = maxLength == null ? context : maxLength;
+        if (this.maxLength < 2 || this.maxLength > context) {
+            throw new IllegalArgumentException(
+                    "max_length must be in [2, " + context + "] (the model's context), got " + this.maxLength);
+        }
+        this.truncate = truncate;
+        this.lengthHint = lengthHint == null ? "" : lengthHint;
+        List<Message> probe = List.of(new Message("user", "a"));
+        int[] text = lm.tokenizer().encode(format.render(probe, lm.chatTemplate()));
+        SequenceLoss.Example ex = gen.example("probe", probe, "b");
+        this.bos = ex.prompt().length == text.length + 1 ? ex.prompt()[0] : -1;
+        int body = lm.tokenizer().encode("b").length;
+        this.end = ex.response().length == body + 1 ? ex.response()[body] : -1;
+    }
+
+    /** The chat format in use. */
+    public ChatFormat format() {
+        return format;
+    }
+
+    /** Most tokens of prompt + response. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Whether the last example built had its prompt cut (for counting); see {@link #example}. */
+    public record Built(SequenceLoss.Example example, boolean truncated) {
+        /** Prompt + response tokens. */
+        public int tokens() {
+            return example.prompt().length + example.response().length;
+        }
+    }
+
+    /**
+     * The example of one row.
+     *
+     * @param where names the row in errors, e.g. {@code row id '17' (line 18)}
+     * @throws DataException naming the row when the response is empty, the prompt has no token, or
+     *     the example is too long (and truncation is off, or the response alone fills the limit)
+     */
+    public Built example(String where, String prompt, String response) {
+        int[] text = lm.tokenizer().encode(format.render(List.of(new Message("user", prompt)), lm.chatTemplate()));
+        int[] p = text;
+        if (bos >= 0) {
+            p = new int[text.length + 1];
+            p[0] = bos;
+            System.arraycopy(text, 0, p, 1, text.length);
+        }
+        int[] body = lm.tokenizer().encode(response);
+        if (body.length == 0) {
+            throw new DataException(where + " has an empty response; there is nothing to score");
+        }
+        int[] r = body;
+        if (end >= 0) {
+            r = Arrays.copyOf(body, body.length + 1);
+            r[body.length] = end;
+        }
+        if (p.length == 0) {
+            throw new DataException(where + " has an empty prompt and the model has no BOS token to start from");
+        }
+        boolean cut = false;
+        if (p.length + r.length > maxLength) {
+            if (!truncate || r.length >= maxLength) {
+                throw new DataException(where + " has " + (p.length + r.length) + " tokens (" + p.length + " prompt + "
+                        + r.length + " response); the limit is " + maxLength
+                        + (truncate ? ", and the response alone reaches it" : "") + lengthHint);
+            }
+            p = Arrays.copyOfRange(p, p.length - (maxLength - r.length), p.length);
+            cut = true;
+        }
+        return new Built(new SequenceLoss.Example(p, r), cut);
+    }
+}
