@@ -52,4 +52,13 @@ public interface LossSourceProvider<O extends Record> {
     default double[] basisLosses(O options, int rank) {
         return null;
     }
+
+    /**
+     * What decides the losses beyond the options' text — e.g. the sha256 of the model file the
+     * options name by path, so that replacing the weights behind one path invalidates the scorer's
+     * cached result. Called after {@link #plan}; joins the scoring stage's cache key. Default none.
+     */
+    default String fingerprint(O options) {
+        return "";
+    }
 }

@@ -72,6 +72,12 @@ public final class ClusteringSensitivityScorer implements Stage {
         this.options = options;
     }
 
+    /** The loss source's fingerprint (e.g. its model file's sha256) joins the cache key. */
+    @Override
+    public String fingerprint() {
+        return options.loss().fingerprint();
+    }
+
     @Override
     public void plan(Plan plan) {
         plan.requireEmbeddings();

@@ -135,6 +135,15 @@ public final class LossSpec {
         return create(provider, options, ctx);
     }
 
+    /** What decides the losses beyond the options ({@link LossSourceProvider#fingerprint}). */
+    public String fingerprint() {
+        return fingerprint(provider, options);
+    }
+
+    private static <O extends Record> String fingerprint(LossSourceProvider<O> p, Record o) {
+        return p.fingerprint(p.optionsType().cast(o));
+    }
+
     /** The closed-form basis losses, or null ({@link LossSourceProvider#basisLosses}). */
     public double[] basisLosses(int rank) {
         return basisLosses(provider, options, rank);

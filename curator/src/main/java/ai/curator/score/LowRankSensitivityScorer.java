@@ -112,6 +112,12 @@ public final class LowRankSensitivityScorer implements Stage {
         this.options = options;
     }
 
+    /** The loss source's fingerprint (e.g. its model file's sha256) joins the cache key. */
+    @Override
+    public String fingerprint() {
+        return options.loss().fingerprint();
+    }
+
     @Override
     public void plan(Plan plan) {
         plan.requireEmbeddings();

@@ -161,6 +161,13 @@ public final class LmLossSource implements LossSourceProvider<LmLossSource.Optio
                 options, Path.of(options.model()).toAbsolutePath().normalize());
     }
 
+    /** The model files' sha256: new weights behind the same path are a new scoring result. */
+    @Override
+    public String fingerprint(Options options) {
+        Path model = model(options);
+        return Files.exists(model) ? "lm model sha256 " + LmModels.sha256(model) : "";
+    }
+
     @Override
     public LossOracle create(Options options, StageContext ctx) {
         Path model = model(options);

@@ -87,4 +87,16 @@ class LmLossSourceTest {
                                 + " directory to " + dir.resolve("models/none.gguf") + ")"),
                 e.getMessage());
     }
+
+    @Test
+    void theFingerprintFollowsTheModelFilesBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path model = java.nio.file.Files.write(dir.resolve("m.gguf"), new byte[] {1, 2, 3});
+        LmLossSource source = new LmLossSource();
+        LmLossSource.Options o = new LmLossSource.Options(model.toString(), "{q}", "{a}", null, null, null, null, null);
+        String before = source.fingerprint(o);
+        org.junit.jupiter.api.Assertions.assertTrue(before.contains(ai.curator.io.FileIo.sha256(model)), before);
+        java.nio.file.Files.write(model, new byte[] {1, 2, 4});
+        org.junit.jupiter.api.Assertions.assertNotEquals(before, source.fingerprint(o));
+    }
 }
