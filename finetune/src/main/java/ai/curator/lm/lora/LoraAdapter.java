@@ -217,8 +217,8 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     /**
-     * Writes the adapter in PEFT's format to {@code dir} (created; replaced when it holds an
-     * earlier adapter): the directory appears whole or not at all.
+     * Writes the adapter in PEFT's format to {@code dir}: a new directory appears whole or not at
+     * all; in a directory holding an earlier adapter each file is replaced atomically.
      *
      * @param baseModel {@code base_model_name_or_path} for the config (a hub id or a path)
      */
@@ -235,15 +235,21 @@ public final class LoraAdapter implements AutoCloseable {
                 }
             }
         }
-        AtomicFiles.writeVia(dir.resolveSibling(dir.getFileName() + ".new"), tmp -> {
-            Files.createDirectories(tmp);
-            SafetensorsWriter.write(tmp.resolve(WEIGHTS), tensors, SafetensorsWriter.ptMetadata());
-            Files.write(
-                    tmp.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
-        });
-        Path fresh = dir.resolveSibling(dir.getFileName() + ".new");
-        AtomicFiles.deleteRecursively(dir);
-        Files.move(fresh, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (!Files.exists(dir)) {
+            AtomicFiles.writeVia(dir, tmp -> {
+                Files.createDirectories(tmp);
+                SafetensorsWriter.write(tmp.resolve(WEIGHTS), tensors, SafetensorsWriter.ptMetadata());
+                Files.write(
+                        tmp.resolve(CONFIG),
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
+            });
+            return;
+        }
+        // an earlier adapter: replace each file atomically, weights first (a kill in between leaves
+        // the new weights with the old config)
+        SafetensorsWriter.write(dir.resolve(WEIGHTS), tensors, SafetensorsWriter.ptMetadata());
+        AtomicFiles.write(
+                dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cfg));
     }
 
     /** {@code adapter_config.json}'s content. */

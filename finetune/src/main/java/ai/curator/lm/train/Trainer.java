@@ -262,6 +262,12 @@ public final class Trainer {
         List<Example> examples = new ArrayList<>();
         List<Double> weights = new ArrayList<>();
         int truncated = 0;
+        // a sequence of maxPositions + 1 tokens fills the context (its last token is only a target)
+        int maxLength = Math.min(options.maxLength(), lm.config().maxPositions() + 1);
+        String limit = maxLength == options.maxLength()
+                ? "max_length " + maxLength
+                : maxLength + " tokens, what the model's context of "
+                        + lm.config().maxPositions() + " takes";
         for (int i = 0; i < data.size(); i++) {
             Sample s = data.get(i);
             String id = s.id() == null ? "#" + i : s.id();
@@ -280,16 +286,15 @@ public final class Trainer {
                                 + "; it needs at least one prompt token (e.g. BOS) and one response token");
             }
             int len = e.prompt().length + e.response().length;
-            if (len > options.maxLength()) {
-                if (options.overflow() == Overflow.ERROR || e.prompt().length >= options.maxLength()) {
+            if (len > maxLength) {
+                if (options.overflow() == Overflow.ERROR || e.prompt().length >= maxLength) {
                     throw new DataException("sample " + id + " has " + len + " tokens (" + e.prompt().length
-                            + " prompt + " + e.response().length + " response), more than max_length "
-                            + options.maxLength()
+                            + " prompt + " + e.response().length + " response), more than " + limit
                             + (options.overflow() == Overflow.ERROR
                                     ? " (overflow: truncate cuts the response's end)"
                                     : "; its prompt alone fills it, so nothing would be learned"));
                 }
-                e = new Example(e.prompt(), Arrays.copyOf(e.response(), options.maxLength() - e.prompt().length));
+                e = new Example(e.prompt(), Arrays.copyOf(e.response(), maxLength - e.prompt().length));
                 truncated++;
             }
             examples.add(e);

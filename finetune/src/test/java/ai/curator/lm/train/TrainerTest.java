@@ -124,6 +124,63 @@ class TrainerTest {
     }
 
     @Test
+    void loraOnGpt2sFusedConv1dProjections() throws Exception {
+        List<Sample> data = data();
+        List<Example> ex = data.stream().map(Sample::example).toList();
+        try (CausalLm lm = CausalLm.load(TinyModels.random(TinyModels.gpt2Config(2), 3));
+                LoraAdapter a =
+                        LoraAdapter.create(lm, new LoraConfig(8, 16.0, 0.0, List.of("q", "o", "up", "down"), 5L))) {
+            Map<String, float[]> base = values(lm.parameters());
+            SequenceLoss sl = new SequenceLoss(lm, SequenceLoss.Options.defaults());
+            double before = Arrays.stream(sl.losses(ex)).average().orElseThrow();
+            Trainer.lora(
+                            lm,
+                            a,
+                            new Options(
+                                    3e-2, 5, null, 10, null, null, null, null, null, null, null, null, 1L, null, null))
+                    .train(data, null, false, null);
+            double after = Arrays.stream(sl.losses(ex)).average().orElseThrow();
+            assertTrue(after < 0.7 * before, "loss " + before + " -> " + after);
+            assertSame(base, values(lm.parameters()));
+        }
+    }
+
+    @Test
+    void samplesLongerThanTheContextAreCutToIt() throws Exception {
+        // the tiny Llama's context is 64 positions: 65 tokens fit (the last is only a target)
+        StringBuilder longAnswer = new StringBuilder(" ");
+        while (longAnswer.length() < 80) {
+            longAnswer.append("abc ");
+        }
+        List<Sample> data = List.of(Sample.of("long", ex("q?", longAnswer.toString())));
+        try (CausalLm lm = CausalLm.load(TinyModels.random(LLAMA, 3));
+                LoraAdapter a = LoraAdapter.create(lm, LoraConfig.defaults())) {
+            Trainer.Result r = Trainer.lora(lm, a, Options.defaults()).train(data, null, false, null);
+            assertEquals(1, r.truncated());
+            assertEquals(65, r.tokens());
+            Options strict = new Options(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    Trainer.Overflow.ERROR,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+            DataException e = assertThrows(
+                    DataException.class, () -> Trainer.lora(lm, a, strict).train(data, null, false, null));
+            assertTrue(e.getMessage().contains("what the model's context of 64 takes"), e.getMessage());
+        }
+    }
+
+    @Test
     void sameSeedSameAdapterBitForBit() throws Exception {
         Options o = opts(1e-2, 4, 2, null, 0);
         assertSame(trainLora(data(), o, null, false), trainLora(data(), o, null, false));
