@@ -62,8 +62,10 @@ public final class Trainer {
 
     /**
      * Training options; null means the default. Defaults are HALO's LLM fine-tuning setting
-     * (METHODS.md): batch 32, 1 epoch, max length 512; HALO's learning rates are per task (GSM8K
-     * 6e-6, ViGGO 4e-5, SQL 3e-5) — the default here is ViGGO's 4e-5.
+     * (METHODS.md) and training scripts (IST-DASLab/HALO {@code scripts/train_halo.sh}, {@code
+     * configs/fft_*.yaml}): batch 32, 1 epoch, max length 512, 20 warm-up updates then linear decay
+     * to 0, decoupled AdamW (β 0.9/0.999, ε 1e-8, no weight decay), seed 42; HALO's learning rates
+     * are per task (GSM8K 6e-6, ViGGO 4e-5, SQL 3e-5) — the default here is ViGGO's 4e-5.
      *
      * @param learningRate peak learning rate (4e-5)
      * @param batchSize samples per update (32)
@@ -76,10 +78,12 @@ public final class Trainer {
      * @param overflow what to do with a longer sample (TRUNCATE)
      * @param schedule learning-rate schedule after warm-up (LINEAR)
      * @param warmupRatio warm-up length as a fraction of all updates, used when {@code warmupSteps}
-     *     is null (0)
-     * @param warmupSteps warm-up length in updates (default: from the ratio)
+     *     is null
+     * @param warmupSteps warm-up length in updates (default: from the ratio when given, else 20,
+     *     HALO's {@code WARMUP=20} batches)
      * @param adam AdamW's constants (β 0.9/0.999, ε 1e-8, weight decay 0)
-     * @param maxGradNorm clip the gradients' global L2 norm to this; 0 = no clipping (1.0)
+     * @param maxGradNorm clip the gradients' global L2 norm to this; 0 = no clipping (1.0, {@code
+     *     transformers}' default; HALO's composer configs leave clipping off)
      * @param seed drives the shuffle and dropout (42)
      * @param checkpointEvery write a checkpoint every this many updates, 0 = never (default 0; needs a
      *     checkpoint directory)
@@ -109,7 +113,6 @@ public final class Trainer {
             maxLength = maxLength == null ? 512 : maxLength;
             overflow = overflow == null ? Overflow.TRUNCATE : overflow;
             schedule = schedule == null ? LrSchedule.LINEAR : schedule;
-            warmupRatio = warmupRatio == null ? 0.0 : warmupRatio;
             adam = adam == null ? new AdamW(0.9, 0.999, 1e-8, 0) : adam;
             maxGradNorm = maxGradNorm == null ? 1.0 : maxGradNorm;
             seed = seed == null ? 42L : seed;
@@ -132,7 +135,7 @@ public final class Trainer {
             if (maxLength < 2) {
                 throw new IllegalArgumentException("max_length must be >= 2, got " + maxLength);
             }
-            if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
+            if (warmupRatio != null && !(warmupRatio >= 0 && warmupRatio <= 1)) {
                 throw new IllegalArgumentException("warmup_ratio must be in [0, 1], got " + warmupRatio);
             }
             if (warmupSteps != null && warmupSteps < 0) {
@@ -217,6 +220,9 @@ public final class Trainer {
             return seconds > 0 ? tokens / seconds : 0;
         }
     }
+
+    /** Warm-up updates when neither a count nor a ratio is given (HALO's scripts). */
+    public static final int HALO_WARMUP = 20;
 
     private final CausalLm lm;
     private final LoraAdapter adapter;
@@ -310,8 +316,9 @@ public final class Trainer {
         if (options.maxSteps() != null) {
             total = Math.min(total, options.maxSteps());
         }
-        long warmup =
-                options.warmupSteps() != null ? options.warmupSteps() : (long) Math.ceil(options.warmupRatio() * total);
+        long warmup = options.warmupSteps() != null
+                ? options.warmupSteps()
+                : options.warmupRatio() != null ? (long) Math.ceil(options.warmupRatio() * total) : HALO_WARMUP;
 
         Map<String, float[]> m1 = new LinkedHashMap<>();
         Map<String, float[]> m2 = new LinkedHashMap<>();
