@@ -329,6 +329,42 @@ class TrainerTest {
     }
 
     @Test
+    void pretrainingFromARandomInitLearnsAndResumes() throws Exception {
+        List<Sample> data = data();
+        List<Example> ex = data.stream().map(Sample::example).toList();
+        Options o =
+                new Options(3e-3, 5, null, 8, null, null, null, LrSchedule.COSINE, null, 2, null, null, 1L, 4, null);
+        Map<String, float[]> reference;
+        for (ModelConfig c : List.of(LLAMA, TinyModels.gpt2Config(2))) {
+            Checkpoint init = RandomInit.checkpoint(c, TOK, 9);
+            try (CausalLm lm = CausalLm.load(init)) {
+                SequenceLoss sl = new SequenceLoss(lm, SequenceLoss.Options.defaults());
+                double l0 = Arrays.stream(sl.losses(ex)).average().orElseThrow();
+                assertEquals(Math.log(48), l0, 0.1, "a fresh model is near uniform");
+                Trainer.full(lm, o).train(data, null, false, null);
+                double l1 = Arrays.stream(sl.losses(ex)).average().orElseThrow();
+                assertTrue(l1 < l0 - 0.5, c.architecture() + ": " + l0 + " -> " + l1);
+                reference = values(lm.parameters());
+            }
+            // full-model checkpoints resume bit-identically too
+            Path ck = dir.resolve("full-" + c.architecture());
+            try (CausalLm lm = CausalLm.load(init)) {
+                assertThrows(
+                        IllegalStateException.class, () -> Trainer.full(lm, o).train(data, ck, true, s -> {
+                            if (s.step() == 10) {
+                                throw new IllegalStateException("stop");
+                            }
+                        }));
+            }
+            try (CausalLm lm = CausalLm.load(init)) {
+                Trainer.Result r = Trainer.full(lm, o).train(data, ck, true, null);
+                assertEquals(8, r.resumedFrom());
+                assertSame(reference, values(lm.parameters()));
+            }
+        }
+    }
+
+    @Test
     void badSamplesAreNamed() {
         List<Sample> data = new ArrayList<>(data());
         data.add(new Sample("neg", ex("a?", " b."), -1, 1));
