@@ -62,6 +62,7 @@ public final class LoraAdapter implements AutoCloseable {
     private final boolean rslora;
     private final List<String> peftTargets;
     private final Map<String, Layer> layers = new LinkedHashMap<>();
+    private final Map<String, Projection.Delta> installed = new LinkedHashMap<>();
     private final NDArray scale;
     private SplittableRandom dropoutRng;
 
@@ -87,7 +88,9 @@ public final class LoraAdapter implements AutoCloseable {
             NDArray b = Tensors.floats(lm.manager(), e.getValue()[1], new Shape(p.out(), rank));
             Layer layer = new Layer(p, a, b);
             layers.put(e.getKey(), layer);
-            p.setDelta(x -> delta(layer, x));
+            Projection.Delta d = x -> delta(layer, x);
+            installed.put(e.getKey(), d);
+            p.setDelta(d);
         }
     }
 
@@ -358,7 +361,9 @@ public final class LoraAdapter implements AutoCloseable {
     @Override
     public void close() {
         for (Layer l : layers.values()) {
-            l.projection.setDelta(null);
+            if (l.projection.delta() == installed.get(l.projection.name())) {
+                l.projection.setDelta(null); // unless another adapter replaced this one there
+            }
             l.a.close();
             l.b.close();
         }
