@@ -159,6 +159,34 @@ class LoraAdapterTest {
     }
 
     @Test
+    void gpt2AdaptersRoundTripAndRsLoraScalesByTheRootOfR() throws Exception {
+        ModelConfig c = TinyModels.gpt2Config(2);
+        float[][] expected;
+        try (CausalLm lm = CausalLm.load(TinyModels.random(c, 5));
+                LoraAdapter a =
+                        LoraAdapter.create(lm, new LoraConfig(4, 8.0, 0.0, List.of("v", "o", "up", "down"), 3L))) {
+            randomiseB(a, 2);
+            expected = lm.logits(TOKENS);
+            a.save(dir.resolve("gpt2"), "tiny-gpt2");
+        }
+        try (CausalLm lm = CausalLm.load(TinyModels.random(c, 5));
+                LoraAdapter a = LoraAdapter.load(lm, dir.resolve("gpt2"))) {
+            float[][] got = lm.logits(TOKENS);
+            for (int t = 0; t < TOKENS.length; t++) {
+                assertArrayEquals(expected[t], got[t]);
+            }
+        }
+        Path cfg = dir.resolve("gpt2").resolve(LoraAdapter.CONFIG);
+        java.nio.file.Files.writeString(
+                cfg, java.nio.file.Files.readString(cfg).replace("\"use_rslora\" : false", "\"use_rslora\" : true"));
+        try (CausalLm lm = CausalLm.load(TinyModels.random(c, 5));
+                LoraAdapter a = LoraAdapter.load(lm, dir.resolve("gpt2"))) {
+            assertEquals(8.0 / 2, a.scaling(), "rsLoRA: alpha / sqrt(4)");
+            assertFalse(java.util.Arrays.equals(expected[2], lm.logits(TOKENS)[2]));
+        }
+    }
+
+    @Test
     void anAdapterForAnotherBaseIsRejectedNamingTheTensor() throws Exception {
         try (CausalLm lm = CausalLm.load(TinyModels.random(TinyModels.llamaConfig(2, 4, 2, false, false), 3));
                 LoraAdapter a = LoraAdapter.create(lm, LoraConfig.defaults())) {
