@@ -62,6 +62,10 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray geluScale;
     private final Layer[] layers;
     private final Map<String, Projection> projections;
+    /** Every weight array under its checkpoint name (Conv1D weights held transposed, [out, in]). */
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    /** Names in {@link #weights} whose checkpoint layout is the transpose (GPT-2's Conv1D). */
+    private final java.util.Set<String> transposed = new java.util.HashSet<>();
 
     /** One decoder block; GPT-2 has {@code qkv} and {@code up}/{@code down} (c_fc, c_proj), Llama q, k, v, gate, up, down. */
     private record Layer(
@@ -205,6 +209,44 @@ public final class CausalLm implements AutoCloseable {
      */
     public Map<String, Projection> projections() {
         return projections;
+    }
+
+    /**
+     * Every weight array under its checkpoint name, in load order (a tied output layer appears
+     * once, as the embedding): the parameters of full fine-tuning. GPT-2's Conv1D weights are held
+     * transposed, [out, in]. The arrays are the model's own: marking them as requiring gradients
+     * or updating them in place changes the model.
+     */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    /**
+     * The current weights as a checkpoint (names and layouts of the loaded one, Conv1D weights
+     * transposed back to [in, out]), e.g. to save a fully fine-tuned model with {@code
+     * HfCheckpointWriter}.
+     */
+    public Checkpoint toCheckpoint() {
+        Map<String, Checkpoint.Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            NDArray w = e.getValue();
+            long[] shape = w.getShape().getShape();
+            float[] data = w.toFloatArray();
+            if (transposed.contains(e.getKey())) {
+                int o = (int) shape[0];
+                int in = (int) shape[1];
+                float[] tr = new float[data.length];
+                for (int r = 0; r < o; r++) {
+                    for (int c = 0; c < in; c++) {
+                        tr[c * o + r] = data[r * in + c];
+                    }
+                }
+                data = tr;
+                shape = new long[] {in, o};
+            }
+            out.put(e.getKey(), new Checkpoint.Tensor(shape, data));
+        }
+        return new Checkpoint(config, out, tokenizer, chatTemplate, source);
     }
 
     /** The output layer's weight [vocab, hidden] (the input embedding when tied). */
@@ -443,7 +485,9 @@ public final class CausalLm implements AutoCloseable {
             throw new IllegalArgumentException(source + ": tensor '" + name + "' has shape "
                     + Arrays.toString(t.shape()) + ", the config needs " + Arrays.toString(shape));
         }
-        return Tensors.floats(manager, t.data(), new Shape(shape));
+        NDArray w = Tensors.floats(manager, t.data(), new Shape(shape));
+        weights.put(name, w);
+        return w;
     }
 
     /**
@@ -468,6 +512,8 @@ public final class CausalLm implements AutoCloseable {
                 }
             }
             w = Tensors.floats(manager, tr, new Shape(out, in));
+            weights.put(name + ".weight", w);
+            transposed.add(name + ".weight");
         } else {
             w = weight(ckpt, name + ".weight", out, in);
         }

@@ -13,25 +13,25 @@ import ai.djl.ndarray.types.Shape;
  * autograd graph that saved it would read freed memory after a garbage collection (the learn
  * module's ASSS bug). Copies made here are PyTorch's own, reference-counted by the graph.
  */
-final class Tensors {
+public final class Tensors {
     private Tensors() {}
 
     /** A float32 array of shape {@code shape} holding {@code v} (row-major). */
-    static NDArray floats(NDManager m, float[] v, Shape shape) {
+    public static NDArray floats(NDManager m, float[] v, Shape shape) {
         try (NDArray view = m.create(v, shape)) {
             return view.duplicate();
         }
     }
 
     /** An int64 array of shape {@code shape} holding {@code v} (row-major). */
-    static NDArray longs(NDManager m, long[] v, Shape shape) {
+    public static NDArray longs(NDManager m, long[] v, Shape shape) {
         try (NDArray view = m.create(v, shape)) {
             return view.duplicate();
         }
     }
 
     /** A 0-d float32 array holding {@code v}, for arithmetic with a constant. */
-    static NDArray scalar(NDManager m, float v) {
+    public static NDArray scalar(NDManager m, float v) {
         return floats(m, new float[] {v}, new Shape());
     }
 }

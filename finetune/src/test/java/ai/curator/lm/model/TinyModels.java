@@ -15,17 +15,17 @@ import java.util.Map;
 import java.util.Random;
 
 /** Checkpoints with seeded random weights, built in memory, and the golden files of scripts/lm-golden.py. */
-final class TinyModels {
+public final class TinyModels {
     private TinyModels() {}
 
     /** Characters of {@link CharTokenizer}: id 3 + index. */
-    static final String CHARS = "abcdefghijklmnopqrstuvwxyz .,!?;:'\n-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    public static final String CHARS = "abcdefghijklmnopqrstuvwxyz .,!?;:'\n-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
     /** One token per character; 0 padding, 1 BOS, 2 EOS (a stand-in for the model tests, not a real vocabulary). */
-    static final class CharTokenizer implements Tokenizer {
+    public static final class CharTokenizer implements Tokenizer {
         private final int vocab;
 
-        CharTokenizer(int vocab) {
+        public CharTokenizer(int vocab) {
             this.vocab = vocab;
         }
 
@@ -69,17 +69,17 @@ final class TinyModels {
         }
     }
 
-    static ModelConfig llamaConfig(int layers, int heads, int kvHeads, boolean tied, boolean bias) {
+    public static ModelConfig llamaConfig(int layers, int heads, int kvHeads, boolean tied, boolean bias) {
         return new ModelConfig(
                 Architecture.LLAMA, 48, 32, 56, layers, heads, kvHeads, 64, 1e-5, 10000, tied, bias, 1, 2);
     }
 
-    static ModelConfig gpt2Config(int layers) {
+    public static ModelConfig gpt2Config(int layers) {
         return new ModelConfig(Architecture.GPT2, 48, 32, 128, layers, 4, 4, 64, 1e-5, 10000, true, true, 1, 2);
     }
 
     /** A checkpoint of {@code config} with N(0, 0.3²) weights (embeddings N(0, 1), norms near 1) from {@code seed}. */
-    static Checkpoint random(ModelConfig c, long seed) {
+    public static Checkpoint random(ModelConfig c, long seed) {
         Random r = new Random(seed);
         Map<String, Checkpoint.Tensor> t = new HashMap<>();
         int h = c.hiddenSize();
