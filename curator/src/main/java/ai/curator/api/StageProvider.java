@@ -28,6 +28,16 @@ public interface StageProvider<O extends Record> {
     Stage create(O options);
 
     /**
+     * Whether the stage writes its own product into the output directory (a fine-tuned model, an
+     * evaluation's summary) rather than leaving it in the pipeline state for an export. Such a
+     * stage may come after the recipe's last export stage; any other stage there would have its
+     * result lost, which the pipeline rejects before any work. Default false.
+     */
+    default boolean writesOwnProduct() {
+        return false;
+    }
+
+    /**
      * What a resolved option value means when it is not self-evident (a 0 that stands for "the
      * model's default"), by recipe key; {@code curator describe} prints these beside the options.
      */
