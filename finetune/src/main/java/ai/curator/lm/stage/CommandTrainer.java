@@ -90,7 +90,7 @@ public final class CommandTrainer implements TrainerBackend {
                 "config", set.config().toString(),
                 "output_dir", set.outputDir().toString(),
                 "base_model", set.baseModel(),
-                "seed", Long.toString(context.seed()));
+                "seed", Long.toString(FinetuneStage.seed(context, options)));
         List<String> argv = render(options.command(), values);
         Path dir = set.outputDir().getParent();
         Path logFile = dir.resolve("trainer.log");

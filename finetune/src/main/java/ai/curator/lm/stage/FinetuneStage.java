@@ -64,6 +64,8 @@ public final class FinetuneStage implements ai.curator.api.Stage {
      *     {@code {config}}, {@code {output_dir}}, {@code {base_model}}, {@code {seed}}
      * @param env environment variables added for the command; default none
      * @param timeoutMinutes stop the command after this long, 0 for never; default 0
+     * @param seed the trainer's seed ({@code {seed}}); default the stage's seed, derived from the
+     *     recipe's
      */
     public record Options(
             String backend,
@@ -81,7 +83,8 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             String response,
             List<String> command,
             Map<String, String> env,
-            Double timeoutMinutes) {
+            Double timeoutMinutes,
+            Long seed) {
         public Options {
             backend = backend == null ? "jvm" : backend;
             if (!backend.equals("jvm") && !backend.equals("command")) {
@@ -186,6 +189,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
 
     private static final Map<String, String> NOTES = Map.of(
             "timeout_minutes", "0 means no limit",
+            "seed", "null: the stage's seed, derived from the recipe's seed",
             "base_model", "a local path is resolved against the recipe's folder; else passed as written");
 
     private final String method;
@@ -252,7 +256,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
                     sel.size(),
                     sel.draws(),
                     subsetSha);
-            Files.write(configFile, TrainingFiles.config(method, options, set, ctx.seed(), subsetSha));
+            Files.write(configFile, TrainingFiles.config(method, options, set, seed(ctx), subsetSha));
             ctx.log("finetune: " + sel.size() + " rows (" + sel.draws() + " draws) into " + subsetFile);
             Map<String, Object> details = backend().train(set, options, ctx);
             List<Path> written = files(modelDir);
@@ -300,6 +304,15 @@ public final class FinetuneStage implements ai.curator.api.Stage {
                 ctx.log("warning: cannot remove " + staging + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The trainer's seed: option {@code seed}, else the stage's. */
+    static long seed(StageContext ctx, Options o) {
+        return o.seed() != null ? o.seed() : ctx.seed();
+    }
+
+    private long seed(StageContext ctx) {
+        return seed(ctx, options);
     }
 
     private TrainerBackend backend() {

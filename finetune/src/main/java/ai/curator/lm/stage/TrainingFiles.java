@@ -21,6 +21,9 @@ public final class TrainingFiles {
     /** The subset column a per-example weighted loss should use: {@code count·weight}. */
     public static final String WEIGHT_COLUMN = "sample_weight";
 
+    private static final com.fasterxml.jackson.databind.ObjectWriter LINE =
+            Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
     private TrainingFiles() {}
 
     /**
@@ -91,7 +94,7 @@ public final class TrainingFiles {
 
     private static byte[] line(ObjectNode o) {
         try {
-            return (Json.MAPPER.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (LINE.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
