@@ -214,6 +214,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             throw new RecipeException(plan.stage() + ": finetune.base_model is required (a local model path or an"
                     + " id the trainer understands)");
         }
+        plan.produceProduct(PRODUCT + "/" + MODEL_DIR);
         Path p = plan.resolve(options.baseModel());
         localBase = Files.exists(p) ? p.toAbsolutePath().normalize() : null;
         baseModel = localBase != null ? localBase.toString() : options.baseModel();
