@@ -298,6 +298,9 @@ public final class FinetuneStage implements ai.curator.api.Stage {
                     + details.get("wall_seconds") + " s)");
         } catch (IOException e) {
             throw new StageException("finetune: cannot write " + staging + ": " + e.getMessage(), e);
+        } catch (StageException e) {
+            Path kept = keepLog(staging, ctx);
+            throw kept == null ? e : new StageException(e.getMessage() + "\n  (the whole log: " + kept + ")", e);
         } finally {
             try {
                 AtomicFiles.deleteRecursively(staging);
@@ -314,6 +317,22 @@ public final class FinetuneStage implements ai.curator.api.Stage {
 
     private long seed(StageContext ctx) {
         return seed(ctx, options);
+    }
+
+    /** Copies a failed run's trainer log into the work directory (the product folder goes). */
+    private static Path keepLog(Path staging, StageContext ctx) {
+        Path log = staging.resolve("trainer.log");
+        if (!Files.isRegularFile(log)) {
+            return null;
+        }
+        try {
+            Path kept = ctx.workDir().resolve("finetune-failed-trainer.log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
+            return kept;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private TrainerBackend backend() {

@@ -136,6 +136,7 @@ class FinetuneStageTest {
         assertTrue(e.getMessage().contains("exited with status 7"), e.getMessage());
         assertTrue(e.getMessage().contains("error: CUDA out of memory"), e.getMessage());
         assertTrue(e.getMessage().contains("step 1: loss nan"), e.getMessage());
+        assertTrue(e.getMessage().contains("finetune-failed-trainer.log"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out-fail/finetune")));
         assertFalse(hasLeftovers(dir.resolve("out-fail")));
         assertTrue(Files.exists(dir.resolve("out-fail/subset.jsonl")), "the export before it is kept");
