@@ -229,6 +229,44 @@ class FinetuneStageTest {
         assertFalse(hasLeftovers(dir.resolve("out-cancel")));
     }
 
+    private static int cli(StringBuilder err, String... args) {
+        var cl = ai.curator.cli.CuratorCli.commandLine();
+        java.io.StringWriter e = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+        cl.setErr(new java.io.PrintWriter(e));
+        int code = cl.execute(args);
+        err.append(e);
+        return code;
+    }
+
+    @Test
+    void theCliExitsTwoForAMissingTrainerOrAnUnknownPlaceholderAndOneForAFailingTrainer() throws Exception {
+        recipe("x", ""); // the data
+        Path r = dir.resolve("cli.yaml");
+        Files.writeString(
+                r,
+                "dataset: {path: data.jsonl}\nstages:\n  - export\n"
+                        + "  - finetune: {backend: command, base_model: m, command: [no-such-trainer-xyz]}\n"
+                        + "output: out-cli\n");
+        StringBuilder err = new StringBuilder();
+        assertEquals(2, cli(err, "run", "-q", r.toString()), err.toString());
+        assertTrue(err.toString().contains("cannot run 'no-such-trainer-xyz'"), err.toString());
+
+        Files.writeString(
+                r,
+                "dataset: {path: data.jsonl}\nstages:\n  - export\n"
+                        + "  - finetune: {backend: command, base_model: m, command: [t, '{out}']}\n");
+        err.setLength(0);
+        assertEquals(2, cli(err, "validate", r.toString()), err.toString());
+        assertTrue(err.toString().contains("unknown placeholder '{out}'"), err.toString());
+
+        Path fail = recipe("clifail", ", env: {TRAINER_MODE: fail}");
+        err.setLength(0);
+        int code = cli(err, "run", "-q", fail.toString());
+        assertTrue(code != 0 && code != 2, "a failing trainer is not an input error: " + code);
+        assertTrue(err.toString().contains("exited with status 7"), err.toString());
+    }
+
     private static void assertGone(Path pidFile) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         var h = ProcessHandle.of(pid);
