@@ -239,7 +239,8 @@ public final class EvalStage implements ai.curator.api.Stage {
                 .substring(0, 16);
         Path work = ctx.workDir().resolve("eval-" + task.name() + "-" + id);
         Path productDir = out.resolve(PRODUCT).resolve(task.name());
-        Path staging = out.resolve(PRODUCT).resolve(task.name() + AtomicFiles.TMP_MARK + "curator");
+        // staged beside the output's files, where a killed run's leftovers are removed at the next start
+        Path staging = out.resolve(PRODUCT + "-" + task.name() + AtomicFiles.TMP_MARK + "curator");
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         Evaluation.Result result;
         try (PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
@@ -284,8 +285,9 @@ public final class EvalStage implements ai.curator.api.Stage {
             Files.write(
                     staging.resolve("provenance.json"),
                     (Json.MAPPER.writeValueAsString(prov) + "\n").getBytes(StandardCharsets.UTF_8));
-            Path old = out.resolve(PRODUCT).resolve(task.name() + AtomicFiles.TMP_MARK + "old");
+            Path old = out.resolve(PRODUCT + "-" + task.name() + AtomicFiles.TMP_MARK + "old");
             AtomicFiles.deleteRecursively(old);
+            Files.createDirectories(productDir.getParent());
             if (Files.exists(productDir)) {
                 Files.move(productDir, old, StandardCopyOption.ATOMIC_MOVE);
             }
