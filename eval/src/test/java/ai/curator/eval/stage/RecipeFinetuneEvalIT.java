@@ -124,6 +124,40 @@ class RecipeFinetuneEvalIT {
     }
 
     @Test
+    void theWholeChainFromEmbeddingsToEvaluation() throws Exception {
+        setUp();
+        Path r = dir.resolve("chain.yaml");
+        Files.writeString(
+                r,
+                "seed: 5\ndataset: {path: data.jsonl, text: \"{prompt} {response}\"}\nstages:\n"
+                        + "  - embed: {model: bge-small-en-q}\n"
+                        + "  - score: {method: low_rank_sensitivity, rank: 3}\n"
+                        + "  - select: {method: sensitivity_sampling, budget: 8}\n"
+                        + "  - export\n"
+                        + "  - finetune: {method: full, backend: command, base_model: base-hf,"
+                        + " command: [cp, -r, '{base_model}/.', '{output_dir}']}\n"
+                        + evalStage("").replace("limit: 5", "limit: 2")
+                        + "output: out-chain\n");
+        assertEquals(0, run(r).cachedStages());
+        Path out = dir.resolve("out-chain");
+        List<String> rows = Files.readAllLines(out.resolve("finetune/train.jsonl"));
+        assertTrue(!rows.isEmpty() && rows.size() <= 8, "distinct rows of 8 draws: " + rows.size());
+        long draws = 0;
+        for (String line : rows) {
+            JsonNode row = Json.MAPPER.readTree(line);
+            draws += row.path("count").asLong();
+            assertEquals(
+                    row.path("count").asDouble() * row.path("weight").asDouble(),
+                    row.path("sample_weight").asDouble(),
+                    1e-12);
+        }
+        assertEquals(8, draws, "sensitivity sampling draws with replacement: counts sum to the budget");
+        assertEquals(
+                2, Files.readAllLines(out.resolve("eval/viggo/examples.jsonl")).size());
+        assertEquals(7, run(r).cachedStages(), "load, embed, score, select, export, finetune and eval cached");
+    }
+
+    @Test
     void evalOnAGivenModelWithoutFinetune() throws Exception {
         Path gguf = setUp();
         Path r = recipe("given", evalStage(", model: '" + gguf + "'"));
