@@ -12,7 +12,10 @@ package ai.curator.api;
  */
 public interface StageProvider<O extends Record> {
 
-    /** The role key in a recipe: {@code embed}, {@code score}, {@code select} or {@code export}. */
+    /**
+     * The role key in a recipe: {@code embed}, {@code score}, {@code select}, {@code export}, or one
+     * that follows the export ({@code finetune}, {@code eval}).
+     */
     String role();
 
     /** The method name within the role, snake_case: {@code uniform}, {@code low_rank_sensitivity}. */
