@@ -15,6 +15,7 @@ public final class Plan {
     private final String textTemplate; // dataset.text, or null
     private final String label; // dataset.label, or null
     private final Set<String> scores = new LinkedHashSet<>();
+    private final List<String> products = new java.util.ArrayList<>();
     private boolean embeddings;
     private boolean selection;
     private String stageLabel = "";
@@ -109,6 +110,19 @@ public final class Plan {
 
     public void produceSelection() {
         selection = true;
+    }
+
+    /**
+     * Declares a product written into the output directory under {@code path} (relative to it),
+     * e.g. {@code finetune/model}, so that a later stage can default to it.
+     */
+    public void produceProduct(String path) {
+        products.add(path);
+    }
+
+    /** The products declared so far, in stage order (see {@link #produceProduct}). */
+    public List<String> products() {
+        return List.copyOf(products);
     }
 
     /** Declares a score column; a second stage writing the same name is an error. */

@@ -12,7 +12,10 @@ package ai.curator.api;
  */
 public interface StageProvider<O extends Record> {
 
-    /** The role key in a recipe: {@code embed}, {@code score}, {@code select} or {@code export}. */
+    /**
+     * The role key in a recipe: {@code embed}, {@code score}, {@code select}, {@code export}, or one
+     * that follows the export ({@code finetune}, {@code eval}).
+     */
     String role();
 
     /** The method name within the role, snake_case: {@code uniform}, {@code low_rank_sensitivity}. */
@@ -26,6 +29,16 @@ public interface StageProvider<O extends Record> {
 
     /** Builds the stage from validated options. */
     Stage create(O options);
+
+    /**
+     * Whether the stage writes its own product into the output directory (a fine-tuned model, an
+     * evaluation's summary) rather than leaving it in the pipeline state for an export. Such a
+     * stage may come after the recipe's last export stage; any other stage there would have its
+     * result lost, which the pipeline rejects before any work. Default false.
+     */
+    default boolean writesOwnProduct() {
+        return false;
+    }
 
     /**
      * What a resolved option value means when it is not self-evident (a 0 that stands for "the

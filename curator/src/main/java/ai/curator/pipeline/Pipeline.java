@@ -63,29 +63,39 @@ public final class Pipeline {
     }
 
     /**
-     * A run whose last stage is not an export writes nothing of that stage's work (a recipe
-     * without export writes nothing at all): almost surely a mistake, so it fails here, before
-     * any work, saying what to add.
+     * A recipe must have an export stage, and every stage after its last export must write its own
+     * product ({@link StageProvider#writesOwnProduct()}: fine-tuning, evaluation): any other stage
+     * there would have its result lost, almost surely a mistake, so it fails here, before any
+     * work, saying what to add.
      */
     private void checkWritesEverything() {
         if (stages.isEmpty()) {
             return; // the recipe reader already requires stages
         }
-        PlannedStage last = stages.get(stages.size() - 1);
-        if (last.spec().role().equals("export")) {
-            return;
+        int lastExport = -1;
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i).spec().role().equals("export")) {
+                lastExport = i;
+            }
         }
-        boolean any = stages.stream().anyMatch(s -> s.spec().role().equals("export"));
-        String where =
-                recipe.file() + (last.spec().line() > 0 ? " line " + last.spec().line() : "") + ", stages["
-                        + last.spec().index() + "]";
-        throw new RecipeException(
-                any
-                        ? where + ": " + last.spec().role() + ": " + last.spec().method()
-                                + " comes after the last export stage, so its result would not be written; move"
-                                + " '- export: {formats: [jsonl]}' (or your export stage) to the end"
-                        : recipe.file() + ": no export stage, so the run would write nothing; add"
-                                + " '- export: {formats: [jsonl]}' (jsonl, parquet and/or arrow) as the last stage");
+        if (lastExport < 0) {
+            throw new RecipeException(recipe.file() + ": no export stage, so the run would write nothing; add"
+                    + " '- export: {formats: [jsonl]}' (jsonl, parquet and/or arrow) as the last stage");
+        }
+        for (int i = lastExport + 1; i < stages.size(); i++) {
+            PlannedStage s = stages.get(i);
+            if (s.provider().writesOwnProduct()) {
+                continue;
+            }
+            String where =
+                    recipe.file() + (s.spec().line() > 0 ? " line " + s.spec().line() : "") + ", stages["
+                            + s.spec().index() + "]";
+            throw new RecipeException(
+                    where + ": " + s.spec().role() + ": " + s.spec().method()
+                            + " comes after the last export stage, so its result would not be written; move"
+                            + " '- export: {formats: [jsonl]}' (or your export stage) after it (only stages that write"
+                            + " their own product, such as finetune and eval, may follow the export)");
+        }
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  */
 public final class StageRegistry {
     /** The method a role uses when a recipe names none. */
-    private static final Map<String, String> DEFAULT_METHOD = Map.of("export", "files", "embed", "encoder");
+    private static final Map<String, String> DEFAULT_METHOD =
+            Map.of("export", "files", "embed", "encoder", "finetune", "lora", "eval", "task");
 
     private final Map<String, Map<String, StageProvider<?>>> byRole = new TreeMap<>();
 

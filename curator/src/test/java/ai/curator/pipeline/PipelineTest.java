@@ -109,4 +109,70 @@ class PipelineTest {
         assertEquals(10, p.at("/output/rows").asInt());
         assertEquals(64, p.at("/output/sha256").asText().length());
     }
+
+    /** A stage that writes its own product (the selection's size) into the output directory. */
+    record CountOptions(String file) {
+        CountOptions {
+            file = file == null ? "count.txt" : file;
+        }
+    }
+
+    static final class CountProvider extends ai.curator.api.BasicStageProvider<CountOptions> {
+        CountProvider() {
+            super("report", "count", "writes the subset's size", CountOptions.class, o -> new ai.curator.api.Stage() {
+                @Override
+                public void plan(ai.curator.api.Plan plan) {}
+
+                @Override
+                public void run(ai.curator.api.StageContext ctx) {
+                    Path f = ctx.outputDir().resolve(o.file());
+                    try {
+                        Files.writeString(
+                                f,
+                                Integer.toString(ctx.selection().orElseThrow().size()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    ctx.addOutput(f);
+                }
+            });
+        }
+
+        @Override
+        public boolean writesOwnProduct() {
+            return true;
+        }
+    }
+
+    @Test
+    void aStageWritingItsOwnProductMayFollowTheExportAndIsCached() throws Exception {
+        TestFiles.qa(dir, "data.jsonl", 100);
+        Path r = TestFiles.write(
+                dir,
+                "after.yaml",
+                "dataset: {path: data.jsonl}\nstages:\n  - select: {method: uniform, budget: 7}\n"
+                        + "  - export\n  - report: {method: count}\noutput: out-after\n");
+        StageRegistry reg = StageRegistry.load();
+        reg.register(new CountProvider());
+        RunResult first = Pipeline.build(r, reg).run(RunSettings.quiet(false));
+        assertEquals(0, first.cachedStages());
+        assertEquals("7", Files.readString(dir.resolve("out-after/count.txt")));
+        RunResult second = Pipeline.build(r, reg).run(RunSettings.quiet(false));
+        assertEquals(4, second.cachedStages());
+        Files.delete(dir.resolve("out-after/count.txt"));
+        RunResult third = Pipeline.build(r, reg).run(RunSettings.quiet(false));
+        assertEquals(3, third.cachedStages(), "a removed product is written again");
+        assertEquals("7", Files.readString(dir.resolve("out-after/count.txt")));
+
+        Path bad = TestFiles.write(
+                dir,
+                "bad.yaml",
+                "dataset: {path: data.jsonl}\nstages:\n  - export\n  - report: {method: count}\n"
+                        + "  - select: {method: uniform, budget: 7}\noutput: out-bad\n");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                ai.curator.api.RecipeException.class, () -> Pipeline.build(bad, reg));
+        assertTrue(
+                e.getMessage().contains("stages[2]: select: uniform comes after the last export stage"),
+                e.getMessage());
+    }
 }

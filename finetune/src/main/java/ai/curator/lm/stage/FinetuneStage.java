@@ -1,0 +1,362 @@
+package ai.curator.lm.stage;
+
+import ai.curator.api.BasicStageProvider;
+import ai.curator.api.Plan;
+import ai.curator.api.RecipeException;
+import ai.curator.api.Selection;
+import ai.curator.api.StageContext;
+import ai.curator.api.StageException;
+import ai.curator.io.AtomicFiles;
+import ai.curator.io.FileIo;
+import ai.curator.lm.score.LmModels;
+import ai.curator.recipe.Json;
+import ai.curator.score.TemplatePromptResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code finetune: lora | full} — trains on the selected subset, after the export, and writes the
+ * product into {@code <output>/finetune/}: {@code model/} (the adapter or model directory the
+ * trainer wrote), {@code train.jsonl} (the subset it trained on), {@code trainer_config.json},
+ * {@code trainer.log} and {@code provenance.json}. Everything is written into a temporary folder
+ * first and moved into place when training succeeded; on failure nothing of it is left.
+ *
+ * <p>The training pairs come from the {@code prompt} and {@code response} templates over the
+ * table's columns; each row carries its selection weight and count ({@link TrainingFiles}). The
+ * backend is an external trainer command ({@link CommandTrainer}) or the in-JVM trainer ({@code
+ * backend: jvm}, not in this build).
+ */
+public final class FinetuneStage implements ai.curator.api.Stage {
+    /** The product's folder in the output directory. */
+    public static final String PRODUCT = "finetune";
+
+    /** The adapter or model directory inside {@link #PRODUCT}. */
+    public static final String MODEL_DIR = "model";
+
+    /**
+     * Options.
+     *
+     * @param backend {@code jvm} (the in-JVM trainer) or {@code command} (an external trainer);
+     *     default jvm
+     * @param baseModel the model to fine-tune: a path relative to the recipe (HF directory, .gguf,
+     *     llama2.c .bin), or for {@code command} any string the trainer understands (a hub id);
+     *     required
+     * @param loraR LoRA rank; default 16
+     * @param loraAlpha LoRA alpha; default 8
+     * @param loraDropout LoRA dropout in [0, 1); default 0.1
+     * @param targetModules the modules LoRA adapts; default q_proj, v_proj
+     * @param learningRate default 3e-5
+     * @param epochs default 1
+     * @param batchSize default 32
+     * @param maxLength tokens per example, prompt included; default 512
+     * @param warmupRatio share of steps warming up, in [0, 1); default 0
+     * @param prompt template of the user turn over the table's columns; default {@code {prompt}}
+     * @param response template of the assistant turn; default {@code {response}}
+     * @param command the trainer command ({@code backend: command}), placeholders {@code {subset}},
+     *     {@code {config}}, {@code {output_dir}}, {@code {base_model}}, {@code {seed}}
+     * @param env environment variables added for the command; default none
+     * @param timeoutMinutes stop the command after this long, 0 for never; default 0
+     * @param seed the trainer's seed ({@code {seed}}); default the stage's seed, derived from the
+     *     recipe's
+     */
+    public record Options(
+            String backend,
+            String baseModel,
+            Integer loraR,
+            Integer loraAlpha,
+            Double loraDropout,
+            List<String> targetModules,
+            Double learningRate,
+            Integer epochs,
+            Integer batchSize,
+            Integer maxLength,
+            Double warmupRatio,
+            String prompt,
+            String response,
+            List<String> command,
+            Map<String, String> env,
+            Double timeoutMinutes,
+            Long seed) {
+        public Options {
+            backend = backend == null ? "jvm" : backend;
+            if (!backend.equals("jvm") && !backend.equals("command")) {
+                throw new IllegalArgumentException("finetune.backend must be jvm or command, got '" + backend + "'");
+            }
+            loraR = loraR == null ? 16 : loraR;
+            loraAlpha = loraAlpha == null ? 8 : loraAlpha;
+            loraDropout = loraDropout == null ? 0.1 : loraDropout;
+            targetModules = targetModules == null ? List.of("q_proj", "v_proj") : List.copyOf(targetModules);
+            learningRate = learningRate == null ? 3e-5 : learningRate;
+            epochs = epochs == null ? 1 : epochs;
+            batchSize = batchSize == null ? 32 : batchSize;
+            maxLength = maxLength == null ? 512 : maxLength;
+            warmupRatio = warmupRatio == null ? 0.0 : warmupRatio;
+            prompt = prompt == null ? "{prompt}" : prompt;
+            response = response == null ? "{response}" : response;
+            command = command == null ? List.of() : List.copyOf(command);
+            env = env == null ? Map.of() : new TreeMap<>(env);
+            timeoutMinutes = timeoutMinutes == null ? 0.0 : timeoutMinutes;
+            positive("lora_r", loraR);
+            positive("lora_alpha", loraAlpha);
+            positive("epochs", epochs);
+            positive("batch_size", batchSize);
+            positive("max_length", maxLength);
+            if (!(loraDropout >= 0 && loraDropout < 1)) {
+                throw new IllegalArgumentException("finetune.lora_dropout must be in [0, 1), got " + loraDropout);
+            }
+            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("finetune.learning_rate must be > 0, got " + learningRate);
+            }
+            if (!(warmupRatio >= 0 && warmupRatio < 1)) {
+                throw new IllegalArgumentException("finetune.warmup_ratio must be in [0, 1), got " + warmupRatio);
+            }
+            if (!(timeoutMinutes >= 0) || Double.isInfinite(timeoutMinutes)) {
+                throw new IllegalArgumentException(
+                        "finetune.timeout_minutes must be >= 0 (0: no limit), got " + timeoutMinutes);
+            }
+            if (targetModules.isEmpty()) {
+                throw new IllegalArgumentException("finetune.target_modules must name at least one module");
+            }
+            if (backend.equals("command")) {
+                if (command.isEmpty() || command.get(0).isBlank()) {
+                    throw new IllegalArgumentException("finetune.backend command needs finetune.command, the trainer's"
+                            + " argument list, e.g. [python, train.py, --config, '{config}']");
+                }
+                CommandTrainer.checkPlaceholders(command);
+            } else if (!command.isEmpty()) {
+                throw new IllegalArgumentException("finetune.command goes with backend: command, not backend: jvm");
+            }
+        }
+
+        private static void positive(String name, int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("finetune." + name + " must be >= 1, got " + v);
+            }
+        }
+    }
+
+    /** {@code finetune: lora}. */
+    public static final class LoraProvider extends BasicStageProvider<Options> {
+        public LoraProvider() {
+            super(
+                    "finetune",
+                    "lora",
+                    "LoRA fine-tuning on the selected subset (external trainer command or in-JVM), after the export",
+                    Options.class,
+                    o -> new FinetuneStage("lora", o));
+        }
+
+        @Override
+        public boolean writesOwnProduct() {
+            return true;
+        }
+
+        @Override
+        public Map<String, String> optionNotes() {
+            return NOTES;
+        }
+    }
+
+    /** {@code finetune: full}. */
+    public static final class FullProvider extends BasicStageProvider<Options> {
+        public FullProvider() {
+            super(
+                    "finetune",
+                    "full",
+                    "full fine-tuning on the selected subset (external trainer command), after the export",
+                    Options.class,
+                    o -> new FinetuneStage("full", o));
+        }
+
+        @Override
+        public boolean writesOwnProduct() {
+            return true;
+        }
+
+        @Override
+        public Map<String, String> optionNotes() {
+            return NOTES;
+        }
+    }
+
+    private static final Map<String, String> NOTES = Map.of(
+            "timeout_minutes", "0 means no limit",
+            "seed", "null: the stage's seed, derived from the recipe's seed",
+            "base_model", "a local path is resolved against the recipe's folder; else passed as written");
+
+    private final String method;
+    private final Options options;
+    private final TemplatePromptResponse texts;
+    private String baseModel; // resolved in plan
+    private Path localBase; // the base model's local path, or null
+
+    FinetuneStage(String method, Options options) {
+        this.method = method;
+        this.options = options;
+        this.texts = TemplatePromptResponse.of(options.prompt(), options.response(), "finetune");
+    }
+
+    @Override
+    public void plan(Plan plan) {
+        if (options.backend().equals("jvm")) {
+            throw new RecipeException(plan.stage() + ": finetune.backend jvm needs the in-JVM trainer, not in this"
+                    + " build; use backend: command with your trainer's command");
+        }
+        if (options.baseModel() == null || options.baseModel().isBlank()) {
+            throw new RecipeException(plan.stage() + ": finetune.base_model is required (a local model path or an"
+                    + " id the trainer understands)");
+        }
+        plan.produceProduct(PRODUCT + "/" + MODEL_DIR);
+        Path p = plan.resolve(options.baseModel());
+        localBase = Files.exists(p) ? p.toAbsolutePath().normalize() : null;
+        baseModel = localBase != null ? localBase.toString() : options.baseModel();
+        if (plan.rows().isPresent()) {
+            for (String f : texts.fields()) {
+                if (!plan.dataColumns().contains(f)) {
+                    throw new RecipeException(plan.stage() + ": finetune.prompt/response read field '" + f
+                            + "', which the data lacks; its columns are " + plan.dataColumns());
+                }
+            }
+        }
+    }
+
+    @Override
+    public String fingerprint() {
+        return localBase == null ? "" : "base_model=" + LmModels.sha256(localBase);
+    }
+
+    @Override
+    public void run(StageContext ctx) {
+        ctx.checkCancelled();
+        Selection sel = ctx.selection().orElse(Selection.all(ctx.table().rows()));
+        texts.check(ctx.table(), "the data set");
+        Path out = ctx.outputDir();
+        Path product = out.resolve(PRODUCT);
+        Path staging = out.resolve(PRODUCT + AtomicFiles.TMP_MARK + "curator");
+        try {
+            AtomicFiles.deleteRecursively(staging);
+            Path modelDir = Files.createDirectories(staging.resolve(MODEL_DIR));
+            byte[] subset = TrainingFiles.subset(ctx.table(), sel, texts);
+            String subsetSha = FileIo.sha256(subset);
+            Path subsetFile = staging.resolve("train.jsonl");
+            Path configFile = staging.resolve("trainer_config.json");
+            Files.write(subsetFile, subset);
+            TrainingSet set = new TrainingSet(
+                    subsetFile.toAbsolutePath(),
+                    configFile.toAbsolutePath(),
+                    modelDir.toAbsolutePath(),
+                    baseModel,
+                    sel.size(),
+                    sel.draws(),
+                    subsetSha);
+            Files.write(configFile, TrainingFiles.config(method, options, set, seed(ctx), subsetSha));
+            ctx.log("finetune: " + sel.size() + " rows (" + sel.draws() + " draws) into " + subsetFile);
+            Map<String, Object> details = backend().train(set, options, ctx);
+            List<Path> written = files(modelDir);
+            if (written.isEmpty()) {
+                throw new StageException("finetune: the trainer succeeded but wrote nothing into its output_dir "
+                        + modelDir + "; it must write the adapter or model there ({output_dir})");
+            }
+            ObjectNode prov = ctx.provenance();
+            ObjectNode ft = prov.putObject("finetune");
+            ft.put("method", method);
+            ft.put("backend", options.backend());
+            ft.put("base_model", baseModel);
+            if (localBase != null) {
+                ft.put("base_model_sha256", LmModels.sha256(localBase));
+            }
+            ft.set("options", Json.MAPPER.valueToTree(options));
+            ft.put("subset", PRODUCT + "/train.jsonl");
+            ft.put("subset_sha256", subsetSha);
+            ft.put("rows", sel.size());
+            ft.put("draws", sel.draws());
+            ft.put("product", PRODUCT + "/" + MODEL_DIR);
+            ft.put("product_kind", Files.exists(modelDir.resolve("adapter_config.json")) ? "adapter" : "model");
+            ft.set("trainer", Json.MAPPER.valueToTree(details));
+            ft.put("trainer_output_dir", modelDir.toString());
+            Files.write(
+                    staging.resolve("provenance.json"),
+                    (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(prov) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ctx.checkCancelled();
+            replace(staging, product);
+            for (Path f : files(product)) {
+                ctx.addOutput(f);
+            }
+            details.forEach((k, v) -> ctx.record(k, v instanceof List<?> l ? String.join(" ", (List<String>) l) : v));
+            ctx.record("subset_sha256", subsetSha);
+            ctx.record("product", PRODUCT + "/" + MODEL_DIR);
+            ctx.summary("trained on " + sel.size() + " rows → " + product.resolve(MODEL_DIR) + " ("
+                    + details.get("wall_seconds") + " s)");
+        } catch (IOException e) {
+            throw new StageException("finetune: cannot write " + staging + ": " + e.getMessage(), e);
+        } catch (StageException e) {
+            Path kept = keepLog(staging, ctx);
+            throw kept == null ? e : new StageException(e.getMessage() + "\n  (the whole log: " + kept + ")", e);
+        } finally {
+            try {
+                AtomicFiles.deleteRecursively(staging);
+            } catch (IOException e) {
+                ctx.log("warning: cannot remove " + staging + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The trainer's seed: option {@code seed}, else the stage's. */
+    static long seed(StageContext ctx, Options o) {
+        return o.seed() != null ? o.seed() : ctx.seed();
+    }
+
+    private long seed(StageContext ctx) {
+        return seed(ctx, options);
+    }
+
+    /** Copies a failed run's trainer log into the work directory (the product folder goes). */
+    private static Path keepLog(Path staging, StageContext ctx) {
+        Path log = staging.resolve("trainer.log");
+        if (!Files.isRegularFile(log)) {
+            return null;
+        }
+        try {
+            Path kept = ctx.workDir().resolve("finetune-failed-trainer.log");
+            Files.createDirectories(kept.getParent());
+            Files.copy(log, kept, StandardCopyOption.REPLACE_EXISTING);
+            return kept;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private TrainerBackend backend() {
+        return switch (options.backend()) {
+            case "command" -> new CommandTrainer();
+            default -> throw new RecipeException("finetune.backend jvm needs the in-JVM trainer, not in this build");
+        };
+    }
+
+    /** Moves {@code staging} to {@code target}, replacing an older product only once the new one is in place. */
+    private static void replace(Path staging, Path target) throws IOException {
+        Path old = target.resolveSibling(PRODUCT + AtomicFiles.TMP_MARK + "old");
+        AtomicFiles.deleteRecursively(old);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.deleteRecursively(old);
+    }
+
+    /** Every regular file under {@code dir}, sorted. */
+    static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return new ArrayList<>(s.filter(Files::isRegularFile).sorted().toList());
+        }
+    }
+}
