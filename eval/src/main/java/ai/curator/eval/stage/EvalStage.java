@@ -223,12 +223,8 @@ public final class EvalStage implements ai.curator.api.Stage {
             if (!Files.exists(modelPath)) {
                 throw new StageException("eval: the finetune product " + modelPath + " is missing");
             }
-            if (Files.exists(modelPath.resolve("adapter_config.json"))) {
-                throw new RecipeException("eval: " + modelPath + " is a LoRA adapter; adapter loading comes with the"
-                        + " jvm trainer, not in this build: have the trainer write a merged model, or serve the"
-                        + " adapter and set eval.endpoint and eval.model_name");
-            }
-            modelSha = LmModels.sha256(modelPath);
+            Path base = adapterBase(modelPath);
+            modelSha = LmModels.sha256(modelPath) + (base != null ? "+" + LmModels.sha256(base) : "");
         }
         String dataSha = FileIo.sha256(Evaluation.dataFile(task, evalOptions(Path.of("."))));
         String id = FileIo.sha256(("task=" + task.name() + "\0split=" + options.split() + "\0data=" + dataSha
@@ -331,8 +327,17 @@ public final class EvalStage implements ai.curator.api.Stage {
             return new OpenAiGenerator(new OpenAiGenerator.Options(
                     options.endpoint(), options.modelName(), key, options.concurrency(), null, null, null));
         }
-        CausalLm lm = LmModels.load(modelPath, tokenizer);
+        Path base = adapterBase(modelPath);
+        CausalLm lm = LmModels.load(base != null ? base : modelPath, tokenizer);
         try {
+            if (base != null) {
+                try {
+                    ai.curator.lm.lora.LoraAdapter.load(lm, modelPath);
+                } catch (java.io.IOException e) {
+                    throw new StageException("eval: cannot read the adapter " + modelPath + ": " + e.getMessage(), e);
+                }
+                ctx.log("eval: " + modelPath + " is a LoRA adapter on " + base);
+            }
             ChatFormat format = options.chatFormat() == null ? null : ChatFormat.of(options.chatFormat());
             LmGenerator g = new LmGenerator(lm, new LmGenerator.Options(options.batchSize(), format));
             return new CancellableGenerator(g, lm, ctx, options.batchSize());
@@ -340,5 +345,32 @@ public final class EvalStage implements ai.curator.api.Stage {
             lm.close();
             throw e;
         }
+    }
+
+    /**
+     * The base model of a PEFT adapter directory (its {@code adapter_config.json}'s {@code
+     * base_model_name_or_path}, a local path), or null when {@code model} is a whole model.
+     */
+    static Path adapterBase(Path model) {
+        Path cfg = model.resolve("adapter_config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return null;
+        }
+        String base;
+        try {
+            base = Json.MAPPER
+                    .readTree(cfg.toFile())
+                    .path("base_model_name_or_path")
+                    .asText("");
+        } catch (java.io.IOException e) {
+            throw new ai.curator.api.DataException(cfg + ": not a readable adapter_config.json: " + e.getMessage());
+        }
+        Path p = base.isBlank() ? null : Path.of(base);
+        if (p == null || !Files.exists(p)) {
+            throw new RecipeException("eval: " + model + " is a LoRA adapter whose base_model_name_or_path ('" + base
+                    + "', in " + cfg + ") is not a local model; evaluate it where its base is, or serve it and set"
+                    + " eval.endpoint and eval.model_name");
+        }
+        return p;
     }
 }

@@ -176,16 +176,52 @@ class RecipeFinetuneEvalIT {
     }
 
     @Test
-    void anAdapterProductIsAClearErrorUntilAdapterLoadingIsWired() throws Exception {
+    void theInJvmLoraTrainerFeedsTheEvalStageItsAdapter() throws Exception {
+        setUp();
+        Path r = recipe(
+                "jvm",
+                "  - finetune: {base_model: base-hf, learning_rate: 0.001, batch_size: 4, max_length: 64}\n"
+                        + evalStage(""));
+        RunResult first = run(r);
+        assertEquals(0, first.cachedStages());
+        Path out = dir.resolve("out-jvm");
+        Path adapter = out.resolve("finetune/model");
+        JsonNode cfg =
+                Json.MAPPER.readTree(adapter.resolve("adapter_config.json").toFile());
+        assertEquals("LORA", cfg.path("peft_type").asText());
+        assertEquals(16, cfg.path("r").asInt());
+        assertEquals(
+                dir.resolve("base-hf").toAbsolutePath().normalize().toString(),
+                cfg.path("base_model_name_or_path").asText());
+        assertTrue(Files.isRegularFile(adapter.resolve("adapter_model.safetensors")));
+        JsonNode ft =
+                Json.MAPPER.readTree(out.resolve("finetune/provenance.json").toFile());
+        assertEquals("adapter", ft.at("/finetune/product_kind").asText());
+        assertEquals("jvm", ft.at("/finetune/trainer/backend").asText());
+        assertEquals(8, ft.at("/finetune/trainer/samples").asInt(), "the 8 selected rows");
+        assertTrue(ft.at("/finetune/trainer/updates").asInt() >= 2, ft.toString());
+
+        Path ev = out.resolve("eval/viggo");
+        assertEquals(5, Files.readAllLines(ev.resolve("examples.jsonl")).size());
+        String log = logBytes.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("is a LoRA adapter on"), log);
+        assertFalse(leftovers(out) || leftovers(out.resolve("eval")));
+
+        RunResult second = run(r);
+        assertEquals(5, second.cachedStages(), "load, select, export, finetune and eval cached");
+    }
+
+    @Test
+    void anAdapterWhoseBaseIsNotLocalIsAClearError() throws Exception {
         setUp();
         Path r = recipe(
                 "adapter",
-                "  - finetune: {backend: command, base_model: base-hf,"
-                        + " command: [bash, -c, 'echo \"{{}}\" > {output_dir}/adapter_config.json']}\n"
+                "  - finetune: {backend: command, base_model: org/remote-base,"
+                        + " command: [bash, -c, 'echo \"{{\\\"base_model_name_or_path\\\": \\\"{base_model}\\\"}}\" > {output_dir}/adapter_config.json']}\n"
                         + evalStage(""));
         RecipeException e = assertThrows(RecipeException.class, () -> run(r));
         assertTrue(
-                e.getMessage().contains("is a LoRA adapter; adapter loading comes with the jvm trainer"),
+                e.getMessage().contains("is a LoRA adapter whose base_model_name_or_path ('org/remote-base'"),
                 e.getMessage());
         assertFalse(Files.exists(dir.resolve("out-adapter/eval/viggo")));
     }

@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>The training pairs come from the {@code prompt} and {@code response} templates over the
  * table's columns; each row carries its selection weight and count ({@link TrainingFiles}). The
- * backend is an external trainer command ({@link CommandTrainer}) or the in-JVM trainer ({@code
- * backend: jvm}, not in this build).
+ * backend is an external trainer command ({@link CommandTrainer}) or the in-JVM trainer ({@link
+ * JvmTrainer}, {@code backend: jvm}).
  */
 public final class FinetuneStage implements ai.curator.api.Stage {
     /** The product's folder in the output directory. */
@@ -171,7 +171,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             super(
                     "finetune",
                     "full",
-                    "full fine-tuning on the selected subset (external trainer command), after the export",
+                    "full fine-tuning on the selected subset (in-JVM or external trainer command), after the export",
                     Options.class,
                     o -> new FinetuneStage("full", o));
         }
@@ -206,10 +206,6 @@ public final class FinetuneStage implements ai.curator.api.Stage {
 
     @Override
     public void plan(Plan plan) {
-        if (options.backend().equals("jvm")) {
-            throw new RecipeException(plan.stage() + ": finetune.backend jvm needs the in-JVM trainer, not in this"
-                    + " build; use backend: command with your trainer's command");
-        }
         if (options.baseModel() == null || options.baseModel().isBlank()) {
             throw new RecipeException(plan.stage() + ": finetune.base_model is required (a local model path or an"
                     + " id the trainer understands)");
@@ -218,6 +214,19 @@ public final class FinetuneStage implements ai.curator.api.Stage {
         Path p = plan.resolve(options.baseModel());
         localBase = Files.exists(p) ? p.toAbsolutePath().normalize() : null;
         baseModel = localBase != null ? localBase.toString() : options.baseModel();
+        if (options.backend().equals("jvm")) {
+            if (localBase == null) {
+                throw new RecipeException(plan.stage() + ": finetune.base_model " + p + " does not exist; backend jvm"
+                        + " trains a local checkpoint (a Hugging Face directory, a .gguf or a llama2.c .bin file)");
+            }
+            if (method.equals("lora")) {
+                try {
+                    JvmTrainer.shortTargets(options.targetModules());
+                } catch (ai.curator.api.DataException e) {
+                    throw new RecipeException(plan.stage() + ": " + e.getMessage());
+                }
+            }
+        }
         if (plan.rows().isPresent()) {
             for (String f : texts.fields()) {
                 if (!plan.dataColumns().contains(f)) {
@@ -338,7 +347,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
     private TrainerBackend backend() {
         return switch (options.backend()) {
             case "command" -> new CommandTrainer();
-            default -> throw new RecipeException("finetune.backend jvm needs the in-JVM trainer, not in this build");
+            default -> new JvmTrainer(method);
         };
     }
 

@@ -186,7 +186,9 @@ class FinetuneStageTest {
 
         Files.writeString(r, "dataset: {path: data.jsonl}\nstages:\n  - export\n  - finetune: {base_model: m}\n");
         e = assertThrows(RecipeException.class, () -> Pipeline.build(r, StageRegistry.load()));
-        assertTrue(e.getMessage().contains("backend jvm needs the in-JVM trainer, not in this build"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("finetune.base_model") && e.getMessage().contains("backend jvm trains a local"),
+                e.getMessage());
 
         Files.writeString(r, "dataset: {path: data.jsonl}\nstages:\n  - export\n  - finetune: {backend: command}\n");
         e = assertThrows(RecipeException.class, () -> Pipeline.build(r, StageRegistry.load()));
