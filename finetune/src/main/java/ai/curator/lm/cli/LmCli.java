@@ -65,4 +65,16 @@ final class LmCli {
         long line = t.sourceLine(row);
         return "row id '" + t.idText(row) + "' (" + (line > 0 ? "line " + line + " of " : "") + file + ")";
     }
+
+    /** Loads the PEFT adapter in {@code dir} onto {@code lm} (it stays until the model closes), or nothing for null. */
+    static ai.curator.lm.lora.LoraAdapter adapter(ai.curator.lm.model.CausalLm lm, Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        try {
+            return ai.curator.lm.lora.LoraAdapter.load(lm, dir);
+        } catch (java.io.IOException e) {
+            throw new DataException(dir + ": cannot read the adapter: " + e.getMessage(), e);
+        }
+    }
 }
