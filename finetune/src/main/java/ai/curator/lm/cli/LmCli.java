@@ -77,4 +77,17 @@ final class LmCli {
             throw new DataException(dir + ": cannot read the adapter: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * CPU time of this process so far (all threads, PyTorch's included), in seconds; NaN when the
+     * JVM cannot tell. On a shared machine, tokens per CPU-second measure the work apart from the load.
+     */
+    static double cpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns >= 0 ? ns / 1e9 : Double.NaN;
+        }
+        return Double.NaN;
+    }
 }

@@ -301,11 +301,13 @@ public final class LmFinetuneCommand implements Callable<Integer> {
             double before = weightedMean(evaluator.losses(all), samples);
             LoraAdapter adapter = method.equals("lora") ? LoraAdapter.create(lm, lora) : null;
             Trainer trainer = adapter != null ? Trainer.lora(lm, adapter, options) : Trainer.full(lm, options);
+            double cpu0 = LmCli.cpuSeconds();
             Trainer.Result result = trainer.train(
                     samples,
                     work.resolve("checkpoints"),
                     resume,
                     new TrainingProgress(System.err, System.console() != null, Progress.none()));
+            double trainCpu = LmCli.cpuSeconds() - cpu0;
             double after = weightedMean(evaluator.losses(all), samples);
             Path stage = work.resolve("out");
             AtomicFiles.deleteRecursively(stage);
@@ -349,6 +351,12 @@ public final class LmFinetuneCommand implements Callable<Integer> {
             t.put("resumed_from", result.resumedFrom());
             t.put("tokens_per_second", Math.round(result.tokensPerSecond()));
             t.put("train_seconds_this_process", Math.round(result.seconds() * 10) / 10.0);
+            t.put("train_cpu_seconds_this_process", Math.round(trainCpu * 10) / 10.0);
+            t.put("tokens_per_cpu_second", Math.round(result.tokens() / Math.max(trainCpu, 1e-9)));
+            t.put(
+                    "load_average_at_end",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
             t.put("wall_seconds_this_process", Math.round((System.nanoTime() - wall0) / 1e8) / 10.0);
             t.put("weighted_loss_before", before);
             t.put("weighted_loss_after", after);
@@ -362,10 +370,11 @@ public final class LmFinetuneCommand implements Callable<Integer> {
             }
             err.printf(
                     Locale.ROOT,
-                    "lm finetune: %,d updates on %,d rows at %.0f tokens/s; weighted mean loss %.4f -> %.4f; wrote %s%n",
+                    "lm finetune: %,d updates on %,d rows at %.0f tokens/s (%.0f per CPU-second); weighted mean loss %.4f -> %.4f; wrote %s%n",
                     result.steps(),
                     result.samples(),
                     result.tokensPerSecond(),
+                    result.tokens() / Math.max(trainCpu, 1e-9),
                     before,
                     after,
                     out);

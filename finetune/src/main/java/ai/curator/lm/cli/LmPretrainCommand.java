@@ -447,6 +447,7 @@ public final class LmPretrainCommand implements Callable<Integer> {
                 }
             };
             long tTrain = System.nanoTime();
+            double cpu0 = LmCli.cpuSeconds();
             try {
                 result = Trainer.full(lm, options).train(samples, work.resolve("checkpoints"), resume, listener);
             } catch (TimeUp up) {
@@ -457,6 +458,7 @@ public final class LmPretrainCommand implements Callable<Integer> {
                 }
             }
             double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
+            double trainCpu = LmCli.cpuSeconds() - cpu0;
             long steps = result != null ? result.steps() : stoppedAt;
             if (!val.isEmpty() && Double.isNaN(lastVal[0])) {
                 lastVal[0] = mean(evaluator.losses(val));
@@ -523,6 +525,16 @@ public final class LmPretrainCommand implements Callable<Integer> {
                 tr.put("tokens_per_second", Math.round(result.tokensPerSecond()));
             }
             tr.put("train_seconds_this_process", Math.round(trainSeconds * 10) / 10.0);
+            // validation passes during training are included in both times
+            tr.put("train_cpu_seconds_this_process", Math.round(trainCpu * 10) / 10.0);
+            long doneHere = (steps - (result != null ? result.resumedFrom() : 0)) * tokensPerUpdate;
+            tr.put("tokens_per_wall_second_this_process", Math.round(doneHere / Math.max(trainSeconds, 1e-9)));
+            tr.put("tokens_per_cpu_second_this_process", Math.round(doneHere / Math.max(trainCpu, 1e-9)));
+            tr.put(
+                    "load_average_at_end",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
+            tr.put("cpus", Runtime.getRuntime().availableProcessors());
             tr.put("wall_seconds_this_process", Math.round((System.nanoTime() - wall0) / 1e8) / 10.0);
             ObjectNode l = prov.putObject("loss");
             putNumber(l, "initial_validation", initialVal);
@@ -555,13 +567,14 @@ public final class LmPretrainCommand implements Callable<Integer> {
             AtomicFiles.deleteRecursively(work);
             err.printf(
                     Locale.ROOT,
-                    "lm pretrain: %,d updates, %,d tokens%s; train loss %.4f, validation loss %.4f (perplexity %.1f);"
-                            + " wrote %s%n",
+                    "lm pretrain: %,d updates, %,d tokens%s (%.0f tokens per CPU-second); train loss %.4f, validation"
+                            + " loss %.4f (perplexity %.1f); wrote %s%n",
                     steps,
                     steps * tokensPerUpdate,
                     result != null
                             ? String.format(Locale.ROOT, " at %.0f tokens/s", result.tokensPerSecond())
                             : " (stopped by --minutes)",
+                    tr.get("tokens_per_cpu_second_this_process").asDouble(),
                     recentTrain,
                     lastVal[0],
                     Math.exp(lastVal[0]),
