@@ -59,8 +59,7 @@ class LmFinetuneIT {
                 "2",
                 "--lora-dropout",
                 "0"));
-        a.addAll(List.of(extra));
-        return LmCommandsTest.run(a.toArray(String[]::new));
+        return LmCommandsTest.run(LmPretrainIT.override(a, extra).toArray(String[]::new));
     }
 
     private double meanLoss(Path data, String... adapter) throws Exception {

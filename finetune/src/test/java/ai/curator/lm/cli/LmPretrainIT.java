@@ -79,7 +79,26 @@ class LmPretrainIT {
                 "40000",
                 "--checkpoint-every",
                 "20"));
-        a.addAll(List.of(extra));
+        return override(a, extra);
+    }
+
+    /** {@code base} with each option of {@code extra} ({@code --name value} or a flag) replacing its namesake. */
+    static List<String> override(List<String> base, String... extra) {
+        List<String> a = new ArrayList<>(base);
+        for (int i = 0; i < extra.length; i++) {
+            boolean flag = i + 1 >= extra.length || extra[i + 1].startsWith("--");
+            int at = a.indexOf(extra[i]);
+            if (at >= 0) {
+                a.remove(at);
+                if (!flag) {
+                    a.remove(at);
+                }
+            }
+            a.add(extra[i]);
+            if (!flag) {
+                a.add(extra[++i]);
+            }
+        }
         return a;
     }
 
