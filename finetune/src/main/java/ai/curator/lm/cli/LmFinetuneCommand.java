@@ -171,6 +171,13 @@ public final class LmFinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the newest checkpoint in OUT.partial")
     boolean resume;
 
+    @Option(
+            names = "--loss-rows",
+            defaultValue = "256",
+            description = "report the weighted training loss before and after on the first N rows, 0 = skip"
+                    + " (default: ${DEFAULT-VALUE})")
+    int lossRows;
+
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: 1)")
     Integer threads;
 
@@ -187,6 +194,9 @@ public final class LmFinetuneCommand implements Callable<Integer> {
         }
         if (checkpointEvery < 0) {
             throw LmCli.bad(spec, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        if (lossRows < 0) {
+            throw LmCli.bad(spec, "--loss-rows must be >= 0, got " + lossRows);
         }
         LoraConfig lora;
         Trainer.Options options;
@@ -298,7 +308,8 @@ public final class LmFinetuneCommand implements Callable<Integer> {
                             : "full fine-tuning");
             err.flush();
             SequenceLoss evaluator = new SequenceLoss(lm, new SequenceLoss.Options(Math.min(batch, 8), null));
-            double before = weightedMean(evaluator.losses(all), samples);
+            List<SequenceLoss.Example> probe = all.subList(0, Math.min(lossRows, all.size()));
+            double before = probe.isEmpty() ? Double.NaN : weightedMean(evaluator.losses(probe), samples);
             LoraAdapter adapter = method.equals("lora") ? LoraAdapter.create(lm, lora) : null;
             Trainer trainer = adapter != null ? Trainer.lora(lm, adapter, options) : Trainer.full(lm, options);
             double cpu0 = LmCli.cpuSeconds();
@@ -308,7 +319,7 @@ public final class LmFinetuneCommand implements Callable<Integer> {
                     resume,
                     new TrainingProgress(System.err, System.console() != null, Progress.none()));
             double trainCpu = LmCli.cpuSeconds() - cpu0;
-            double after = weightedMean(evaluator.losses(all), samples);
+            double after = probe.isEmpty() ? Double.NaN : weightedMean(evaluator.losses(probe), samples);
             Path stage = work.resolve("out");
             AtomicFiles.deleteRecursively(stage);
             if (adapter != null) {
@@ -358,8 +369,11 @@ public final class LmFinetuneCommand implements Callable<Integer> {
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                             .getSystemLoadAverage());
             t.put("wall_seconds_this_process", Math.round((System.nanoTime() - wall0) / 1e8) / 10.0);
-            t.put("weighted_loss_before", before);
-            t.put("weighted_loss_after", after);
+            if (!probe.isEmpty()) {
+                t.put("loss_rows", probe.size());
+                t.put("weighted_loss_before", before);
+                t.put("weighted_loss_after", after);
+            }
             Files.write(
                     stage.resolve("finetune.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(prov));
@@ -370,11 +384,13 @@ public final class LmFinetuneCommand implements Callable<Integer> {
             }
             err.printf(
                     Locale.ROOT,
-                    "lm finetune: %,d updates on %,d rows at %.0f tokens/s (%.0f per CPU-second); weighted mean loss %.4f -> %.4f; wrote %s%n",
+                    "lm finetune: %,d updates on %,d rows at %.0f tokens/s (%.0f per CPU-second); weighted mean loss on %d rows %.4f -> %.4f;"
+                            + " wrote %s%n",
                     result.steps(),
                     result.samples(),
                     result.tokensPerSecond(),
                     result.tokens() / Math.max(trainCpu, 1e-9),
+                    probe.size(),
                     before,
                     after,
                     out);
