@@ -65,4 +65,29 @@ final class LmCli {
         long line = t.sourceLine(row);
         return "row id '" + t.idText(row) + "' (" + (line > 0 ? "line " + line + " of " : "") + file + ")";
     }
+
+    /** Loads the PEFT adapter in {@code dir} onto {@code lm} (it stays until the model closes), or nothing for null. */
+    static ai.curator.lm.lora.LoraAdapter adapter(ai.curator.lm.model.CausalLm lm, Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        try {
+            return ai.curator.lm.lora.LoraAdapter.load(lm, dir);
+        } catch (java.io.IOException e) {
+            throw new DataException(dir + ": cannot read the adapter: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * CPU time of this process so far (all threads, PyTorch's included), in seconds; NaN when the
+     * JVM cannot tell. On a shared machine, tokens per CPU-second measure the work apart from the load.
+     */
+    static double cpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns >= 0 ? ns / 1e9 : Double.NaN;
+        }
+        return Double.NaN;
+    }
 }

@@ -3,6 +3,7 @@ package ai.curator.lm.cli;
 import ai.curator.api.Generator;
 import ai.curator.api.Table;
 import ai.curator.io.AtomicFiles;
+import ai.curator.lm.lora.LoraAdapter;
 import ai.curator.lm.model.CausalLm;
 import ai.curator.lm.model.ChatFormat;
 import ai.curator.lm.model.LmGenerator;
@@ -123,6 +124,12 @@ public final class LmGenerateCommand implements Callable<Integer> {
             description = "prompts decoded together (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(
+            names = "--adapter",
+            paramLabel = "DIR",
+            description = "a PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors) to apply")
+    Path adapter;
+
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: 1)")
     Integer threads;
 
@@ -166,13 +173,18 @@ public final class LmGenerateCommand implements Callable<Integer> {
         String describe;
         int tokens = 0;
         try (CausalLm lm = LmModels.load(model, tokenizer)) {
+            LoraAdapter lora = LmCli.adapter(lm, adapter);
             LmGenerator gen;
             try {
                 gen = new LmGenerator(lm, new LmGenerator.Options(batchSize, format));
             } catch (IllegalArgumentException e) {
                 throw LmCli.bad(spec, e.getMessage().replace("chat_format", "--chat-format") + " Or pass --raw.");
             }
-            describe = gen.describe();
+            describe = gen.describe()
+                    + (lora != null
+                            ? " + LoRA adapter " + adapter + " (r " + lora.rank() + ", "
+                                    + lora.modules().size() + " modules)"
+                            : "");
             double load = (System.nanoTime() - t0) / 1e9;
             err.printf(Locale.ROOT, "lm generate: %s (loaded in %.1f s)%n", describe, load);
             t0 = System.nanoTime();

@@ -4,6 +4,7 @@ import ai.curator.api.Progress;
 import ai.curator.api.Table;
 import ai.curator.io.AtomicFiles;
 import ai.curator.lm.Checkpoint;
+import ai.curator.lm.lora.LoraAdapter;
 import ai.curator.lm.model.CausalLm;
 import ai.curator.lm.model.SequenceLoss;
 import ai.curator.lm.score.LmExamples;
@@ -100,6 +101,12 @@ public final class LmLossCommand implements Callable<Integer> {
             description = "rows per forward pass (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(
+            names = "--adapter",
+            paramLabel = "DIR",
+            description = "a PEFT LoRA adapter directory (adapter_config.json + adapter_model.safetensors) to apply")
+    Path adapter;
+
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: 1)")
     Integer threads;
 
@@ -130,6 +137,7 @@ public final class LmLossCommand implements Callable<Integer> {
         double seconds;
         Checkpoint checkpoint = LmModels.checkpoint(model, tokenizer);
         try (CausalLm lm = LmModels.model(checkpoint)) {
+            LoraAdapter lora = LmCli.adapter(lm, adapter);
             LmExamples examples;
             try {
                 examples = new LmExamples(
@@ -157,8 +165,9 @@ public final class LmLossCommand implements Callable<Integer> {
             }
             err.printf(
                     Locale.ROOT,
-                    "lm loss: %s, %,d parameters, chat format %s; %,d rows, %,d tokens%s%n",
+                    "lm loss: %s%s, %,d parameters, chat format %s; %,d rows, %,d tokens%s%n",
                     lm.source(),
+                    lora != null ? " + LoRA adapter " + adapter : "",
                     LmModels.parameters(checkpoint),
                     examples.format().name().toLowerCase(Locale.ROOT),
                     all.size(),
