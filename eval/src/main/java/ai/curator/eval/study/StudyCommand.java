@@ -114,16 +114,9 @@ public final class StudyCommand implements Runnable {
             Path root = data != null ? data : EvalTask.defaultDataRoot();
             List<EvalTask.Example> ex = StudyData.examples(task, split, root);
             List<String> ids = ex.stream().map(EvalTask.Example::id).toList();
-            FloatMatrix x = StudyData.embeddings(embeddings);
-            if (x.rows() != ids.size()) {
-                throw new RecipeException("--embeddings " + embeddings + " has " + x.rows() + " rows but " + task + " "
-                        + split + " has " + ids.size() + "; embed the same split");
-            }
             record.put("task", task);
             record.put("split", split);
             record.put("rows", ids.size());
-            record.put("embeddings", embeddings.toAbsolutePath().normalize().toString());
-            record.put("embeddings_sha256", ai.curator.io.FileIo.sha256(embeddings));
             double[] l;
             if (losses != null) {
                 l = StudyData.lossesFromFile(losses, ids);
@@ -147,6 +140,14 @@ public final class StudyCommand implements Runnable {
                 record.put("losses_written", out.toString());
                 log.printf(Locale.ROOT, "losses in %.1f s -> %s%n", (System.nanoTime() - t0) / 1e9, out);
             }
+            // embeddings after the losses: losses computed here are written before anything else can fail
+            FloatMatrix x = StudyData.embeddings(embeddings);
+            if (x.rows() != ids.size()) {
+                throw new RecipeException("--embeddings " + embeddings + " has " + x.rows() + " rows but " + task + " "
+                        + split + " has " + ids.size() + "; embed the same split");
+            }
+            record.put("embeddings", embeddings.toAbsolutePath().normalize().toString());
+            record.put("embeddings_sha256", ai.curator.io.FileIo.sha256(embeddings));
             return new StudyData(ids, x, l);
         }
     }
