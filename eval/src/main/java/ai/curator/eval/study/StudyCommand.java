@@ -185,7 +185,8 @@ public final class StudyCommand implements Runnable {
         @Option(
                 names = "--k",
                 defaultValue = "1%,2.5%,5%,10%,15%,20%,25%",
-                description = "k values, counts or % of N (default ${DEFAULT-VALUE}).")
+                description =
+                        "k values: counts, or percentages of N with a %% sign (default 1, 2.5, 5, 10, 15, 20 and 25 percent).")
         String k;
 
         @Option(names = "--restarts", defaultValue = "10", description = "k-means++ restarts, best kept (default 10).")
@@ -236,7 +237,8 @@ public final class StudyCommand implements Runnable {
         @Option(
                 names = "--k",
                 defaultValue = "5%,10%,20%",
-                description = "Oracle calls (clusters / landmarks), counts or % of N (default ${DEFAULT-VALUE}).")
+                description =
+                        "Oracle calls (clusters / landmarks): counts, or percentages of N with a %% sign (default 5, 10 and 20 percent).")
         String k;
 
         @Option(
