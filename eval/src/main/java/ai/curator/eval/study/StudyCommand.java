@@ -104,6 +104,12 @@ public final class StudyCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", description = "The one seed (default 42).")
         long seed;
 
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                description = "Only the first N rows (of the split and of the embeddings), for a quick study.")
+        Integer limit;
+
         ObjectNode record = JsonNodeFactory.instance.objectNode();
 
         StudyData load(PrintWriter log) {
@@ -113,6 +119,13 @@ public final class StudyCommand implements Runnable {
             }
             Path root = data != null ? data : EvalTask.defaultDataRoot();
             List<EvalTask.Example> ex = StudyData.examples(task, split, root);
+            if (limit != null) {
+                if (limit < 2) {
+                    throw new RecipeException("--limit must be >= 2, got " + limit);
+                }
+                ex = ex.subList(0, Math.min(limit, ex.size()));
+                record.put("limit", limit);
+            }
             List<String> ids = ex.stream().map(EvalTask.Example::id).toList();
             record.put("task", task);
             record.put("split", split);
@@ -142,6 +155,9 @@ public final class StudyCommand implements Runnable {
             }
             // embeddings after the losses: losses computed here are written before anything else can fail
             FloatMatrix x = StudyData.embeddings(embeddings);
+            if (limit != null && x.rows() > ids.size()) {
+                x = x.selectRows(java.util.stream.IntStream.range(0, ids.size()).toArray());
+            }
             if (x.rows() != ids.size()) {
                 throw new RecipeException("--embeddings " + embeddings + " has " + x.rows() + " rows but " + task + " "
                         + split + " has " + ids.size() + "; embed the same split");
