@@ -161,6 +161,13 @@ public final class CuratorCli implements Runnable {
         return code;
     }
 
+    /** The {@code --set KEY=VALUE} arguments, parsed. */
+    static java.util.List<ai.curator.recipe.RecipeOverrides.Setting> overrides(java.util.List<String> sets) {
+        return sets.stream()
+                .map(ai.curator.recipe.RecipeOverrides.Setting::parse)
+                .toList();
+    }
+
     /** Reports version and build commit. */
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
@@ -188,6 +195,14 @@ public final class CuratorCli implements Runnable {
         boolean force;
 
         @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
+                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
+                        + "Without -o the output directory gets a suffix naming the values.")
+        java.util.List<String> sets = new java.util.ArrayList<>();
+
+        @Option(
                 names = {"-o", "--output"},
                 paramLabel = "DIR",
                 description = "Output directory (overrides the recipe's 'output').")
@@ -201,7 +216,7 @@ public final class CuratorCli implements Runnable {
         @Override
         public Integer call() {
             ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
-            Recipe r = RecipeReader.read(recipe);
+            Recipe r = RecipeReader.read(recipe, overrides(sets));
             if (output != null) {
                 r = r.withOutput(output.toAbsolutePath().normalize());
             }
@@ -251,9 +266,17 @@ public final class CuratorCli implements Runnable {
         @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
         Path recipe;
 
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
+                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
+                        + "Without -o the output directory gets a suffix naming the values.")
+        java.util.List<String> sets = new java.util.ArrayList<>();
+
         @Override
         public Integer call() {
-            Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            Pipeline p = Pipeline.build(RecipeReader.read(recipe, overrides(sets)), StageRegistry.load());
             p.checkInputs();
             spec.commandLine()
                     .getOut()
@@ -279,9 +302,17 @@ public final class CuratorCli implements Runnable {
         @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
         Path recipe;
 
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
+                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
+                        + "Without -o the output directory gets a suffix naming the values.")
+        java.util.List<String> sets = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws JsonProcessingException {
-            Pipeline p = Pipeline.build(recipe, StageRegistry.load());
+            Pipeline p = Pipeline.build(RecipeReader.read(recipe, overrides(sets)), StageRegistry.load());
             spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(p.describe()));
             return 0;
         }

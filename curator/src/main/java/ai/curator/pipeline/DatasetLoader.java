@@ -2,6 +2,7 @@ package ai.curator.pipeline;
 
 import ai.curator.api.Column;
 import ai.curator.api.DataException;
+import ai.curator.api.EvalTask;
 import ai.curator.api.Progress;
 import ai.curator.api.RecipeException;
 import ai.curator.api.Table;
@@ -35,6 +36,9 @@ public final class DatasetLoader {
     /** As {@link #load(DatasetSpec, Path)}, with progress bars over the bytes read. */
     public static Table load(DatasetSpec spec, Path path, ProgressBars bars) {
         FileIo.requireReadableFile(path, "Data file");
+        if (spec.task() != null) {
+            return loadTask(spec, path);
+        }
         DataFormat format = DataFormat.of(spec.format(), path);
         long size = path.toFile().length();
         String name = path.getFileName().toString();
@@ -86,6 +90,58 @@ public final class DatasetLoader {
         }
         if (spec.label() != null || spec.features() != null) {
             checkTabular(spec, table, path);
+        }
+        return table;
+    }
+
+    /** Names of the text columns a task data set adds to each row's raw fields. */
+    public static final String PROMPT = "prompt", RESPONSE = "response", ID = "id";
+
+    /**
+     * A task's file read by the task itself ({@link EvalTask#examples}): column {@code id} (the
+     * task's id rule), the raw fields as text (sorted by name; absent fields are null), then
+     * {@code prompt} (the user turn as the task renders it for generation) and {@code response}
+     * (the reference answer), so the text embedded and scored is the text trained on and evaluated.
+     */
+    private static Table loadTask(DatasetSpec spec, Path path) {
+        EvalTask task = EvalTask.named(spec.task());
+        task.split(spec.split()); // an unknown split fails, listing the known ones
+        List<EvalTask.Example> examples = task.examples(path);
+        if (examples.isEmpty()) {
+            throw new DataException("Data file '" + path + "' has no rows of task " + task.name());
+        }
+        int n = examples.size();
+        Map<String, String[]> raw = new java.util.TreeMap<>(); // sorted: Example.fields has no stable order
+        String[] ids = new String[n];
+        String[] prompts = new String[n];
+        String[] responses = new String[n];
+        for (int r = 0; r < n; r++) {
+            EvalTask.Example e = examples.get(r);
+            ids[r] = e.id();
+            prompts[r] = e.promptText();
+            responses[r] = e.reference();
+            for (Map.Entry<String, String> f : e.fields().entrySet()) {
+                raw.computeIfAbsent(f.getKey(), k -> new String[n])[r] = f.getValue();
+            }
+        }
+        List<Column> cols = new ArrayList<>();
+        cols.add(Column.ofStrings(ID, ids));
+        for (Map.Entry<String, String[]> f : raw.entrySet()) {
+            String name = f.getKey();
+            if (name.equals(ID)) {
+                continue; // the task's id rule already took it
+            }
+            if (name.equals(PROMPT) || name.equals(RESPONSE)) {
+                name = "raw_" + name; // the derived columns keep their names; the raw field moves aside
+            }
+            cols.add(Column.ofStrings(name, f.getValue()));
+        }
+        cols.add(Column.ofStrings(PROMPT, prompts));
+        cols.add(Column.ofStrings(RESPONSE, responses));
+        Table table = new Table(cols, ID, null);
+        checkIds(table, path);
+        if (spec.text() != null) {
+            new TextTemplate(spec.text()).check(table, path.toString());
         }
         return table;
     }

@@ -222,6 +222,9 @@ public final class Pipeline {
         root.put("recipe", recipe.file().toString());
         root.put("name", recipe.name());
         root.put("seed", recipe.seed());
+        if (!recipe.overrides().isEmpty()) {
+            Json.MAPPER.valueToTree(recipe.overrides()).forEach(root.putArray("overrides")::add);
+        }
         ObjectNode ds = root.putObject("dataset");
         ds.put("path", recipe.datasetPath().toString());
         ds.put(
@@ -233,6 +236,10 @@ public final class Pipeline {
                         ? "column 'id' if present, else row index"
                         : recipe.dataset().id());
         ds.put("text", recipe.dataset().text());
+        if (recipe.dataset().task() != null) {
+            ds.put("task", recipe.dataset().task());
+            ds.put("split", recipe.dataset().split());
+        }
         ds.put("label", recipe.dataset().label());
         ds.set("features", Json.MAPPER.valueToTree(recipe.dataset().features()));
         ArrayNode arr = root.putArray("stages");
@@ -480,6 +487,9 @@ public final class Pipeline {
         r.put("name", recipe.name());
         r.put("seed", recipe.seed());
         r.put("text", recipe.text());
+        if (!recipe.overrides().isEmpty()) {
+            Json.MAPPER.valueToTree(recipe.overrides()).forEach(r.putArray("overrides")::add);
+        }
         p.putArray("inputs").add(input);
         return p;
     }

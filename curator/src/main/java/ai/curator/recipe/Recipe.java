@@ -1,5 +1,6 @@
 package ai.curator.recipe;
 
+import ai.curator.api.EvalTask;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +16,8 @@ import java.util.List;
  * @param stages the stages after loading, in order
  * @param output the output directory (resolved against the recipe's directory)
  * @param workDir the cache directory for stage results (default {@code <output>/.work})
+ * @param overrides the command line's {@code --set KEY=VALUE} changes applied to {@code text}, in
+ *     order (recorded in provenance; empty if none)
  */
 public record Recipe(
         Path file,
@@ -24,10 +27,25 @@ public record Recipe(
         DatasetSpec dataset,
         List<StageSpec> stages,
         Path output,
-        Path workDir) {
+        Path workDir,
+        List<String> overrides) {
 
     public Recipe {
         stages = List.copyOf(stages);
+        overrides = overrides == null ? List.of() : List.copyOf(overrides);
+    }
+
+    /** A recipe read as written (no overrides). */
+    public Recipe(
+            Path file,
+            String text,
+            String name,
+            long seed,
+            DatasetSpec dataset,
+            List<StageSpec> stages,
+            Path output,
+            Path workDir) {
+        this(file, text, name, seed, dataset, stages, output, workDir, List.of());
     }
 
     /** The directory relative paths in the recipe are resolved against. */
@@ -36,14 +54,26 @@ public record Recipe(
         return parent == null ? Path.of(".").toAbsolutePath() : parent;
     }
 
-    /** The data file, resolved. */
+    /**
+     * The data file, resolved: {@code dataset.path} against the recipe's directory, or with only
+     * {@code dataset.task} the task split's file under {@link EvalTask#defaultDataRoot()}.
+     *
+     * @throws ai.curator.api.RecipeException for an unknown task or split (listing the known ones)
+     */
     public Path datasetPath() {
-        return baseDir().resolve(dataset.path()).normalize();
+        if (dataset.path() != null) {
+            return baseDir().resolve(dataset.path()).normalize();
+        }
+        EvalTask task = EvalTask.named(dataset.task());
+        return EvalTask.defaultDataRoot()
+                .resolve(task.split(dataset.split()).file())
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** This recipe with another output directory (and its default work directory under it). */
     public Recipe withOutput(Path newOutput) {
         Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
-        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work);
+        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work, overrides);
     }
 }

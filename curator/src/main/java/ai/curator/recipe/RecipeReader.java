@@ -48,7 +48,7 @@ public final class RecipeReader {
 
     /** Valid keys of the dataset section. */
     public static final Set<String> DATASET_KEYS =
-            new TreeSet<>(List.of("path", "format", "id", "text", "label", "features"));
+            new TreeSet<>(List.of("path", "format", "id", "text", "label", "features", "task", "split"));
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -68,8 +68,25 @@ public final class RecipeReader {
         return parse(file, text);
     }
 
+    /**
+     * Reads the recipe at {@code file} with the command line's {@code --set} changes applied before
+     * it is checked (see {@link RecipeOverrides}). Unless an override sets {@code output}, the
+     * output directory gets a suffix naming the set values ({@code out/gsm8k-lowrank__select.budget=6.25%}),
+     * so a run with another budget never overwrites this one's outputs; the work directory (stage
+     * cache, keyed by content) stays the recipe's, so the runs share their embeddings and losses.
+     */
+    public static Recipe read(Path file, List<RecipeOverrides.Setting> overrides) {
+        Recipe plain = read(file);
+        return overrides.isEmpty() ? plain : parse(file, plain.text(), overrides);
+    }
+
     /** Parses recipe {@code text} as if read from {@code file}. */
     public static Recipe parse(Path file, String text) {
+        return parse(file, text, List.of());
+    }
+
+    /** Parses recipe {@code text} as if read from {@code file}, with {@code overrides} applied. */
+    public static Recipe parse(Path file, String text, List<RecipeOverrides.Setting> overrides) {
         JsonNode root;
         Map<String, Integer> lines;
         try {
@@ -84,6 +101,11 @@ public final class RecipeReader {
         }
         if (!root.isObject()) {
             throw new RecipeException(file + ": a recipe is a mapping of keys " + TOP_KEYS);
+        }
+        String plainOutput = optText(root, "output", null, where);
+        String plainWork = optText(root, "work_dir", null, where);
+        if (!overrides.isEmpty()) {
+            RecipeOverrides.apply((ObjectNode) root, overrides, file);
         }
         checkKeys(root, TOP_KEYS, "", "the recipe", where);
 
@@ -136,7 +158,26 @@ public final class RecipeReader {
         Path work = optText(root, "work_dir", null, where) != null
                 ? base.resolve(optText(root, "work_dir", null, where)).normalize()
                 : output.resolve(".work");
-        return new Recipe(file, text, name, seed, dataset, stages, output, work);
+        boolean outputSet = overrides.stream().anyMatch(o -> o.key().equals("output"));
+        boolean workSet = overrides.stream().anyMatch(o -> o.key().equals("work_dir"));
+        if (!overrides.isEmpty() && !outputSet) {
+            Path plain = base.resolve(plainOutput != null ? plainOutput : "out/" + name)
+                    .normalize();
+            output = plain.resolveSibling(plain.getFileName() + RecipeOverrides.outputSuffix(overrides));
+            if (!workSet) {
+                work = plainWork != null ? base.resolve(plainWork).normalize() : plain.resolve(".work");
+            }
+        }
+        return new Recipe(
+                file,
+                text,
+                name,
+                seed,
+                dataset,
+                stages,
+                output,
+                work,
+                overrides.stream().map(RecipeOverrides.Setting::toString).toList());
     }
 
     private static StageSpec stage(int i, JsonNode entry, Where where) {

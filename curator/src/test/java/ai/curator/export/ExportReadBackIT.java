@@ -46,7 +46,7 @@ class ExportReadBackIT {
 
     @BeforeAll
     static void runUniformRecipe() throws Exception {
-        Path recipe = TestFiles.repoRoot().resolve("recipes/gsm8k-uniform.yaml");
+        Path recipe = TestFiles.repoRoot().resolve("recipes/gsm8k-1k-uniform.yaml");
         int code = CuratorCli.commandLine().execute("run", "-q", "-o", out.toString(), recipe.toString());
         assertEquals(0, code);
         ObjectMapper m = new ObjectMapper();

@@ -65,7 +65,7 @@ class RecipeReaderTest {
         assertTrue(
                 e.getMessage()
                         .contains(
-                                "line 3: unknown key 'txt' in dataset. Valid keys: features, format, id, label, path, text"),
+                                "line 3: unknown key 'txt' in dataset. Valid keys: features, format, id, label, path, split, task, text"),
                 e.getMessage());
     }
 
