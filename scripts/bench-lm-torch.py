@@ -112,6 +112,23 @@ def main():
                 s = time.perf_counter() - t0
                 if rep >= 0:
                     print("torch generate batch %d, 16+128: %.0f new tokens/s (%.3f s)" % (b, out.numel() / s, s))
+    # one full training update (AdamW) on 8 x 256 tokens: next-token NLL of positions 1..255, as LmBench
+    ids = ids.clone()  # a normal tensor: the inference-mode one cannot be saved for backward
+    params = [w["embed"], w["norm"]] + [t for layer in w["layers"] for t in layer.values()]
+    for t in params:
+        t.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
+    for rep in range(-1, a.repeats):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        logits = forward(w, ids, torch.arange(256).expand(8, 256), causal(256), None)
+        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        s = time.perf_counter() - t0
+        if rep >= 0:
+            print("torch train step (full, AdamW) 8x256: %.0f tokens/s (%.3f s)" % (8 * 256 / s, s))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ import ai.curator.lm.ModelConfig;
 import ai.curator.lm.ModelConfig.Architecture;
 import ai.curator.lm.model.CausalLm;
 import ai.curator.lm.model.Decoder;
+import ai.curator.lm.model.SequenceLoss;
 import ai.curator.lm.tokenize.Tokenizer;
+import ai.curator.lm.train.Trainer;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +20,8 @@ import java.util.SplittableRandom;
 /**
  * Tokens per second of {@link CausalLm} on a random ~4.5M-parameter Llama (vocab 512, hidden 256,
  * 6 layers, 8 heads, 4 KV heads, SwiGLU 688; weights from a seed): a batched forward pass (the
- * per-sample loss's shape) and cached greedy generation at batch 1 and 8. Mirrors {@code
+ * per-sample loss's shape), cached greedy generation at batch 1 and 8, and a full training update
+ * (AdamW) on 8 × 256 tokens. Mirrors {@code
  * scripts/bench-lm-torch.py}, which times the same model in PyTorch from Python.
  *
  * <p>Usage: {@code scripts/bench-lm [--repeats N]}.
@@ -83,6 +86,31 @@ public final class LmBench {
                         System.out.printf(
                                 Locale.ROOT, "generate batch %d, 16+128: %.0f new tokens/s (%.3f s)%n", gen, n / s, s);
                     }
+                }
+            }
+            // One training update of every weight (AdamW) on the same 8 x 256 tokens: the loss is the
+            // next-token NLL of positions 1..255 given the first token, as the pretraining samples are.
+            List<Trainer.Sample> samples = new ArrayList<>();
+            for (int b = 0; b < rows; b++) {
+                samples.add(Trainer.Sample.of(
+                        "b" + b,
+                        new SequenceLoss.Example(
+                                new int[] {tokens[b][0]}, java.util.Arrays.copyOfRange(tokens[b], 1, len))));
+            }
+            Trainer.Options o = new Trainer.Options(
+                    1e-4, rows, null, 1, null, len, null, null, null, 0, null, null, 1L, null, null);
+            Trainer trainer = Trainer.full(lm, o);
+            for (int rep = -1; rep < repeats; rep++) {
+                long t0 = System.nanoTime();
+                try {
+                    trainer.train(samples, null, false, null);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (rep >= 0) {
+                    System.out.printf(
+                            Locale.ROOT, "train step (full, AdamW) 8x256: %.0f tokens/s (%.3f s)%n", rows * len / s, s);
                 }
             }
         }
