@@ -56,15 +56,8 @@ public final class LmFinetuneCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR|FILE",
-            description = "Hugging Face checkpoint directory, .gguf file or llama2.c .bin file")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer (.bin checkpoints)")
-    Path tokenizer;
+    @CommandLine.Mixin
+    CheckpointOptions source;
 
     @Option(
             names = "--data",
@@ -252,7 +245,7 @@ public final class LmFinetuneCommand implements Callable<Integer> {
         }
         Files.createDirectories(work);
         long wall0 = System.nanoTime();
-        Checkpoint checkpoint = LmModels.checkpoint(model, tokenizer);
+        Checkpoint checkpoint = LmModels.checkpoint(source.model, source.tokenizer);
         try (CausalLm lm = LmModels.model(checkpoint)) {
             int context = lm.config().maxPositions();
             LmExamples examples;
@@ -323,15 +316,15 @@ public final class LmFinetuneCommand implements Callable<Integer> {
             Path stage = work.resolve("out");
             AtomicFiles.deleteRecursively(stage);
             if (adapter != null) {
-                adapter.save(stage, model.toString());
+                adapter.save(stage, source.model.toString());
             } else {
                 HfCheckpointWriter.write(stage, lm.toCheckpoint());
             }
             ObjectNode prov = JSON.createObjectNode();
             prov.put("command", "curator lm finetune");
             ObjectNode base = prov.putObject("model");
-            base.put("path", model.toString());
-            base.put("sha256", LmModels.sha256(model));
+            base.put("path", source.model.toString());
+            base.put("sha256", LmModels.sha256(source.model));
             base.put("parameters", LmModels.parameters(checkpoint));
             ObjectNode in = prov.putObject("data");
             in.put("path", data.toString());

@@ -45,18 +45,8 @@ public final class LmGenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR|FILE",
-            description = "Hugging Face checkpoint directory, .gguf file or llama2.c .bin file")
-    Path model;
-
-    @Option(
-            names = "--tokenizer",
-            paramLabel = "FILE",
-            description = "llama2.c tokenizer (.bin checkpoints; default: tokenizer.bin or tok*.bin beside it)")
-    Path tokenizer;
+    @CommandLine.Mixin
+    CheckpointOptions source;
 
     @ArgGroup(multiplicity = "1")
     Input input;
@@ -172,7 +162,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
         Map<String, String> done = new ConcurrentHashMap<>();
         String describe;
         int tokens = 0;
-        try (CausalLm lm = LmModels.load(model, tokenizer)) {
+        try (CausalLm lm = LmModels.load(source.model, source.tokenizer)) {
             LoraAdapter lora = LmCli.adapter(lm, adapter);
             LmGenerator gen;
             try {

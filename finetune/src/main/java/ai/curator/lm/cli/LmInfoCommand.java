@@ -6,7 +6,6 @@ import ai.curator.lm.model.ChatFormat;
 import ai.curator.lm.score.LmModels;
 import ai.curator.lm.tokenize.Tokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,22 +24,15 @@ public final class LmInfoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR|FILE",
-            description = "Hugging Face checkpoint directory, .gguf file or llama2.c .bin file")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer (.bin checkpoints)")
-    Path tokenizer;
+    @CommandLine.Mixin
+    CheckpointOptions source;
 
     @Option(names = "--sha256", description = "also print the SHA-256 of the checkpoint's files (what caches key on)")
     boolean sha;
 
     @Override
     public Integer call() {
-        Checkpoint c = LmModels.checkpoint(model, tokenizer);
+        Checkpoint c = LmModels.checkpoint(source.model, source.tokenizer);
         ModelConfig m = c.config();
         Tokenizer t = c.tokenizer();
         PrintWriter out = spec.commandLine().getOut();
@@ -74,7 +66,7 @@ public final class LmInfoCommand implements Callable<Integer> {
                 m.eosId() >= 0 ? m.eosId() : t.eos());
         out.printf("chat format:     %s%n", chat);
         if (sha) {
-            out.printf("sha256:          %s%n", LmModels.sha256(model));
+            out.printf("sha256:          %s%n", LmModels.sha256(source.model));
         }
         out.flush();
         return 0;

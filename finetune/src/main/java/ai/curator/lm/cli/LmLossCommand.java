@@ -43,15 +43,8 @@ public final class LmLossCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "DIR|FILE",
-            description = "Hugging Face checkpoint directory, .gguf file or llama2.c .bin file")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "FILE", description = "llama2.c tokenizer (.bin checkpoints)")
-    Path tokenizer;
+    @CommandLine.Mixin
+    CheckpointOptions source;
 
     @Option(
             names = "--data",
@@ -135,7 +128,7 @@ public final class LmLossCommand implements Callable<Integer> {
         long total = 0;
         int cut = 0;
         double seconds;
-        Checkpoint checkpoint = LmModels.checkpoint(model, tokenizer);
+        Checkpoint checkpoint = LmModels.checkpoint(source.model, source.tokenizer);
         try (CausalLm lm = LmModels.model(checkpoint)) {
             LoraAdapter lora = LmCli.adapter(lm, adapter);
             LmExamples examples;
