@@ -162,6 +162,25 @@ public final class CuratorCli implements Runnable {
     }
 
     /** The {@code --set KEY=VALUE} arguments, parsed. */
+    /** The recipe argument and its {@code --set} overrides, shared by run, validate and describe. */
+    static final class RecipeArgs {
+        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
+        Path recipe;
+
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
+                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
+                        + "Without -o the output directory gets a suffix naming the values.")
+        java.util.List<String> sets = new java.util.ArrayList<>();
+
+        /** The recipe with the overrides applied. */
+        Recipe read() {
+            return RecipeReader.read(recipe, overrides(sets));
+        }
+    }
+
     static java.util.List<ai.curator.recipe.RecipeOverrides.Setting> overrides(java.util.List<String> sets) {
         return sets.stream()
                 .map(ai.curator.recipe.RecipeOverrides.Setting::parse)
@@ -188,19 +207,11 @@ public final class CuratorCli implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-        Path recipe;
+        @CommandLine.Mixin
+        RecipeArgs args;
 
         @Option(names = "--force", description = "Recompute every stage, ignoring cached results.")
         boolean force;
-
-        @Option(
-                names = "--set",
-                paramLabel = "KEY=VALUE",
-                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
-                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
-                        + "Without -o the output directory gets a suffix naming the values.")
-        java.util.List<String> sets = new java.util.ArrayList<>();
 
         @Option(
                 names = {"-o", "--output"},
@@ -216,7 +227,7 @@ public final class CuratorCli implements Runnable {
         @Override
         public Integer call() {
             ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
-            Recipe r = RecipeReader.read(recipe, overrides(sets));
+            Recipe r = args.read();
             if (output != null) {
                 r = r.withOutput(output.toAbsolutePath().normalize());
             }
@@ -263,26 +274,18 @@ public final class CuratorCli implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-        Path recipe;
-
-        @Option(
-                names = "--set",
-                paramLabel = "KEY=VALUE",
-                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
-                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
-                        + "Without -o the output directory gets a suffix naming the values.")
-        java.util.List<String> sets = new java.util.ArrayList<>();
+        @CommandLine.Mixin
+        RecipeArgs args;
 
         @Override
         public Integer call() {
-            Pipeline p = Pipeline.build(RecipeReader.read(recipe, overrides(sets)), StageRegistry.load());
+            Pipeline p = Pipeline.build(args.read(), StageRegistry.load());
             p.checkInputs();
             spec.commandLine()
                     .getOut()
                     .printf(
                             "%s: valid (%s: %s)%n",
-                            recipe,
+                            args.recipe,
                             ai.curator.api.Plural.of(p.stages().size(), "stage"),
                             String.join(
                                     " -> ",
@@ -299,20 +302,12 @@ public final class CuratorCli implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "RECIPE", description = "The recipe YAML file.")
-        Path recipe;
-
-        @Option(
-                names = "--set",
-                paramLabel = "KEY=VALUE",
-                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
-                        + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
-                        + "Without -o the output directory gets a suffix naming the values.")
-        java.util.List<String> sets = new java.util.ArrayList<>();
+        @CommandLine.Mixin
+        RecipeArgs args;
 
         @Override
         public Integer call() throws JsonProcessingException {
-            Pipeline p = Pipeline.build(RecipeReader.read(recipe, overrides(sets)), StageRegistry.load());
+            Pipeline p = Pipeline.build(args.read(), StageRegistry.load());
             spec.commandLine().getOut().println(Json.MAPPER.writeValueAsString(p.describe()));
             return 0;
         }
