@@ -219,11 +219,12 @@ public final class EvalStage implements ai.curator.api.Stage {
         Path out = ctx.outputDir();
         Path modelPath = modelIsProduct ? out.resolve(model) : model;
         String modelSha = null;
+        Path base = null; // the base model when modelPath is a LoRA adapter
         if (modelPath != null) {
             if (!Files.exists(modelPath)) {
                 throw new StageException("eval: the finetune product " + modelPath + " is missing");
             }
-            Path base = adapterBase(modelPath);
+            base = adapterBase(modelPath);
             modelSha = LmModels.sha256(modelPath) + (base != null ? "+" + LmModels.sha256(base) : "");
         }
         String dataSha = FileIo.sha256(Evaluation.dataFile(task, evalOptions(Path.of("."))));
@@ -240,7 +241,7 @@ public final class EvalStage implements ai.curator.api.Stage {
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         Evaluation.Result result;
         try (PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
-                Generator gen = generator(modelPath, ctx)) {
+                Generator gen = generator(modelPath, base, ctx)) {
             Files.createDirectories(work);
             result = Evaluation.run(task, gen, evalOptions(work), log);
         } catch (IOException e) {
@@ -321,13 +322,13 @@ public final class EvalStage implements ai.curator.api.Stage {
         }
     }
 
-    private Generator generator(Path modelPath, StageContext ctx) {
+    /** @param base the base model when {@code modelPath} is a LoRA adapter, else null */
+    private Generator generator(Path modelPath, Path base, StageContext ctx) {
         if (modelPath == null) {
             String key = System.getenv(options.apiKeyEnv());
             return new OpenAiGenerator(new OpenAiGenerator.Options(
                     options.endpoint(), options.modelName(), key, options.concurrency(), null, null, null));
         }
-        Path base = adapterBase(modelPath);
         CausalLm lm = LmModels.load(base != null ? base : modelPath, tokenizer);
         try {
             if (base != null) {
