@@ -1,7 +1,6 @@
 package ai.curator.lm.stage;
 
 import ai.curator.api.DataException;
-import ai.curator.api.Progress;
 import ai.curator.api.StageContext;
 import ai.curator.api.StageException;
 import ai.curator.io.FileIo;
@@ -97,7 +96,6 @@ final class JvmTrainer implements TrainerBackend {
                                             .getBytes(StandardCharsets.UTF_8))
                                     .substring(0, 16));
             Files.createDirectories(checkpoints);
-            Progress bar = ctx.progress("finetune " + method, 1);
             TrainingProgress progress = new TrainingProgress(System.err, System.console() != null, null);
             Trainer.Listener listener = s -> {
                 progress.onStep(s);
@@ -118,8 +116,6 @@ final class JvmTrainer implements TrainerBackend {
                     adapter.save(set.outputDir(), set.baseModel());
                 }
             }
-            bar.step(1);
-            bar.close();
             double[] losses = r.losses();
             d.put("samples", r.samples());
             d.put("updates", r.steps());
