@@ -76,13 +76,27 @@ class BundledRecipesTest {
                 >= StageRegistry.load().all().size());
     }
 
+    /**
+     * Every bundled recipe builds. Recipes that name the project's {@code shared/} folder (its data
+     * sets, the stories260K model) are checked only where that folder is beside the checkout; the
+     * test then reports the ones it left out as skipped, with the reason.
+     */
     @Test
     void everyBundledRecipeIsValid() throws Exception {
+        boolean shared = Files.isDirectory(TestFiles.repoRoot().resolve("../shared"));
+        java.util.List<String> leftOut = new java.util.ArrayList<>();
         try (var s = Files.list(REFERENCE.getParent())) {
             for (Path r :
                     (Iterable<Path>) s.filter(f -> f.toString().endsWith(".yaml") && !f.equals(REFERENCE))::iterator) {
+                if (!shared && Files.readString(r).contains("shared/")) {
+                    leftOut.add(r.getFileName().toString());
+                    continue;
+                }
                 Pipeline.build(r, StageRegistry.load());
             }
         }
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                leftOut.isEmpty(),
+                "no shared/ folder beside the checkout, so these recipes were not built: " + leftOut);
     }
 }
