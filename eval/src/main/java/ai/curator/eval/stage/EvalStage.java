@@ -61,6 +61,8 @@ public final class EvalStage implements ai.curator.api.Stage {
      * @param limit evaluate the first {@code limit} rows only; default all
      * @param batchSize requests decoded together by the in-JVM model; default 8
      * @param allowMissing score the rows that have a prediction when some have none; default false
+     * @param prompt the user turn's template over the task's row fields ({@code {field}}), e.g. a
+     *     compact prompt the model was fine-tuned with; default HALO's prompt of the task
      */
     public record Options(
             String task,
@@ -77,7 +79,8 @@ public final class EvalStage implements ai.curator.api.Stage {
             Integer maxNewTokens,
             Integer limit,
             Integer batchSize,
-            Boolean allowMissing) {
+            Boolean allowMissing,
+            String prompt) {
         public Options {
             if (task == null || task.isBlank()) {
                 throw new IllegalArgumentException("eval.task is required: gsm8k, viggo or sql");
@@ -136,7 +139,8 @@ public final class EvalStage implements ai.curator.api.Stage {
             return Map.of(
                     "model", "null: the product of the last finetune stage before this one",
                     "split", "null: the task's evaluation split",
-                    "limit", "null: every row");
+                    "limit", "null: every row",
+                    "prompt", "null: HALO's prompt of the task");
         }
     }
 
@@ -203,7 +207,7 @@ public final class EvalStage implements ai.curator.api.Stage {
                 options.split(),
                 dataFile,
                 dataRoot,
-                null,
+                options.prompt(),
                 options.limit(),
                 out,
                 options.allowMissing(),

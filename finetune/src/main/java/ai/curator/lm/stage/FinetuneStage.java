@@ -66,6 +66,11 @@ public final class FinetuneStage implements ai.curator.api.Stage {
      * @param timeoutMinutes stop the command after this long, 0 for never; default 0
      * @param seed the trainer's seed ({@code {seed}}); default the stage's seed, derived from the
      *     recipe's
+     * @param weightColumn train on a subset exported earlier: each row's weight from this numeric
+     *     column (e.g. {@code weight}) instead of a select stage's; default none (weight 1, or the
+     *     select stage's)
+     * @param countColumn with an exported subset: each row's copies from this integer column (e.g.
+     *     {@code count}); default none (1, or the select stage's)
      */
     public record Options(
             String backend,
@@ -84,7 +89,9 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             List<String> command,
             Map<String, String> env,
             Double timeoutMinutes,
-            Long seed) {
+            Long seed,
+            String weightColumn,
+            String countColumn) {
         public Options {
             backend = backend == null ? "jvm" : backend;
             if (!backend.equals("jvm") && !backend.equals("command")) {
@@ -188,6 +195,8 @@ public final class FinetuneStage implements ai.curator.api.Stage {
     }
 
     private static final Map<String, String> NOTES = Map.of(
+            "weight_column", "null: weight 1 (or the select stage's weights)",
+            "count_column", "null: one copy (or the select stage's counts)",
             "timeout_minutes", "0 means no limit",
             "seed", "null: the stage's seed, derived from the recipe's seed",
             "base_model", "a local path is resolved against the recipe's folder; else passed as written");
@@ -227,6 +236,17 @@ public final class FinetuneStage implements ai.curator.api.Stage {
                 }
             }
         }
+        if ((options.weightColumn() != null || options.countColumn() != null) && plan.hasSelection()) {
+            throw new RecipeException(plan.stage() + ": finetune.weight_column/count_column read the weights of a"
+                    + " subset exported earlier; this recipe has a select stage, whose weights and counts are used."
+                    + " Drop one of the two");
+        }
+        for (String c : java.util.Arrays.asList(options.weightColumn(), options.countColumn())) {
+            if (c != null && plan.rows().isPresent() && !plan.dataColumns().contains(c)) {
+                throw new RecipeException(plan.stage() + ": finetune column '" + c + "' is not in the data; its"
+                        + " columns are " + plan.dataColumns());
+            }
+        }
         if (plan.rows().isPresent()) {
             for (String f : texts.fields()) {
                 if (!plan.dataColumns().contains(f)) {
@@ -245,7 +265,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
     @Override
     public void run(StageContext ctx) {
         ctx.checkCancelled();
-        Selection sel = ctx.selection().orElse(Selection.all(ctx.table().rows()));
+        Selection sel = ctx.selection().orElseGet(() -> fromColumns(ctx.table(), options));
         texts.check(ctx.table(), "the data set");
         Path out = ctx.outputDir();
         Path product = out.resolve(PRODUCT);
@@ -317,6 +337,64 @@ public final class FinetuneStage implements ai.curator.api.Stage {
                 ctx.log("warning: cannot remove " + staging + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * Every row, weighted by {@code weight_column} and repeated {@code count_column} times (an
+     * exported subset trained again), or weight 1 and one copy where a column is not set.
+     *
+     * @throws ai.curator.api.DataException naming the row of a missing, non-finite or non-positive
+     *     weight, or of a count that is not a whole number >= 1
+     */
+    static Selection fromColumns(ai.curator.api.Table t, Options o) {
+        Selection all = Selection.all(t.rows());
+        if (o.weightColumn() == null && o.countColumn() == null) {
+            return all;
+        }
+        double[] w = all.weights();
+        int[] c = all.counts();
+        for (int r = 0; r < t.rows(); r++) {
+            if (o.weightColumn() != null) {
+                w[r] = cell(t, o.weightColumn(), r);
+                if (!(w[r] > 0)) {
+                    throw bad(t, o.weightColumn(), r, "a weight must be > 0");
+                }
+            }
+            if (o.countColumn() != null) {
+                double v = cell(t, o.countColumn(), r);
+                if (v < 1 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                    throw bad(t, o.countColumn(), r, "a count must be a whole number >= 1");
+                }
+                c[r] = (int) v;
+            }
+        }
+        return new Selection(all.rows(), c, w, "columns");
+    }
+
+    private static double cell(ai.curator.api.Table t, String name, int r) {
+        ai.curator.api.Column col = t.column(name);
+        if (col.isNull(r)) {
+            throw bad(t, name, r, "the value is missing");
+        }
+        double v;
+        if (col.type().isNumeric()) {
+            v = col.number(r);
+        } else {
+            try {
+                v = Double.parseDouble(col.text(r).trim());
+            } catch (NumberFormatException e) {
+                throw bad(t, name, r, "'" + col.text(r) + "' is not a number");
+            }
+        }
+        if (!Double.isFinite(v)) {
+            throw bad(t, name, r, "the value " + v + " is not finite");
+        }
+        return v;
+    }
+
+    private static ai.curator.api.DataException bad(ai.curator.api.Table t, String col, int r, String why) {
+        return new ai.curator.api.DataException(
+                "finetune: column '" + col + "', row id " + t.idText(r) + " (line " + t.sourceLine(r) + "): " + why);
     }
 
     /** The trainer's seed: option {@code seed}, else the stage's. */
