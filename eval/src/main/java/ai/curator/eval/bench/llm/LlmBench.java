@@ -114,6 +114,7 @@ public final class LlmBench {
             throw new RecipeException("--model " + c.model() + " does not exist (a Hugging Face checkpoint directory,"
                     + " a .gguf or a llama2.c .bin file)");
         }
+        checkModel(model);
         this.trainRows = task.examples(trainFile, null).size();
         for (String b : c.budgets()) {
             double r = ((Number) Budget.parse(b).toJson()).doubleValue();
@@ -121,6 +122,33 @@ public final class LlmBench {
                 throw new RecipeException("budget " + b + " of the " + trainRows + " training rows of " + task.name()
                         + " is 0 rows; use a larger budget");
             }
+        }
+    }
+
+    /** Checkpoints up to this size are loaded once before any run, so a bad one fails at once. */
+    static final long PRECHECK_BYTES = 1L << 30;
+
+    /**
+     * Loads a model of at most {@link #PRECHECK_BYTES} once (a larger one is checked by the first
+     * run, whose message the bench shows), so that a checkpoint that cannot be loaded is reported
+     * before any work rather than by every run.
+     */
+    private static void checkModel(Path model) {
+        long bytes;
+        try (Stream<Path> files = Files.walk(model)) {
+            bytes = files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new RecipeException("--model " + model + " cannot be read: " + e.getMessage());
+        }
+        if (bytes > PRECHECK_BYTES) {
+            return;
+        }
+        try {
+            ai.curator.lm.score.LmModels.checkpoint(model, null);
+        } catch (RuntimeException e) {
+            throw new RecipeException("--model " + model + " cannot be loaded: " + e.getMessage());
         }
     }
 
@@ -184,10 +212,15 @@ public final class LlmBench {
         double fractionAll =
                 order.stream().mapToDouble(r -> 0.05 + r.fraction()).sum();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger skipped = new AtomicInteger();
         try {
             List<Future<?>> fs = new ArrayList<>();
             for (Run r : order) {
                 fs.add(pool.submit(() -> {
+                    if (!failures.isEmpty()) {
+                        skipped.incrementAndGet(); // after a failure, start nothing new: it is likely to fail alike
+                        return null;
+                    }
                     try {
                         ObjectNode res = runOne(r);
                         double f;
@@ -231,8 +264,10 @@ public final class LlmBench {
             }
         }
         if (!failures.isEmpty()) {
-            throw new StageException(failures.size() + " of " + order.size() + " runs failed (the others are kept;"
-                    + " rerun the same command to retry them):\n  " + String.join("\n  ", failures));
+            throw new StageException(failures.size() + " of " + order.size() + " runs failed"
+                    + (skipped.get() > 0 ? " and " + skipped.get() + " were not started after it" : "")
+                    + " (finished runs are kept; rerun the same command to do the rest):\n  "
+                    + String.join("\n  ", failures));
         }
         List<ObjectNode> results = new ArrayList<>();
         for (Run r : runs) {
