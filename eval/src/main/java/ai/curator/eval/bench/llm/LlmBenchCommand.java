@@ -43,7 +43,7 @@ public final class LlmBenchCommand implements Callable<Integer> {
     @Option(
             names = "--methods",
             split = ",",
-            description = "methods (default: full,uniform,clustering,lowrank); also k_means, k_center")
+            description = "methods (default: full,uniform,clustering,lowrank); also k_means, k_center, nn_thinning")
     List<String> methods;
 
     @Option(

@@ -17,12 +17,14 @@ import java.util.Map;
  *       low-rank), drawn with replacement ∝ σ, weight 1/(s·p).
  *   <li>{@code lowrank}: low-rank sensitivity in landmarks mode (paper 003 §4.2: leverage landmarks,
  *       their losses from the base model, RBF kernel ridge for the rest, γ = 0), drawn the same way.
- *   <li>{@code k_means}, {@code k_center}: the row nearest each of k = s centroids, weighted by
- *       cluster size; the farthest-point cover. Losses are not used.
+ *   <li>{@code k_means}, {@code k_center}, {@code nn_thinning}: the row nearest each of k = s
+ *       centroids, weighted by cluster size; the farthest-point cover; near-duplicate thinning.
+ *       Losses are not used. (ASSS needs class labels, which instruction data has not.)
  * </ul>
  */
 public final class LlmMethods {
-    public static final List<String> NAMES = List.of("full", "uniform", "clustering", "lowrank", "k_means", "k_center");
+    public static final List<String> NAMES =
+            List.of("full", "uniform", "clustering", "lowrank", "k_means", "k_center", "nn_thinning");
 
     private LlmMethods() {}
 
@@ -79,6 +81,7 @@ public final class LlmMethods {
             }
             case "k_means" -> stages.add(stage("select", "k_means", "budget", budget));
             case "k_center" -> stages.add(stage("select", "k_center_greedy", "budget", budget));
+            case "nn_thinning" -> stages.add(stage("select", "nn_thinning", "budget", budget));
             default -> throw new IllegalArgumentException("no selection stages for method " + method);
         }
         stages.add(stage("export", "files", "formats", List.of("jsonl")));
