@@ -252,8 +252,14 @@ public final class LlmBench {
         return results;
     }
 
-    /** Writes every run's two recipes (nothing runs) and returns the plan, a line per run. */
+    /**
+     * Writes every run's two recipes (nothing runs) and returns the plan, a line per run. Like a
+     * run, it pins the folder's settings ({@code bench.json}) and refuses a folder of other settings,
+     * whose finished runs' recipes it would otherwise overwrite.
+     */
     public List<String> dryRun() throws IOException {
+        Files.createDirectories(c.out());
+        checkSettings();
         List<String> lines = new ArrayList<>();
         for (Run r : plan(c)) {
             Path dir = Files.createDirectories(runDir(r));
