@@ -114,7 +114,7 @@ public final class LlmBench {
             throw new RecipeException("--model " + c.model() + " does not exist (a Hugging Face checkpoint directory,"
                     + " a .gguf or a llama2.c .bin file)");
         }
-        this.trainRows = task.examples(trainFile, null).size();
+        this.trainRows = checkTemplates(dataRoot.resolve(eval.file()));
         for (String b : c.budgets()) {
             double r = ((Number) Budget.parse(b).toJson()).doubleValue();
             if (Math.round(r * trainRows) < 1) {
@@ -122,6 +122,41 @@ public final class LlmBench {
                         + " is 0 rows; use a larger budget");
             }
         }
+    }
+
+    /**
+     * Checks the templates against the task's rows before any run starts (a misspelt field would
+     * fail every run): {@code --prompt} renders every training and evaluation row, {@code
+     * --response} and {@code --text} read only columns of the loaded training split (its fields,
+     * {@code id}, {@code prompt}, {@code response}).
+     *
+     * @return the training split's row count
+     */
+    private int checkTemplates(Path evalFile) {
+        List<EvalTask.Example> rows;
+        try {
+            rows = task.examples(trainFile, c.prompt());
+            if (c.prompt() != null) {
+                task.examples(evalFile, c.prompt());
+            }
+        } catch (RecipeException e) {
+            throw new RecipeException("--prompt: " + e.getMessage());
+        }
+        Set<String> columns = new java.util.TreeSet<>(List.of("id", "prompt", "response"));
+        rows.forEach(e -> columns.addAll(e.fields().keySet()));
+        Map<String, String> templates = new LinkedHashMap<>();
+        templates.put("--response", c.trainResponse());
+        templates.put("--text", c.embedText());
+        templates.forEach((option, template) -> {
+            for (String f : new ai.curator.recipe.TextTemplate(template, option).fields()) {
+                if (!columns.contains(f)) {
+                    throw new RecipeException(
+                            option + " '" + template + "' names field '" + f + "', which the " + task.name()
+                                    + " rows of " + trainFile + " lack; they have: " + String.join(", ", columns));
+                }
+            }
+        });
+        return rows.size();
     }
 
     /** Every run of the settings: per seed, {@code full} once, then each method at each budget. */

@@ -115,6 +115,31 @@ class LlmBenchTest {
         assertTrue(m.contains("train.csv does not exist; pass --data-root"), m);
     }
 
+    @Test
+    void templatesNamingFieldsTheRowsLackAreRefusedBeforeAnyRun() {
+        a.prompt = "{reff}\n";
+        String m = assertThrows(RecipeException.class, () -> new LlmBench(a.build(), log))
+                .getMessage();
+        assertTrue(m.startsWith("--prompt: prompt template \"{reff}\n\" names field 'reff'"), m);
+        assertTrue(m.contains("train.csv line 2 has only: "), m);
+
+        a.prompt = "{ref}\n";
+        a.response = "{mrr}";
+        m = assertThrows(RecipeException.class, () -> new LlmBench(a.build(), log))
+                .getMessage();
+        assertTrue(m.startsWith("--response '{mrr}' names field 'mrr', which the viggo rows of "), m);
+        assertTrue(m.endsWith("lack; they have: id, mr, prompt, ref, response"), m);
+
+        a.response = "{mr}";
+        a.text = "{ref} {mr} {meaning}";
+        m = assertThrows(RecipeException.class, () -> new LlmBench(a.build(), log))
+                .getMessage();
+        assertTrue(m.startsWith("--text '{ref} {mr} {meaning}' names field 'meaning'"), m);
+
+        a.text = "{prompt}"; // the loaded split's own prompt column
+        new LlmBench(a.build(), log);
+    }
+
     private static JsonNode yaml(Path f) throws Exception {
         return YAML.readTree(f.toFile());
     }
