@@ -35,13 +35,18 @@ class LlmBenchIT {
 
     private record Result(int code, String out, String err) {}
 
-    private Result bench(Path data, Path model, Path out, int workers) {
+    private static Result cli(String... args) {
         CommandLine cl = CuratorCli.commandLine();
         StringWriter o = new StringWriter();
         StringWriter e = new StringWriter();
         cl.setOut(new PrintWriter(o));
         cl.setErr(new PrintWriter(e));
-        int code = cl.execute(
+        int code = cl.execute(args);
+        return new Result(code, o.toString(), e.toString());
+    }
+
+    private Result bench(Path data, Path model, Path out, int workers) {
+        return cli(
                 "bench",
                 "llm",
                 "--task",
@@ -76,7 +81,6 @@ class LlmBenchIT {
                 out.toString(),
                 "--workers",
                 Integer.toString(workers));
-        return new Result(code, o.toString(), e.toString());
     }
 
     private static Map<String, FileTime> resultTimes(Path out, List<LlmBench.Run> runs) throws Exception {
@@ -175,5 +179,79 @@ class LlmBenchIT {
             }
         }
         assertTrue(!subsets.get(0).equals(subsets.get(2)), "seeds 1 and 2 draw different uniform subsets");
+    }
+
+    @Test
+    void aFailedRunKeepsTheOthersReportsThemAndIsRetriedByTheRerun() throws Exception {
+        Path model = LlmBenchArgs.stories260K();
+        Path data = LlmBenchArgs.viggo(dir, 40, 6);
+        Path out = dir.resolve("failing");
+        // a file where the uniform run's selection writes its output folder: that recipe fails
+        Path blocker = out.resolve("runs/viggo-uniform-50pct-s1/select");
+        Files.createDirectories(blocker.getParent());
+        Files.writeString(blocker, "in the way");
+        String[] args = {
+            "bench",
+            "llm",
+            "--task",
+            "viggo",
+            "--model",
+            model.toString(),
+            "--data-root",
+            data.toString(),
+            "--budgets",
+            "50%",
+            "--seeds",
+            "1",
+            "--methods",
+            "full,uniform",
+            "--prompt",
+            "{ref}\\n",
+            "--response",
+            "{mr}",
+            "--epochs",
+            "1",
+            "--batch",
+            "8",
+            "--lr",
+            "1e-3",
+            "--max-new-tokens",
+            "4",
+            "--eval-limit",
+            "2",
+            "--out",
+            out.toString()
+        };
+        Result failed = cli(args);
+        assertEquals(1, failed.code(), "a failed run is no input error: " + failed.err());
+        assertTrue(failed.err().contains("1 of 2 runs failed"), failed.err());
+        assertTrue(failed.err().contains("viggo-uniform-50pct-s1: select recipe"), failed.err());
+        assertTrue(failed.err().contains("select.log"), "names the whole log: " + failed.err());
+        assertTrue(Files.isRegularFile(out.resolve("runs/viggo-full-s1/result.json")), "the finished run is kept");
+        assertTrue(failed.err().contains("covers the 1 finished runs"), failed.err());
+        String md = Files.readString(out.resolve("llm-bench.md"));
+        assertEquals(1, md.lines().filter(l -> l.startsWith("| full |")).count(), md);
+        assertEquals(0, md.lines().filter(l -> l.startsWith("| uniform |")).count(), md);
+
+        Files.delete(blocker);
+        FileTime full = Files.getLastModifiedTime(out.resolve("runs/viggo-full-s1/result.json"));
+        Result retried = cli(args);
+        assertEquals(0, retried.code(), retried.err());
+        assertTrue(retried.err().contains("2 runs (1 done earlier, 1 to do)"), retried.err());
+        assertEquals(full, Files.getLastModifiedTime(out.resolve("runs/viggo-full-s1/result.json")));
+        assertEquals(
+                2,
+                Files.readString(out.resolve("llm-bench.md"))
+                        .lines()
+                        .filter(l -> l.startsWith("| full |") || l.startsWith("| uniform |"))
+                        .count());
+        assertEquals(
+                2,
+                LlmBench.JSON
+                        .readTree(out.resolve("runs/viggo-uniform-50pct-s1/result.json")
+                                .toFile())
+                        .path("eval_rows")
+                        .asInt(),
+                "--eval-limit 2");
     }
 }
