@@ -404,6 +404,14 @@ class FinetuneStageTest {
                 () -> FinetuneStage.fromColumns(
                         table(Column.ofDoubles("weight", new double[] {1, 0, 1}, null)), columns("weight", null)));
         assertTrue(e.getMessage().contains("line 3"), "row b is on line 3 of its file: " + e.getMessage());
+        Table noLines = new Table(
+                List.of(
+                        Column.ofStrings("id", new String[] {"a", "b"}),
+                        Column.ofDoubles("weight", new double[] {1, -1}, null)),
+                "id",
+                null);
+        e = assertThrows(DataException.class, () -> FinetuneStage.fromColumns(noLines, columns("weight", null)));
+        assertEquals("finetune: column 'weight', row id b: a weight must be > 0", e.getMessage(), "no line -1");
     }
 
     @Test
