@@ -206,6 +206,28 @@ class LlmBenchTest {
     }
 
     @Test
+    void templatesWithYamlSyntaxInThemSurviveTheRecipesExactly() throws Exception {
+        a.prompt = "Q: \"{ref}\" # not a comment\n\t- {ref}: 'x' \\\n";
+        a.response = " {mr}\n";
+        a.methods = List.of("full", "lowrank");
+        a.seeds = 1;
+        new LlmBench(a.build(), log).dryRun();
+        Path runs = a.out.resolve("runs");
+        Path select = runs.resolve("viggo-lowrank-50pct-s1/select.yaml");
+        Pipeline.build(select, StageRegistry.load());
+        JsonNode sel = yaml(select);
+        assertEquals(a.prompt, sel.at("/dataset/text").asText());
+        assertEquals(a.prompt, sel.at("/stages/1/score/loss/prompt").asText());
+        assertEquals(a.response, sel.at("/stages/1/score/loss/response").asText());
+        Path train = runs.resolve("viggo-full-s1/train.yaml");
+        Pipeline.build(train, StageRegistry.load());
+        JsonNode t = yaml(train);
+        assertEquals(a.prompt, t.at("/stages/1/finetune/prompt").asText());
+        assertEquals(a.response, t.at("/stages/1/finetune/response").asText());
+        assertEquals(a.prompt, t.at("/stages/2/eval/prompt").asText());
+    }
+
+    @Test
     void otherSettingsInTheSameFolderAreRefusedNamingWhatDiffers() throws Exception {
         new LlmBench(a.build(), log).dryRun();
         assertTrue(Files.isRegularFile(a.out.resolve("bench.json")), "the dry run pins the folder's settings");
