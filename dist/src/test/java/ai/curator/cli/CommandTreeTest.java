@@ -18,7 +18,7 @@ class CommandTreeTest {
                 bench != null,
                 "curator bench is missing: " + cl.getSubcommands().keySet());
         assertTrue(
-                bench.getSubcommands().keySet().containsAll(java.util.List.of("coreset", "tabular")),
+                bench.getSubcommands().keySet().containsAll(java.util.List.of("coreset", "tabular", "llm")),
                 bench.getSubcommands().keySet().toString());
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -79,4 +79,33 @@ class EvalStageTest {
             assertEquals(4, server.requests.size(), "the cached rerun asks nothing");
         }
     }
+
+    @Test
+    void aPromptTemplateIsTheUserTurnSent() throws Exception {
+        Path data = TestFiles.repoRoot().resolve("../shared/data").normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(data.resolve("viggo/valid.csv")), "needs the ViGGO data");
+        try (FakeOpenAiServer server = new FakeOpenAiServer(req -> FakeOpenAiServer.ok("m", "inform(name[Portal])"))) {
+            Path r = recipe("task: viggo, limit: 3, endpoint: '" + server.baseUrl() + "', model_name: served,"
+                    + " data_root: '" + data + "', prompt: \"Text: {ref}\\n\"");
+            Pipeline.build(r, StageRegistry.load()).run(RunSettings.quiet(false));
+            java.util.List<String> refs = new java.util.ArrayList<>();
+            for (var e : ai.curator.api.EvalTask.named("viggo").examples(data.resolve("viggo/valid.csv"))) {
+                refs.add("Text: " + e.fields().get("ref") + "\n");
+                if (refs.size() == 3) {
+                    break;
+                }
+            }
+            assertEquals(
+                    refs.stream().sorted().toList(),
+                    server.prompts().stream().sorted().toList(),
+                    "the template over each row's fields, with its newline (requests go in parallel)");
+
+            Path bad = recipe("task: viggo, limit: 3, endpoint: '" + server.baseUrl() + "', model_name: served,"
+                    + " data_root: '" + data + "', prompt: '{reff}'");
+            Exception e = assertThrows(RecipeException.class, () -> Pipeline.build(bad, StageRegistry.load())
+                    .run(RunSettings.quiet(false)));
+            assertTrue(e.getMessage().contains("names field 'reff'"), e.getMessage());
+            assertEquals(3, server.requests.size(), "nothing was sent for the bad template");
+        }
+    }
 }

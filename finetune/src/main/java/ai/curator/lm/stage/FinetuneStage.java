@@ -393,8 +393,9 @@ public final class FinetuneStage implements ai.curator.api.Stage {
     }
 
     private static ai.curator.api.DataException bad(ai.curator.api.Table t, String col, int r, String why) {
-        return new ai.curator.api.DataException(
-                "finetune: column '" + col + "', row id " + t.idText(r) + " (line " + t.sourceLine(r) + "): " + why);
+        long line = t.sourceLine(r);
+        return new ai.curator.api.DataException("finetune: column '" + col + "', row id " + t.idText(r)
+                + (line >= 0 ? " (line " + line + ")" : "") + ": " + why);
     }
 
     /** The trainer's seed: option {@code seed}, else the stage's. */

@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.api.Cancellation;
 import ai.curator.api.CancelledException;
+import ai.curator.api.Column;
+import ai.curator.api.DataException;
 import ai.curator.api.RecipeException;
+import ai.curator.api.Selection;
 import ai.curator.api.StageException;
+import ai.curator.api.Table;
 import ai.curator.pipeline.Pipeline;
 import ai.curator.pipeline.ProgressBars;
 import ai.curator.pipeline.RunResult;
@@ -274,6 +278,204 @@ class FinetuneStageTest {
         int code = cli(err, "run", "-q", fail.toString());
         assertTrue(code != 0 && code != 2, "a failing trainer is not an input error: " + code);
         assertTrue(err.toString().contains("exited with status 7"), err.toString());
+    }
+
+    // ---- weight_column / count_column: training an exported subset again ----
+
+    private static FinetuneStage.Options columns(String weight, String count) {
+        return new FinetuneStage.Options(
+                null, "m", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                weight, count);
+    }
+
+    /** Three rows with ids a, b, c on lines 2, 3, 4 of their file, plus the given columns. */
+    private static Table table(Column... extra) {
+        List<Column> cols = new java.util.ArrayList<>();
+        cols.add(Column.ofStrings("id", new String[] {"a", "b", "c"}));
+        cols.addAll(List.of(extra));
+        return new Table(cols, "id", new long[] {2, 3, 4});
+    }
+
+    @Test
+    void fromColumnsReadsWeightsAndCountsFromNumericColumns() {
+        Table t = table(
+                Column.ofDoubles("weight", new double[] {0.5, 2.0, 7.25}, null),
+                Column.ofLongs("count", new long[] {1, 3, 2}, null));
+        Selection s = FinetuneStage.fromColumns(t, columns("weight", "count"));
+        assertArrayEquals(new int[] {0, 1, 2}, s.rows(), "every row, in order");
+        assertArrayEquals(new double[] {0.5, 2.0, 7.25}, s.weights());
+        assertArrayEquals(new int[] {1, 3, 2}, s.counts());
+        assertEquals(6, s.draws());
+
+        Selection onlyWeights = FinetuneStage.fromColumns(t, columns("weight", null));
+        assertArrayEquals(new double[] {0.5, 2.0, 7.25}, onlyWeights.weights());
+        assertArrayEquals(new int[] {1, 1, 1}, onlyWeights.counts(), "no count column: one copy each");
+        Selection onlyCounts = FinetuneStage.fromColumns(t, columns(null, "count"));
+        assertArrayEquals(new double[] {1, 1, 1}, onlyCounts.weights(), "no weight column: weight 1");
+        assertArrayEquals(new int[] {1, 3, 2}, onlyCounts.counts());
+    }
+
+    @Test
+    void fromColumnsReadsWeightsAndCountsFromTextColumns() {
+        Table t = table(
+                Column.ofStrings("w", new String[] {"1.5", " 3 ", "1e-3"}),
+                Column.ofStrings("n", new String[] {"2", "1", "4.0"}));
+        Selection s = FinetuneStage.fromColumns(t, columns("w", "n"));
+        assertArrayEquals(new double[] {1.5, 3.0, 1e-3}, s.weights());
+        assertArrayEquals(new int[] {2, 1, 4}, s.counts(), "4.0 is a whole number");
+    }
+
+    @Test
+    void fromColumnsWithoutColumnsIsEveryRowOnceWithWeightOne() {
+        Table t = table(Column.ofDoubles("weight", new double[] {9, 9, 9}, null));
+        Selection s = FinetuneStage.fromColumns(t, columns(null, null));
+        assertArrayEquals(new int[] {0, 1, 2}, s.rows());
+        assertArrayEquals(new double[] {1, 1, 1}, s.weights(), "the column is not read unless named");
+        assertArrayEquals(new int[] {1, 1, 1}, s.counts());
+    }
+
+    private static void assertBad(Table t, FinetuneStage.Options o, String column, String id, String why) {
+        DataException e = assertThrows(DataException.class, () -> FinetuneStage.fromColumns(t, o));
+        assertTrue(e.getMessage().contains("column '" + column + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("row id " + id), e.getMessage());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+    }
+
+    @Test
+    void badWeightsAndCountsAreDataErrorsNamingTheColumnAndTheRow() {
+        assertBad(
+                table(Column.ofDoubles("weight", new double[] {1, 0, 1}, null)),
+                columns("weight", null),
+                "weight",
+                "b",
+                "a weight must be > 0");
+        assertBad(
+                table(Column.ofDoubles("weight", new double[] {1, 1, -2}, null)),
+                columns("weight", null),
+                "weight",
+                "c",
+                "a weight must be > 0");
+        java.util.BitSet nulls = new java.util.BitSet();
+        nulls.set(1);
+        assertBad(
+                table(Column.ofDoubles("weight", new double[] {1, 1, 1}, nulls)),
+                columns("weight", null),
+                "weight",
+                "b",
+                "missing");
+        assertBad(
+                table(Column.ofStrings("weight", new String[] {null, "1", "1"})),
+                columns("weight", null),
+                "weight",
+                "a",
+                "missing");
+        assertBad(
+                table(Column.ofStrings("weight", new String[] {"1", "heavy", "1"})),
+                columns("weight", null),
+                "weight",
+                "b",
+                "'heavy' is not a number");
+        assertBad(
+                table(Column.ofDoubles("weight", new double[] {1, 1, Double.POSITIVE_INFINITY}, null)),
+                columns("weight", null),
+                "weight",
+                "c",
+                "not finite");
+        assertBad(
+                table(Column.ofDoubles("count", new double[] {1, 2.5, 1}, null)),
+                columns(null, "count"),
+                "count",
+                "b",
+                "a count must be a whole number >= 1");
+        assertBad(
+                table(Column.ofLongs("count", new long[] {1, 1, 0}, null)),
+                columns(null, "count"),
+                "count",
+                "c",
+                "a count must be a whole number >= 1");
+        assertBad(
+                table(Column.ofStrings("count", new String[] {"x", "1", "1"})),
+                columns(null, "count"),
+                "count",
+                "a",
+                "'x' is not a number");
+        DataException e = assertThrows(
+                DataException.class,
+                () -> FinetuneStage.fromColumns(
+                        table(Column.ofDoubles("weight", new double[] {1, 0, 1}, null)), columns("weight", null)));
+        assertTrue(e.getMessage().contains("line 3"), "row b is on line 3 of its file: " + e.getMessage());
+        Table noLines = new Table(
+                List.of(
+                        Column.ofStrings("id", new String[] {"a", "b"}),
+                        Column.ofDoubles("weight", new double[] {1, -1}, null)),
+                "id",
+                null);
+        e = assertThrows(DataException.class, () -> FinetuneStage.fromColumns(noLines, columns("weight", null)));
+        assertEquals("finetune: column 'weight', row id b: a weight must be > 0", e.getMessage(), "no line -1");
+    }
+
+    @Test
+    void weightColumnsInARecipeWithASelectStageAreRefusedAtPlanTime() throws Exception {
+        Path r = recipe("wsel", ", weight_column: weight");
+        RecipeException e = assertThrows(RecipeException.class, () -> Pipeline.build(r, StageRegistry.load()));
+        assertTrue(e.getMessage().contains("finetune.weight_column/count_column"), e.getMessage());
+        assertTrue(e.getMessage().contains("this recipe has a select stage"), e.getMessage());
+        Path c = recipe("csel", ", count_column: count");
+        e = assertThrows(RecipeException.class, () -> Pipeline.build(c, StageRegistry.load()));
+        assertTrue(e.getMessage().contains("this recipe has a select stage"), e.getMessage());
+    }
+
+    /** An exported subset (id, prompt, response, weight, count) as a recipe's data set, no select stage. */
+    private Path subsetRecipe(String name, String columns) throws Exception {
+        Files.writeString(
+                dir.resolve("subset.jsonl"),
+                "{\"id\":\"s1\",\"prompt\":\"What is 1+1?\",\"response\":\"2\",\"weight\":2.5,\"count\":1}\n"
+                        + "{\"id\":\"s2\",\"prompt\":\"What is 2+1?\",\"response\":\"3\",\"weight\":0.5,\"count\":3}\n");
+        Path r = dir.resolve(name + ".yaml");
+        Files.writeString(
+                r,
+                "seed: 42\ndataset: {path: subset.jsonl}\nstages:\n  - export: {name: train, column_prefix: train_}\n"
+                        + "  - finetune: {backend: command, base_model: org/base-model, lora_r: 4, command: [bash, '"
+                        + script() + "', '{config}', '{output_dir}', '{subset}', '{seed}', '{base_model}']"
+                        + columns + "}\noutput: out-" + name + "\n");
+        return r;
+    }
+
+    @Test
+    void anExportedSubsetTrainsWithItsOwnWeightsAndCounts() throws Exception {
+        run(subsetRecipe("cols", ", weight_column: weight, count_column: count"), false, null);
+        List<String> rows = Files.readAllLines(dir.resolve("out-cols/finetune/train.jsonl"));
+        assertEquals(2, rows.size());
+        JsonNode a = Json.MAPPER.readTree(rows.get(0));
+        JsonNode b = Json.MAPPER.readTree(rows.get(1));
+        assertEquals("s1", a.path("id").asText());
+        assertEquals(2.5, a.path("weight").asDouble());
+        assertEquals(1, a.path("count").asInt());
+        assertEquals(2.5, a.path("sample_weight").asDouble(), "count · weight");
+        assertEquals(0.5, b.path("weight").asDouble());
+        assertEquals(3, b.path("count").asInt());
+        assertEquals(1.5, b.path("sample_weight").asDouble(), "count · weight");
+        JsonNode ft = Json.MAPPER
+                .readTree(dir.resolve("out-cols/finetune/provenance.json").toFile())
+                .path("finetune");
+        assertEquals(2, ft.path("rows").asInt());
+        assertEquals(4, ft.path("draws").asInt(), "1 + 3 copies");
+
+        run(subsetRecipe("nocols", ""), false, null);
+        JsonNode plain = Json.MAPPER.readTree(Files.readAllLines(dir.resolve("out-nocols/finetune/train.jsonl"))
+                .get(1));
+        assertEquals(1.0, plain.path("weight").asDouble(), "without the options: weight 1");
+        assertEquals(1, plain.path("count").asInt());
+    }
+
+    @Test
+    void aWeightColumnTheDataLacksIsARecipeErrorListingTheColumnsBeforeTraining() throws Exception {
+        Path r = subsetRecipe("nocol", ", weight_column: sample_w");
+        Pipeline.build(r, StageRegistry.load()); // the columns are known once the data is loaded
+        RecipeException e = assertThrows(RecipeException.class, () -> run(r, false, null));
+        assertTrue(e.getMessage().contains("finetune column 'sample_w' is not in the data"), e.getMessage());
+        assertTrue(e.getMessage().contains("weight"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out-nocol/finetune")));
     }
 
     private static void assertGone(Path pidFile) throws Exception {

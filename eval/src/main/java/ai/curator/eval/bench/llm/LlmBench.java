@@ -115,7 +115,7 @@ public final class LlmBench {
                     + " a .gguf or a llama2.c .bin file)");
         }
         checkModel(model);
-        this.trainRows = task.examples(trainFile, null).size();
+        this.trainRows = checkTemplates(dataRoot.resolve(eval.file()));
         for (String b : c.budgets()) {
             double r = ((Number) Budget.parse(b).toJson()).doubleValue();
             if (Math.round(r * trainRows) < 1) {
@@ -150,6 +150,41 @@ public final class LlmBench {
         } catch (RuntimeException e) {
             throw new RecipeException("--model " + model + " cannot be loaded: " + e.getMessage());
         }
+    }
+
+    /**
+     * Checks the templates against the task's rows before any run starts (a misspelt field would
+     * fail every run): {@code --prompt} renders every training and evaluation row, {@code
+     * --response} and {@code --text} read only columns of the loaded training split (its fields,
+     * {@code id}, {@code prompt}, {@code response}).
+     *
+     * @return the training split's row count
+     */
+    private int checkTemplates(Path evalFile) {
+        List<EvalTask.Example> rows;
+        try {
+            rows = task.examples(trainFile, c.prompt());
+            if (c.prompt() != null) {
+                task.examples(evalFile, c.prompt());
+            }
+        } catch (RecipeException e) {
+            throw new RecipeException("--prompt: " + e.getMessage());
+        }
+        Set<String> columns = new java.util.TreeSet<>(List.of("id", "prompt", "response"));
+        rows.forEach(e -> columns.addAll(e.fields().keySet()));
+        Map<String, String> templates = new LinkedHashMap<>();
+        templates.put("--response", c.trainResponse());
+        templates.put("--text", c.embedText());
+        templates.forEach((option, template) -> {
+            for (String f : new ai.curator.recipe.TextTemplate(template, option).fields()) {
+                if (!columns.contains(f)) {
+                    throw new RecipeException(
+                            option + " '" + template + "' names field '" + f + "', which the " + task.name()
+                                    + " rows of " + trainFile + " lack; they have: " + String.join(", ", columns));
+                }
+            }
+        });
+        return rows.size();
     }
 
     /** Every run of the settings: per seed, {@code full} once, then each method at each budget. */
@@ -287,8 +322,14 @@ public final class LlmBench {
         return results;
     }
 
-    /** Writes every run's two recipes (nothing runs) and returns the plan, a line per run. */
+    /**
+     * Writes every run's two recipes (nothing runs) and returns the plan, a line per run. Like a
+     * run, it pins the folder's settings ({@code bench.json}) and refuses a folder of other settings,
+     * whose finished runs' recipes it would otherwise overwrite.
+     */
     public List<String> dryRun() throws IOException {
+        Files.createDirectories(c.out());
+        checkSettings();
         List<String> lines = new ArrayList<>();
         for (Run r : plan(c)) {
             Path dir = Files.createDirectories(runDir(r));

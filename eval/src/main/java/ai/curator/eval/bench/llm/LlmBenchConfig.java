@@ -105,6 +105,17 @@ public record LlmBenchConfig(
                 throw new RecipeException("--budgets: " + e.getMessage());
             }
         }
+        java.util.Map<String, String> byLabel = new java.util.HashMap<>();
+        for (String b : budgets) {
+            String other = byLabel.putIfAbsent(label(b), b);
+            if (other != null) {
+                throw new RecipeException("--budgets names the same share twice: '" + other + "' and '" + b
+                        + "' (their runs would be the same " + label(b) + " runs)");
+            }
+        }
+        encoder = encoder == null ? "bge-small-en" : encoder;
+        finetune = finetune == null ? "lora" : finetune;
+        targets = targets == null ? List.of("q_proj", "v_proj") : targets;
         positive("--seeds", seeds);
         positive("--workers", workers);
         positive("--rank", rank);
