@@ -244,18 +244,19 @@ public final class LlmBenchReport {
             evAll += nz(r.path("cost").path("eval_seconds").asDouble());
         }
         double all = selAll + ftAll + evAll;
-        md.append(String.format(
-                Locale.ROOT,
-                "%nWhere the time went (stage seconds summed over the %d runs; embeddings and landmark losses are"
-                        + " computed once per seed and counted in every run that used them): selection %.0f s (%.1f%%),"
-                        + " fine-tuning %.0f s (%.1f%%), evaluation %.0f s (%.1f%%).%n",
-                results.size(),
-                selAll,
-                100 * selAll / all,
-                ftAll,
-                100 * ftAll / all,
-                evAll,
-                100 * evAll / all));
+        if (all > 0)
+            md.append(String.format(
+                    Locale.ROOT,
+                    "%nWhere the time went (stage seconds summed over the %d runs; embeddings and landmark losses are"
+                            + " computed once per seed and counted in every run that used them): selection %.0f s (%.1f%%),"
+                            + " fine-tuning %.0f s (%.1f%%), evaluation %.0f s (%.1f%%).%n",
+                    results.size(),
+                    selAll,
+                    100 * selAll / all,
+                    ftAll,
+                    100 * ftAll / all,
+                    evAll,
+                    100 * evAll / all));
         Path mdf = dir.resolve("llm-bench.md");
         AtomicFiles.write(mdf, md.toString().getBytes(StandardCharsets.UTF_8));
         files.add(mdf);
