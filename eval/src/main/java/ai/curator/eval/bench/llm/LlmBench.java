@@ -311,6 +311,20 @@ public final class LlmBench {
         return results;
     }
 
+    /**
+     * The results of the runs finished so far, in plan order, after checking that the folder holds
+     * runs of these settings (for {@code --report-only} while a grid still runs elsewhere).
+     *
+     * @throws RecipeException when the folder has no runs, or runs of other settings
+     */
+    public List<ObjectNode> finishedChecked() throws IOException {
+        if (!Files.isRegularFile(c.out().resolve("bench.json"))) {
+            throw new RecipeException(c.out() + " holds no bench (no bench.json); run the bench first");
+        }
+        checkSettings();
+        return finished();
+    }
+
     /** The results of the runs finished so far, in plan order. */
     public List<ObjectNode> finished() throws IOException {
         List<ObjectNode> results = new ArrayList<>();

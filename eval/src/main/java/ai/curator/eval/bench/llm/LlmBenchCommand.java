@@ -189,6 +189,11 @@ public final class LlmBenchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "write every run's recipes and print the plan; run nothing")
     boolean dryRun;
 
+    @Option(
+            names = "--report-only",
+            description = "write the report of the runs finished so far (same settings as the bench); run nothing")
+    boolean reportOnly;
+
     private boolean verbose() {
         CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
         return o != null && Boolean.TRUE.equals(o.getValue());
@@ -265,21 +270,33 @@ public final class LlmBenchCommand implements Callable<Integer> {
                 return 0;
             }
             List<com.fasterxml.jackson.databind.node.ObjectNode> results;
-            try {
-                results = bench.run();
-            } catch (ai.curator.api.StageException e) {
-                List<com.fasterxml.jackson.databind.node.ObjectNode> done = bench.finished();
-                if (!done.isEmpty()) {
-                    LlmBenchReport.write(
-                            c.out(),
-                            LlmBench.JSON.readTree(c.out().resolve("bench.json").toFile()),
-                            commandLine(),
-                            done,
-                            bench.trainRows());
-                    err.println("curator bench llm: the report in " + c.out() + " covers the " + done.size()
-                            + " finished runs");
+            if (reportOnly) {
+                results = bench.finishedChecked();
+                if (results.isEmpty()) {
+                    err.println("curator bench llm: no run in " + c.out() + " has finished yet");
+                    err.flush();
+                    return 2;
                 }
-                throw e;
+                err.println("curator bench llm: report of the " + results.size() + " of "
+                        + LlmBench.plan(c).size() + " runs finished so far");
+            } else {
+                try {
+                    results = bench.run();
+                } catch (ai.curator.api.StageException e) {
+                    List<com.fasterxml.jackson.databind.node.ObjectNode> done = bench.finished();
+                    if (!done.isEmpty()) {
+                        LlmBenchReport.write(
+                                c.out(),
+                                LlmBench.JSON.readTree(
+                                        c.out().resolve("bench.json").toFile()),
+                                commandLine(),
+                                done,
+                                bench.trainRows());
+                        err.println("curator bench llm: the report in " + c.out() + " covers the " + done.size()
+                                + " finished runs");
+                    }
+                    throw e;
+                }
             }
             List<Path> files = LlmBenchReport.write(
                     c.out(),

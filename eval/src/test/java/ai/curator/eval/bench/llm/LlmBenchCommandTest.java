@@ -107,6 +107,42 @@ class LlmBenchCommandTest {
     }
 
     @Test
+    void aReportOfNothingFinishedExitsTwo() throws Exception {
+        Path model = LlmBenchArgs.stories260K();
+        Path data = LlmBenchArgs.viggo(dir, 40, 6);
+        String[] common = {
+            "bench",
+            "llm",
+            "--task",
+            "viggo",
+            "--model",
+            model.toString(),
+            "--data-root",
+            data.toString(),
+            "--out",
+            dir.resolve("rep").toString(),
+            "--methods",
+            "full",
+            "--seeds",
+            "1"
+        };
+        Result none = cli(concat(common, "--report-only"));
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("holds no bench (no bench.json)"), none.err());
+        assertEquals(0, cli(concat(common, "--dry-run")).code());
+        Result empty = cli(concat(common, "--report-only"));
+        assertEquals(2, empty.code(), empty.err());
+        assertTrue(empty.err().contains("no run in"), empty.err());
+        assertFalse(Files.exists(dir.resolve("rep/llm-bench.md")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void aDryRunPrintsThePlan() throws Exception {
         Path model = LlmBenchArgs.stories260K();
         Path data = LlmBenchArgs.viggo(dir, 40, 6);
