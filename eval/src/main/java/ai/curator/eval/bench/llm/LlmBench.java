@@ -74,6 +74,7 @@ public final class LlmBench {
     private final Path trainFile;
     private final Path model;
     private final int trainRows;
+    private final Integer context; // the model's context in tokens; null when not pre-checked
     private final Map<Long, Object> seedLocks = new ConcurrentHashMap<>();
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
@@ -114,7 +115,7 @@ public final class LlmBench {
             throw new RecipeException("--model " + c.model() + " does not exist (a Hugging Face checkpoint directory,"
                     + " a .gguf or a llama2.c .bin file)");
         }
-        checkModel(model);
+        this.context = checkModel(model);
         this.trainRows = checkTemplates(dataRoot.resolve(eval.file()));
         for (String b : c.budgets()) {
             double r = ((Number) Budget.parse(b).toJson()).doubleValue();
@@ -133,7 +134,7 @@ public final class LlmBench {
      * run, whose message the bench shows), so that a checkpoint that cannot be loaded is reported
      * before any work rather than by every run.
      */
-    private static void checkModel(Path model) {
+    private static Integer checkModel(Path model) {
         long bytes;
         try (Stream<Path> files = Files.walk(model)) {
             bytes = files.filter(Files::isRegularFile)
@@ -143,10 +144,10 @@ public final class LlmBench {
             throw new RecipeException("--model " + model + " cannot be read: " + e.getMessage());
         }
         if (bytes > PRECHECK_BYTES) {
-            return;
+            return null;
         }
         try {
-            ai.curator.lm.score.LmModels.checkpoint(model, null);
+            return ai.curator.lm.score.LmModels.checkpoint(model, null).config().maxPositions();
         } catch (RuntimeException e) {
             throw new RecipeException("--model " + model + " cannot be loaded: " + e.getMessage());
         }
@@ -474,7 +475,7 @@ public final class LlmBench {
         y.put("name", r.id() + "-select");
         y.put("seed", r.seed());
         y.put("dataset", dataset());
-        y.put("stages", LlmMethods.selectionStages(c, r.method(), r.budget(), trainRows, model));
+        y.put("stages", LlmMethods.selectionStages(c, r.method(), r.budget(), trainRows, model, context));
         y.put("output", runDir(r).resolve("select").toAbsolutePath().toString());
         y.put(
                 "work_dir",

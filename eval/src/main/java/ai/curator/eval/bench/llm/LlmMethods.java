@@ -43,9 +43,13 @@ public final class LlmMethods {
      *
      * @param rows the training split's row count (sets the clustering baseline's k)
      * @param model the base model's absolute path (the loss source)
+     * @param context the model's context in tokens, or null when unknown (the loss source then
+     *     takes up to the whole context, truncating longer rows)
+     * @param context the model's context in tokens, or null when unknown (the loss source then
+     *     takes up to the whole context, truncating longer rows)
      */
     static List<Map<String, Object>> selectionStages(
-            LlmBenchConfig c, String method, String budget, int rows, Path model) {
+            LlmBenchConfig c, String method, String budget, int rows, Path model, Integer context) {
         List<Map<String, Object>> stages = new ArrayList<>();
         if (embeds(method)) {
             stages.add(stage("embed", "encoder", "model", c.encoder()));
@@ -56,7 +60,9 @@ public final class LlmMethods {
         loss.put("prompt", c.trainPrompt());
         loss.put("response", c.trainResponse());
         loss.put("batch_size", 16);
-        loss.put("max_length", c.maxLength());
+        if (context != null) {
+            loss.put("max_length", Math.min(c.maxLength(), context)); // as the trainer caps it
+        }
         loss.put("truncate", true);
         switch (method) {
             case "uniform" -> stages.add(stage("select", "uniform", "budget", budget));
