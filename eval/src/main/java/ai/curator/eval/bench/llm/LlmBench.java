@@ -13,7 +13,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -554,7 +553,7 @@ public final class LlmBench {
     /** Runs {@code curator run RECIPE} in a child JVM, its output appended to {@code PHASE.log}. */
     private void child(Run r, String phase, Path recipe) throws IOException, InterruptedException {
         Path logFile = runDir(r).resolve(phase + ".log");
-        List<String> cmd = javaCommand();
+        List<String> cmd = ai.curator.eval.bench.ChildJvm.javaCommand();
         cmd.add(LlmBenchChild.class.getName());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add("run");
@@ -585,19 +584,5 @@ public final class LlmBench {
         } catch (IOException | java.io.UncheckedIOException e) {
             return List.of("(cannot read " + f + ")");
         }
-    }
-
-    /** This JVM's {@code java}, options (debug agents left out) and class path. */
-    static List<String> javaCommand() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp") && !a.equals("-Xdebug")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        return cmd;
     }
 }

@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,15 +183,7 @@ public final class SplitWorkers {
 
     /** The child's command line: this JVM's {@code java}, options (debug agents left out) and class path. */
     static List<String> command(Path job, Path result, long parentPid) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp") && !a.equals("-Xdebug")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        List<String> cmd = ai.curator.eval.bench.ChildJvm.javaCommand();
         cmd.add(SplitWorkers.class.getName());
         cmd.add(job.toString());
         cmd.add(result.toString());
