@@ -215,9 +215,21 @@ public final class LlmBench {
      * @throws StageException when a run failed (the others are finished and kept first)
      */
     public List<ObjectNode> run() throws IOException {
+        return run(List.of());
+    }
+
+    /**
+     * Runs what is missing among the runs whose id matches one of {@code only} (globs: {@code *} any
+     * text, {@code ?} one character; empty = every run) and returns the results of every run finished
+     * (earlier or now, selected or not), in plan order, so the report covers the whole folder.
+     *
+     * @throws RecipeException when a glob matches no run of the plan
+     * @throws StageException when a run failed (the others are finished and kept first)
+     */
+    public List<ObjectNode> run(List<String> only) throws IOException {
+        List<Run> runs = select(plan(c), only);
         Files.createDirectories(c.out());
         checkSettings();
-        List<Run> runs = plan(c);
         List<Run> todo = new ArrayList<>();
         for (Run r : runs) {
             if (!Files.isRegularFile(resultFile(r))) {
@@ -226,10 +238,11 @@ public final class LlmBench {
         }
         log.printf(
                 Locale.ROOT,
-                "bench llm: %s, %,d training rows, %d runs (%d done earlier, %d to do), %d worker%s; out %s%n",
+                "bench llm: %s, %,d training rows, %d runs%s (%d done earlier, %d to do), %d worker%s; out %s%n",
                 task.name(),
                 trainRows,
                 runs.size(),
+                only.isEmpty() ? "" : " of " + plan(c).size() + " selected by --only",
                 runs.size() - todo.size(),
                 todo.size(),
                 c.workers(),
@@ -304,11 +317,35 @@ public final class LlmBench {
                     + " (finished runs are kept; rerun the same command to do the rest):\n  "
                     + String.join("\n  ", failures));
         }
-        List<ObjectNode> results = new ArrayList<>();
-        for (Run r : runs) {
-            results.add((ObjectNode) JSON.readTree(resultFile(r).toFile()));
+        return finished();
+    }
+
+    /**
+     * The runs of {@code plan} whose id matches one of the globs ({@code *} any text, {@code ?} one
+     * character), in plan order; all of them when there is no glob.
+     *
+     * @throws RecipeException naming a glob that matches no run, and the runs there are
+     */
+    static List<Run> select(List<Run> plan, List<String> globs) {
+        if (globs.isEmpty()) {
+            return plan;
         }
-        return results;
+        List<java.util.regex.Pattern> patterns = new ArrayList<>();
+        for (String g : globs) {
+            StringBuilder re = new StringBuilder();
+            for (char ch : g.toCharArray()) {
+                re.append(ch == '*' ? ".*" : ch == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile(re.toString());
+            if (plan.stream().noneMatch(r -> p.matcher(r.id()).matches())) {
+                throw new RecipeException("--only " + g + " matches no run; the runs are: "
+                        + String.join(", ", plan.stream().map(Run::id).toList()));
+            }
+            patterns.add(p);
+        }
+        return plan.stream()
+                .filter(r -> patterns.stream().anyMatch(p -> p.matcher(r.id()).matches()))
+                .toList();
     }
 
     /**
@@ -341,11 +378,12 @@ public final class LlmBench {
      * run, it pins the folder's settings ({@code bench.json}) and refuses a folder of other settings,
      * whose finished runs' recipes it would otherwise overwrite.
      */
-    public List<String> dryRun() throws IOException {
+    public List<String> dryRun(List<String> only) throws IOException {
+        List<Run> runs = select(plan(c), only);
         Files.createDirectories(c.out());
         checkSettings();
         List<String> lines = new ArrayList<>();
-        for (Run r : plan(c)) {
+        for (Run r : runs) {
             Path dir = Files.createDirectories(runDir(r));
             Path subset = null;
             if (!r.full()) {

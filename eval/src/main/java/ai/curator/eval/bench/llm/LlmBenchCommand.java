@@ -186,6 +186,14 @@ public final class LlmBenchCommand implements Callable<Integer> {
             description = "rows decoded together (default: ${DEFAULT-VALUE})")
     int evalBatch;
 
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "GLOB",
+            description = "run only the runs whose id matches (e.g. '*-6.25pct-*,viggo-full-s1'); the report"
+                    + " still covers every finished run")
+    List<String> only = List.of();
+
     @Option(names = "--dry-run", description = "write every run's recipes and print the plan; run nothing")
     boolean dryRun;
 
@@ -263,7 +271,7 @@ public final class LlmBenchCommand implements Callable<Integer> {
         }
         try {
             if (dryRun) {
-                for (String line : bench.dryRun()) {
+                for (String line : bench.dryRun(only)) {
                     outW.println(line);
                 }
                 outW.flush();
@@ -281,7 +289,7 @@ public final class LlmBenchCommand implements Callable<Integer> {
                         + LlmBench.plan(c).size() + " runs finished so far");
             } else {
                 try {
-                    results = bench.run();
+                    results = bench.run(only);
                 } catch (ai.curator.api.StageException e) {
                     List<com.fasterxml.jackson.databind.node.ObjectNode> done = bench.finished();
                     if (!done.isEmpty()) {
@@ -296,6 +304,10 @@ public final class LlmBenchCommand implements Callable<Integer> {
                                 + " finished runs");
                     }
                     throw e;
+                }
+                if (results.size() < LlmBench.plan(c).size()) {
+                    err.println("curator bench llm: the report covers the " + results.size() + " of "
+                            + LlmBench.plan(c).size() + " runs finished so far");
                 }
             }
             List<Path> files = LlmBenchReport.write(

@@ -76,6 +76,30 @@ class LlmBenchTest {
     }
 
     @Test
+    void onlyKeepsTheRunsWhoseIdMatchesAGlobInPlanOrderAndRefusesAGlobMatchingNothing() {
+        List<LlmBench.Run> plan = LlmBench.plan(a.build());
+        assertEquals(plan, LlmBench.select(plan, List.of()));
+        assertEquals(
+                List.of(
+                        "viggo-uniform-25pct-s1",
+                        "viggo-lowrank-25pct-s1",
+                        "viggo-full-s2",
+                        "viggo-uniform-25pct-s2",
+                        "viggo-lowrank-25pct-s2"),
+                LlmBench.select(plan, List.of("viggo-full-s2", "*-25pct-*")).stream()
+                        .map(LlmBench.Run::id)
+                        .toList());
+        assertEquals(
+                List.of("viggo-lowrank-50pct-s1"),
+                LlmBench.select(plan, List.of("viggo-lowrank-?0pct-s1")).stream()
+                        .map(LlmBench.Run::id)
+                        .toList());
+        RecipeException e = assertThrows(RecipeException.class, () -> LlmBench.select(plan, List.of("*-12.5pct-*")));
+        assertTrue(e.getMessage().contains("--only *-12.5pct-* matches no run"), e.getMessage());
+        assertTrue(e.getMessage().contains("viggo-full-s1, viggo-uniform-50pct-s1"), e.getMessage());
+    }
+
+    @Test
     void theBenchCountsTheTrainingRows() {
         assertEquals(40, new LlmBench(a.build(), log).trainRows());
     }
@@ -147,7 +171,7 @@ class LlmBenchTest {
     @Test
     void aDryRunWritesRecipesThatBuildWithTheTemplatesExactly() throws Exception {
         LlmBench bench = new LlmBench(a.build(), log);
-        List<String> lines = bench.dryRun();
+        List<String> lines = bench.dryRun(List.of());
         assertEquals(10, lines.size());
         assertTrue(lines.get(0).startsWith("viggo-full-s1") && lines.get(0).contains("to do"), lines.get(0));
         Path runs = a.out.resolve("runs");
@@ -211,7 +235,7 @@ class LlmBenchTest {
         a.response = " {mr}\n";
         a.methods = List.of("full", "lowrank");
         a.seeds = 1;
-        new LlmBench(a.build(), log).dryRun();
+        new LlmBench(a.build(), log).dryRun(List.of());
         Path runs = a.out.resolve("runs");
         Path select = runs.resolve("viggo-lowrank-50pct-s1/select.yaml");
         Pipeline.build(select, StageRegistry.load());
@@ -229,15 +253,16 @@ class LlmBenchTest {
 
     @Test
     void otherSettingsInTheSameFolderAreRefusedNamingWhatDiffers() throws Exception {
-        new LlmBench(a.build(), log).dryRun();
+        new LlmBench(a.build(), log).dryRun(List.of());
         assertTrue(Files.isRegularFile(a.out.resolve("bench.json")), "the dry run pins the folder's settings");
         byte[] recipe = Files.readAllBytes(a.out.resolve("runs/viggo-full-s1/train.yaml"));
-        new LlmBench(a.build(), log).dryRun(); // the same settings: fine
+        new LlmBench(a.build(), log).dryRun(List.of()); // the same settings: fine
 
         a.learningRate = 1e-3;
         a.rank = 8;
         LlmBench other = new LlmBench(a.build(), log);
-        String m = assertThrows(RecipeException.class, other::dryRun).getMessage();
+        String m = assertThrows(RecipeException.class, () -> other.dryRun(List.of()))
+                .getMessage();
         assertTrue(m.contains(a.out + " holds runs of other settings"), m);
         assertTrue(m.contains("learning_rate: 4.0E-5 there, 0.001 now"), m);
         assertTrue(m.contains("rank: 4 there, 8 now"), m);
@@ -251,6 +276,6 @@ class LlmBenchTest {
         a.seeds = 3; // more seeds are more runs of the same settings
         a.learningRate = 4e-5;
         a.rank = 4;
-        assertEquals(15, new LlmBench(a.build(), log).dryRun().size());
+        assertEquals(15, new LlmBench(a.build(), log).dryRun(List.of()).size());
     }
 }

@@ -44,7 +44,7 @@ class LlmMethodsTest {
         a.landmarks = 0.3;
         LlmBench bench =
                 new LlmBench(a.build(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        bench.dryRun();
+        bench.dryRun(List.of());
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         Path runs = a.out.resolve("runs");
         for (String m : LlmMethods.NAMES) {
