@@ -30,4 +30,15 @@ public interface Stage {
     default String fingerprint() {
         return "";
     }
+
+    /**
+     * Whether the stage's output depends on the recipe seed (it calls {@link StageContext#random()}
+     * or {@link StageContext#seed()}); default yes. A stage that says no — an encoder, an exporter —
+     * leaves the seed out of its cache key, so recipes that differ only in their seed share its work
+     * (e.g. the embeddings of a data set across the seeds of a benchmark), and asking its context for
+     * randomness fails.
+     */
+    default boolean usesSeed() {
+        return true;
+    }
 }

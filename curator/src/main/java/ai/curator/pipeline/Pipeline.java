@@ -373,13 +373,14 @@ public final class Pipeline {
         ObjectNode runInfo = runInfo(input);
         for (PlannedStage s : stages) {
             StageSpec spec = s.spec();
-            long stageSeed = Keys.stageSeed(recipe.seed(), spec.index(), s.name());
+            boolean seeded = s.stage().usesSeed();
+            Long stageSeed = seeded ? Keys.stageSeed(recipe.seed(), spec.index(), s.name()) : null;
             key = Keys.of(
                     code,
                     key,
                     s.name(),
                     s.resolvedOptions().toString(),
-                    Long.toString(recipe.seed()),
+                    seeded ? Long.toString(recipe.seed()) : "no seed",
                     s.stage().fingerprint());
             StageCache cache = new StageCache(work.resolve(String.format(
                     Locale.ROOT, "%02d-%s-%s-%s", spec.index() + 1, spec.role(), spec.method(), key.substring(0, 12))));
@@ -417,7 +418,9 @@ public final class Pipeline {
             current.put("role", spec.role());
             current.put("method", spec.method());
             current.set("options", s.resolvedOptions());
-            current.put("seed", stageSeed);
+            if (stageSeed != null) {
+                current.put("seed", stageSeed);
+            }
             current.put("rows_in", rowsIn);
             List<ObjectNode> soFar = new ArrayList<>(stageRecords);
             soFar.add(current);

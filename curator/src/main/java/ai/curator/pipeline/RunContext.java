@@ -33,7 +33,7 @@ final class RunContext implements StageContext {
     private List<String> texts;
 
     // per stage
-    private long stageSeed;
+    private Long stageSeed;
     private SplittableRandom random;
     private ObjectNode runInfo;
     private List<ObjectNode> stageRecords;
@@ -52,10 +52,14 @@ final class RunContext implements StageContext {
 
     private ObjectNode currentRecord;
 
-    void enterStage(long seed, ObjectNode runInfo, List<ObjectNode> stageRecords, ObjectNode currentRecord) {
+    /**
+     * Starts a stage. {@code seed} is null for a stage that declared it does not use the seed: its
+     * {@link #random()} and {@link #seed()} then fail, since its cache key leaves the seed out.
+     */
+    void enterStage(Long seed, ObjectNode runInfo, List<ObjectNode> stageRecords, ObjectNode currentRecord) {
         this.currentRecord = currentRecord;
         this.stageSeed = seed;
-        this.random = new SplittableRandom(seed);
+        this.random = seed == null ? null : new SplittableRandom(seed);
         this.runInfo = runInfo;
         this.stageRecords = stageRecords;
         stageScores.clear();
@@ -208,12 +212,25 @@ final class RunContext implements StageContext {
 
     @Override
     public SplittableRandom random() {
+        if (random == null) {
+            throw new IllegalStateException(noSeed());
+        }
         return random;
     }
 
     @Override
     public long seed() {
+        if (stageSeed == null) {
+            throw new IllegalStateException(noSeed());
+        }
         return stageSeed;
+    }
+
+    private String noSeed() {
+        return "stage " + currentRecord.path("role").asText() + " "
+                + currentRecord.path("method").asText()
+                + " declares usesSeed() false, so its cache key leaves the seed out; it must not draw random"
+                + " numbers (a defect in the stage, not in the recipe)";
     }
 
     @Override

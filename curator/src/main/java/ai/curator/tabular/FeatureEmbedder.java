@@ -74,6 +74,12 @@ public final class FeatureEmbedder implements Stage {
         plan.produceEmbeddings();
     }
 
+    /** Vectors depend on the columns and the options only: recipes that differ in their seed share them. */
+    @Override
+    public boolean usesSeed() {
+        return false;
+    }
+
     @Override
     public void run(StageContext ctx) {
         Table t = ctx.table();

@@ -105,6 +105,12 @@ public final class EncoderEmbedder implements Stage {
         return ModelRegistry.bundledNames().contains(model);
     }
 
+    /** Vectors depend on the text and the model only: recipes that differ in their seed share them. */
+    @Override
+    public boolean usesSeed() {
+        return false;
+    }
+
     /** A local model's files decide its vectors: their hashes join the cache key. */
     @Override
     public String fingerprint() {

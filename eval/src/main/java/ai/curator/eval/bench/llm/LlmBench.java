@@ -37,13 +37,13 @@ import java.util.stream.Stream;
  * run} in a child process, so every run is an ordinary, reproducible recipe kept in its folder.
  *
  * <p>Layout of {@code out}: {@code bench.json} (the settings every run shares), {@code
- * work/seed-S/} (the selection recipes' stage cache: the embeddings and landmark losses of a seed are
- * computed once), {@code runs/ID/} ({@code select.yaml}, {@code train.yaml}, their outputs {@code
+ * work/} (the selection recipes' stage cache: the embeddings are computed once for every seed, the
+ * landmark losses once per seed), {@code runs/ID/} ({@code select.yaml}, {@code train.yaml}, their outputs {@code
  * select/} and {@code train/}, logs, and {@code result.json}, written last: a run with it is done).
  * A rerun does only the runs without {@code result.json}, and inside one the stages resume from
  * their caches (training checkpoints, predictions on disk).
  *
- * <p>Selection recipes of one seed run one at a time (they share the seed's cache); training runs
+ * <p>Selection recipes run one at a time (they share the cache); training runs
  * go {@code workers} at a time. Every run is seeded by its own seed only, so results do not depend
  * on the number of workers.
  */
@@ -74,7 +74,7 @@ public final class LlmBench {
     private final Path model;
     private final int trainRows;
     private final Integer context; // the model's context in tokens; null when not pre-checked
-    private final Map<Long, Object> seedLocks = new ConcurrentHashMap<>();
+    private final Object selectionLock = new Object(); // selection recipes share one stage cache
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
     /**
@@ -485,7 +485,7 @@ public final class LlmBench {
         if (!r.full()) {
             Path recipe = dir.resolve("select.yaml");
             write(recipe, selectionRecipe(r));
-            synchronized (seedLocks.computeIfAbsent(r.seed(), k -> new Object())) {
+            synchronized (selectionLock) {
                 child(r, "select", recipe);
             }
             subset = dir.resolve("select").resolve("subset.jsonl");
@@ -514,13 +514,7 @@ public final class LlmBench {
         y.put("dataset", dataset());
         y.put("stages", LlmMethods.selectionStages(c, r.method(), r.budget(), trainRows, model, context));
         y.put("output", runDir(r).resolve("select").toAbsolutePath().toString());
-        y.put(
-                "work_dir",
-                c.out()
-                        .resolve("work")
-                        .resolve("seed-" + r.seed())
-                        .toAbsolutePath()
-                        .toString());
+        y.put("work_dir", c.out().resolve("work").toAbsolutePath().toString());
         return y;
     }
 

@@ -179,6 +179,20 @@ class LlmBenchIT {
             }
         }
         assertTrue(!subsets.get(0).equals(subsets.get(2)), "seeds 1 and 2 draw different uniform subsets");
+        try (var w = Files.list(out.resolve("work"))) {
+            List<String> stages =
+                    w.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(
+                    1,
+                    stages.stream().filter(n -> n.startsWith("01-embed-")).count(),
+                    "both seeds' selections share one embedding: " + stages);
+            assertEquals(
+                    2,
+                    stages.stream()
+                            .filter(n -> n.startsWith("02-score-low_rank_sensitivity"))
+                            .count(),
+                    "the landmark losses are per seed: " + stages);
+        }
     }
 
     @Test
