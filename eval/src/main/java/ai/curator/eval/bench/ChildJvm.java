@@ -9,6 +9,22 @@ import java.util.List;
 public final class ChildJvm {
     private ChildJvm() {}
 
+    /** Exit code of a child whose parent is gone. */
+    public static final int ORPHANED = 3;
+
+    /**
+     * Called first in a child's {@code main}: halts this JVM with {@value #ORPHANED} as soon as the
+     * process {@code parentPid} ends (killed, or stopped with Ctrl-C), or at once if it has already
+     * ended, so no orphan keeps a core busy.
+     */
+    public static void haltWhenParentEnds(long parentPid) {
+        ProcessHandle.of(parentPid)
+                .ifPresentOrElse(
+                        parent -> parent.onExit()
+                                .thenRun(() -> Runtime.getRuntime().halt(ORPHANED)),
+                        () -> Runtime.getRuntime().halt(ORPHANED));
+    }
+
     /** This JVM's {@code java}, options (debug agents left out) and class path; the main class comes next. */
     public static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();

@@ -8,17 +8,10 @@ import ai.curator.cli.CuratorCli;
  * orphan keeps a core busy; the stages it leaves are resumed by the next bench run.
  */
 public final class LlmBenchChild {
-    /** Exit code of a child whose parent is gone. */
-    static final int ORPHANED = 3;
-
     private LlmBenchChild() {}
 
     public static void main(String[] args) {
-        ProcessHandle.of(Long.parseLong(args[0]))
-                .ifPresentOrElse(
-                        parent -> parent.onExit()
-                                .thenRun(() -> Runtime.getRuntime().halt(ORPHANED)),
-                        () -> Runtime.getRuntime().halt(ORPHANED));
+        ai.curator.eval.bench.ChildJvm.haltWhenParentEnds(Long.parseLong(args[0]));
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         System.exit(CuratorCli.commandLine().execute(rest));
     }

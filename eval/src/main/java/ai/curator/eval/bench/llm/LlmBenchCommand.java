@@ -1,6 +1,7 @@
 package ai.curator.eval.bench.llm;
 
 import ai.curator.api.CuratorException;
+import ai.curator.eval.bench.BenchCommands;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -202,11 +203,6 @@ public final class LlmBenchCommand implements Callable<Integer> {
             description = "write the report of the runs finished so far (same settings as the bench); run nothing")
     boolean reportOnly;
 
-    private boolean verbose() {
-        CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
-        return o != null && Boolean.TRUE.equals(o.getValue());
-    }
-
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -261,13 +257,8 @@ public final class LlmBenchCommand implements Callable<Integer> {
                     maxNewTokens,
                     evalBatch);
             bench = new LlmBench(c, log);
-        } catch (CuratorException | IllegalArgumentException e) {
-            err.println("curator bench llm: " + e.getMessage());
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return 2;
+        } catch (IllegalArgumentException | CuratorException e) {
+            return BenchCommands.fail(err, spec, "curator bench llm", e);
         }
         try {
             if (dryRun) {
@@ -322,20 +313,8 @@ public final class LlmBenchCommand implements Callable<Integer> {
             }
             outW.flush();
             return 0;
-        } catch (CuratorException e) {
-            err.println("curator bench llm: " + e.getMessage());
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return e instanceof ai.curator.api.StageException ? 1 : 2;
         } catch (Exception e) {
-            err.println("curator bench llm: failed: " + e);
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return 1;
+            return BenchCommands.fail(err, spec, "curator bench llm", e);
         }
     }
 

@@ -192,7 +192,7 @@ public final class SplitWorkers {
     }
 
     /** Exit code of a child whose parent is gone. */
-    static final int ORPHANED = 3;
+    static final int ORPHANED = ai.curator.eval.bench.ChildJvm.ORPHANED;
 
     /**
      * A child: {@code JOB RESULT PARENT_PID}; runs the job's splits and writes their results. Exit 0
@@ -200,11 +200,7 @@ public final class SplitWorkers {
      * (killed, or stopped with Ctrl-C), so no orphan keeps a core busy.
      */
     public static void main(String[] args) {
-        ProcessHandle.of(Long.parseLong(args[2]))
-                .ifPresentOrElse(
-                        parent -> parent.onExit()
-                                .thenRun(() -> Runtime.getRuntime().halt(ORPHANED)),
-                        () -> Runtime.getRuntime().halt(ORPHANED));
+        ai.curator.eval.bench.ChildJvm.haltWhenParentEnds(Long.parseLong(args[2]));
         try {
             Job job = (Job) read(Path.of(args[0]));
             TabularData data = new TabularData(

@@ -1,6 +1,7 @@
 package ai.curator.eval.bench.tabular;
 
 import ai.curator.api.CuratorException;
+import ai.curator.eval.bench.BenchCommands;
 import ai.curator.learn.nn.MlpClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -211,12 +212,6 @@ public final class TabularBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The inherited {@code curator --verbose} flag (stack traces on failure). */
-    private boolean verbose() {
-        CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
-        return o != null && Boolean.TRUE.equals(o.getValue());
-    }
-
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -268,12 +263,7 @@ public final class TabularBenchCommand implements Callable<Integer> {
                         "--folds (" + folds + ") must not exceed the rows of " + data + " (" + d.rows() + ")");
             }
         } catch (IllegalArgumentException | CuratorException e) {
-            err.println("curator bench tabular: " + e.getMessage());
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return 2;
+            return BenchCommands.fail(err, spec, "curator bench tabular", e);
         }
         try {
             outW.printf(
@@ -323,20 +313,8 @@ public final class TabularBenchCommand implements Callable<Integer> {
             }
             outW.flush();
             return 0;
-        } catch (CuratorException e) {
-            err.println("curator bench tabular: " + e.getMessage());
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return e instanceof ai.curator.api.StageException ? 1 : 2;
         } catch (Exception e) {
-            err.println("curator bench tabular: failed: " + e);
-            if (verbose()) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return 1;
+            return BenchCommands.fail(err, spec, "curator bench tabular", e);
         }
     }
 
