@@ -90,12 +90,20 @@ public final class SequenceLoss {
             Prepared p = prepare(m, batch);
             NDArray h = responseHidden(m, p);
             NDArray g = lm.head(h).softmax(-1).sub(p.targets.oneHot(lm.config().vocabSize(), DataType.FLOAT32));
-            NDArray kernel = g.matMul(g.transpose()).mul(h.matMul(h.transpose()));
-            float[] sq = p.rowWeights
-                    .matMul(kernel)
-                    .mul(p.rowWeights)
-                    .sum(new int[] {1})
-                    .toFloatArray();
+            // per row, over its own positions only ([B, maxN, ·], padding weighted 0): linear in the batch
+            long rows = p.rowIndex.getShape().get(0);
+            long maxN = p.rowIndex.getShape().get(1);
+            NDArray flatIndex = p.rowIndex.reshape(-1);
+            NDArray w = p.rowWeights.expandDims(2);
+            NDArray gw = Embedding.embedding(flatIndex, g, SparseFormat.DENSE)
+                    .singletonOrThrow()
+                    .reshape(rows, maxN, -1)
+                    .mul(w);
+            NDArray hr = Embedding.embedding(flatIndex, h, SparseFormat.DENSE)
+                    .singletonOrThrow()
+                    .reshape(rows, maxN, -1);
+            NDArray kernel = gw.batchMatMul(gw.transpose(0, 2, 1)).mul(hr.batchMatMul(hr.transpose(0, 2, 1)));
+            float[] sq = kernel.sum(new int[] {1, 2}).toFloatArray();
             float[] out = new float[sq.length];
             for (int i = 0; i < sq.length; i++) {
                 out[i] = (float) Math.sqrt(Math.max(0, sq[i]));
@@ -149,7 +157,8 @@ public final class SequenceLoss {
         Prepared p = prepare(m, batch);
         NDArray logp = lm.head(responseHidden(m, p)).logSoftmax(-1);
         NDArray picked = logp.gather(p.targets.expandDims(1), 1).squeeze(1);
-        return p.rowWeights.matMul(picked).neg();
+        // each row's mean over its own response tokens: [B, maxN] gathered from the flat [N], padding weighted 0
+        return picked.take(p.rowIndex).mul(p.rowWeights).sum(new int[] {1}).neg();
     }
 
     /** Final hidden states [N, hidden] of the N positions that predict a response token (prompt positions skip the head). */
@@ -163,9 +172,13 @@ public final class SequenceLoss {
      * @param batch inputs: each sequence minus its last token, right-padded
      * @param selected [N] flat indices (row·length + t) of the positions whose target is a response token
      * @param targets [N] those targets
-     * @param rowWeights [B, N]: 1/n_b where position n belongs to row b (its n_b response tokens), else 0
+     * @param rowIndex [B, maxN]: row b's positions in the flat [N] (its n_b response tokens; padded with
+     *     its first position)
+     * @param rowWeights [B, maxN]: 1/n_b for row b's own positions, 0 for padding — linear in the batch
+     *     (a [B, N] averaging matrix would grow with its square)
      */
-    private record Prepared(CausalLm.Batch batch, NDArray selected, NDArray targets, NDArray rowWeights) {}
+    private record Prepared(
+            CausalLm.Batch batch, NDArray selected, NDArray targets, NDArray rowIndex, NDArray rowWeights) {}
 
     private Prepared prepare(NDManager m, List<Example> examples) {
         int rows = examples.size();
@@ -185,23 +198,33 @@ public final class SequenceLoss {
         int len = batch.length();
         long[] selected = new long[total];
         long[] targets = new long[total];
-        float[] weights = new float[rows * total];
+        int maxN = 0;
+        for (int b = 0; b < rows; b++) {
+            maxN = Math.max(maxN, full[b].length - Math.max(promptLen[b], 1));
+        }
+        long[] rowIndex = new long[rows * maxN];
+        float[] weights = new float[rows * maxN];
         int k = 0;
         for (int b = 0; b < rows; b++) {
             int first = Math.max(promptLen[b], 1) - 1;
             int n = full[b].length - 1 - first;
+            int start = k;
             for (int t = first; t < lengths[b]; t++) {
                 selected[k] = (long) b * len + t;
                 targets[k] = full[b][t + 1];
-                weights[b * total + k] = 1f / n;
                 k++;
+            }
+            for (int j = 0; j < maxN; j++) {
+                rowIndex[b * maxN + j] = j < n ? start + j : start;
+                weights[b * maxN + j] = j < n ? 1f / n : 0f;
             }
         }
         return new Prepared(
                 batch,
                 Tensors.longs(m, selected, new Shape(total)),
                 Tensors.longs(m, targets, new Shape(total)),
-                Tensors.floats(m, weights, new Shape(rows, total)));
+                Tensors.longs(m, rowIndex, new Shape(rows, maxN)),
+                Tensors.floats(m, weights, new Shape(rows, maxN)));
     }
 
     /** prompt ++ response, checked, truncated on the left when the options say so. */

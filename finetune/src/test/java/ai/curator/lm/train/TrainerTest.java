@@ -415,4 +415,36 @@ class TrainerTest {
         }
         return d;
     }
+
+    /**
+     * A micro-batch whose logits alone need about 1 TiB: PyTorch's allocator refuses it at once (the
+     * kernel's default overcommit heuristic refuses a request larger than RAM + swap, so nothing is
+     * touched), and the trainer says which setting to lower instead of passing the engine's error on.
+     */
+    @Test
+    void aMicroBatchThatDoesNotFitInMemoryIsReportedWithASmallerOneToTry() throws Exception {
+        String overcommit = java.nio.file.Files.readString(Path.of("/proc/sys/vm/overcommit_memory"))
+                .trim();
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                overcommit.equals("1"), "vm.overcommit_memory is 1: a 1 TiB allocation would be granted and touched");
+        ModelConfig wide = new ModelConfig(
+                ModelConfig.Architecture.LLAMA, 1 << 20, 8, 16, 1, 2, 2, 64, 1e-5, 10000, true, false, 1, 2);
+        List<Sample> data = new ArrayList<>();
+        int[] prompt = {1, 5, 6, 7};
+        int[] response = new int[56];
+        Arrays.fill(response, 9);
+        for (int i = 0; i < 4096; i++) {
+            data.add(Sample.of("s" + i, new Example(prompt, response)));
+        }
+        try (CausalLm lm = CausalLm.load(TinyModels.random(wide, 3));
+                LoraAdapter a = LoraAdapter.create(lm, new LoraConfig(2, 4.0, 0.0, List.of("q"), 5L))) {
+            DataException e = assertThrows(DataException.class, () -> Trainer.lora(lm, a, opts(1e-3, 4096, 4096, 1, 0))
+                    .train(data, null, false, null));
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("a micro-batch of 4096 samples (up to 60 tokens) does not fit in memory ("),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("set micro_batch_size to 2048 or lower"), e.getMessage());
+        }
+    }
 }
