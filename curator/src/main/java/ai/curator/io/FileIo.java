@@ -81,8 +81,73 @@ public final class FileIo {
                 path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz"));
     }
 
-    /** The sha256 of a file's bytes, as lower-case hex. */
+    /** Files from this size on have their hash remembered (see {@link #sha256(Path)}). */
+    static final long MEMO_BYTES = 64L << 20;
+
+    private static final java.util.Map<String, String> MEMO = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The sha256 of a file's bytes, as lower-case hex. A file of {@value #MEMO_BYTES} bytes or more
+     * (a model checkpoint, a large data set) is hashed once per version: the hash is remembered
+     * under the file's real path, size, modification time and file key (inode), in this JVM and in
+     * {@code $CURATOR_CACHE/sha256/} (default {@code ~/.cache/curator}), so a rerun of a recipe
+     * over a 15 GB checkpoint does not read it again only to find its cache key. A file rewritten in
+     * place changes its modification time and is hashed again.
+     */
     public static String sha256(Path path) {
+        String identity = null;
+        try {
+            if (Files.size(path) >= MEMO_BYTES) {
+                var a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+                identity = path.toRealPath() + "\u0000" + a.size() + "\u0000"
+                        + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "\u0000"
+                        + a.fileKey();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + path, e);
+        }
+        if (identity == null) {
+            return sha256Bytes(path);
+        }
+        String hit = MEMO.get(identity);
+        if (hit != null) {
+            return hit;
+        }
+        Path memo = memoDir().resolve(sha256(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            String stored = Files.readString(memo).trim();
+            if (stored.matches("[0-9a-f]{64}")) {
+                MEMO.put(identity, stored);
+                return stored;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // not remembered yet (or unreadable): hash it
+        }
+        String hex = sha256Bytes(path);
+        MEMO.put(identity, hex);
+        try {
+            AtomicFiles.write(memo, (hex + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            // a read-only home: remembered in this JVM only
+        }
+        return hex;
+    }
+
+    /** Forgets the hashes remembered in this JVM (the files under {@link #memoDir()} stay); for tests. */
+    static void forgetInMemory() {
+        MEMO.clear();
+    }
+
+    /** {@code $CURATOR_CACHE/sha256} (or the system property {@code curator.cache}), else {@code ~/.cache/curator/sha256}. */
+    static Path memoDir() {
+        String root = System.getProperty("curator.cache", System.getenv("CURATOR_CACHE"));
+        return (root != null && !root.isBlank()
+                        ? Path.of(root)
+                        : Path.of(System.getProperty("user.home"), ".cache", "curator"))
+                .resolve("sha256");
+    }
+
+    private static String sha256Bytes(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
