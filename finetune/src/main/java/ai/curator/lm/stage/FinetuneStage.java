@@ -97,10 +97,10 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             if (!backend.equals("jvm") && !backend.equals("command")) {
                 throw new IllegalArgumentException("finetune.backend must be jvm or command, got '" + backend + "'");
             }
-            loraR = loraR == null ? 16 : loraR;
-            loraAlpha = loraAlpha == null ? 8 : loraAlpha;
-            loraDropout = loraDropout == null ? 0.1 : loraDropout;
-            targetModules = targetModules == null ? List.of("q_proj", "v_proj") : List.copyOf(targetModules);
+            loraR = loraR == null ? LORA_DEFAULTS.loraR() : loraR;
+            loraAlpha = loraAlpha == null ? LORA_DEFAULTS.loraAlpha() : loraAlpha;
+            loraDropout = loraDropout == null ? LORA_DEFAULTS.loraDropout() : loraDropout;
+            targetModules = targetModules == null ? LORA_DEFAULTS.targetModules() : List.copyOf(targetModules);
             learningRate = learningRate == null ? 3e-5 : learningRate;
             epochs = epochs == null ? 1 : epochs;
             batchSize = batchSize == null ? 32 : batchSize;
@@ -141,6 +141,29 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             } else if (!command.isEmpty()) {
                 throw new IllegalArgumentException("finetune.command goes with backend: command, not backend: jvm");
             }
+        }
+
+        /** LoRA's defaults (HALO's): r 16, alpha 8, dropout 0.1, q_proj and v_proj. */
+        static final LoraDefaults LORA_DEFAULTS = new LoraDefaults(16, 8, 0.1, List.of("q_proj", "v_proj"));
+
+        record LoraDefaults(int loraR, int loraAlpha, double loraDropout, List<String> targetModules) {}
+
+        /** The LoRA options set to other than their defaults (for full fine-tuning, which has no adapter). */
+        List<String> loraOptionsSet() {
+            List<String> set = new java.util.ArrayList<>();
+            if (loraR != LORA_DEFAULTS.loraR()) {
+                set.add("lora_r");
+            }
+            if (loraAlpha != LORA_DEFAULTS.loraAlpha()) {
+                set.add("lora_alpha");
+            }
+            if (loraDropout != LORA_DEFAULTS.loraDropout()) {
+                set.add("lora_dropout");
+            }
+            if (!targetModules.equals(LORA_DEFAULTS.targetModules())) {
+                set.add("target_modules");
+            }
+            return set;
         }
 
         private static void positive(String name, int v) {
@@ -218,6 +241,14 @@ public final class FinetuneStage implements ai.curator.api.Stage {
         if (options.baseModel() == null || options.baseModel().isBlank()) {
             throw new RecipeException(plan.stage() + ": finetune.base_model is required (a local model path or an"
                     + " id the trainer understands)");
+        }
+        if (method.equals("full")) {
+            List<String> lora = options.loraOptionsSet(); // written for nothing: there is no adapter
+            if (!lora.isEmpty()) {
+                throw new RecipeException(plan.stage() + ": " + String.join(", ", lora) + " set for finetune: full,"
+                        + " which trains every weight and has no adapter; remove "
+                        + (lora.size() == 1 ? "it" : "them") + ", or use finetune: lora");
+            }
         }
         plan.produceProduct(PRODUCT + "/" + MODEL_DIR);
         Path p = plan.resolve(options.baseModel());

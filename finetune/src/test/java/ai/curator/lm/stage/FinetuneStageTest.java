@@ -200,6 +200,26 @@ class FinetuneStageTest {
     }
 
     @Test
+    void loraOptionsWrittenForFullFineTuningAreRefusedNamingThem() throws Exception {
+        Path r = recipe("full", "").resolveSibling("full.yaml");
+        Files.writeString(
+                r,
+                "dataset: {path: data.jsonl}\nstages:\n  - export\n"
+                        + "  - finetune: {method: full, backend: command, base_model: m, lora_r: 4, target_modules: [q_proj],"
+                        + " command: [train, '{config}']}\n");
+        RecipeException e = assertThrows(RecipeException.class, () -> Pipeline.build(r, StageRegistry.load()));
+        assertTrue(
+                e.getMessage().contains("lora_r, target_modules set for finetune: full, which trains every weight"),
+                e.getMessage());
+        Files.writeString(
+                r,
+                "dataset: {path: data.jsonl}\nstages:\n  - export\n"
+                        + "  - finetune: {method: full, backend: command, base_model: m, lora_r: 16,"
+                        + " command: [train, '{config}']}\n");
+        Pipeline.build(r, StageRegistry.load()); // LoRA's default written out: harmless
+    }
+
+    @Test
     void placeholdersRenderWithLiteralBraces() {
         assertEquals(
                 List.of("--cfg=/c.json", "{\"a\":1}", "{seed}"),
