@@ -176,4 +176,38 @@ class LlmBenchCommandTest {
         String train = Files.readString(dir.resolve("dry/runs/viggo-full-s1/train.yaml"));
         assertFalse(train.contains("{ref}\\\\n"), "the escape became a newline: " + train);
     }
+
+    @Test
+    void onlyRestrictsThePlanAndAGlobMatchingNoRunExitsTwoListingTheRuns() throws Exception {
+        Path model = LlmBenchArgs.stories260K();
+        Path data = LlmBenchArgs.viggo(dir, 40, 6);
+        String[] common = {
+            "bench",
+            "llm",
+            "--task",
+            "viggo",
+            "--model",
+            model.toString(),
+            "--data-root",
+            data.toString(),
+            "--out",
+            dir.resolve("only").toString(),
+            "--methods",
+            "full,uniform",
+            "--budgets",
+            "50%,25%",
+            "--seeds",
+            "2",
+            "--dry-run"
+        };
+        Result r = cli(concat(common, "--only", "*-25pct-*,viggo-full-s2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(
+                List.of("viggo-uniform-25pct-s1", "viggo-full-s2", "viggo-uniform-25pct-s2"),
+                r.out().lines().map(l -> l.split(" ")[0]).toList(),
+                r.out());
+        Result none = cli(concat(common, "--only", "*-12.5pct-*"));
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("--only *-12.5pct-* matches no run; the runs are: viggo-full-s1, "), none.err());
+    }
 }
