@@ -56,7 +56,9 @@ class InterruptIT {
         while (p.isAlive() && !Files.readString(log).contains("recipe r, seed") && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        Thread.sleep(300);
+        // the load of 1.5 M rows takes seconds on a quiet machine; 1.5 s is well inside it and past the
+        // start-up even on a loaded one (300 ms was not: the CI machine sharing two cores with a benchmark)
+        Thread.sleep(1500);
         assertTrue(p.isAlive(), "still loading when signalled: " + Files.readString(log));
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(1, TimeUnit.MINUTES));
