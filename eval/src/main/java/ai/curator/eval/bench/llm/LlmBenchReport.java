@@ -235,6 +235,45 @@ public final class LlmBenchReport {
                     .put("finetune_tokens", ftt)
                     .put("eval_seconds", evs);
         }
+        // the paired difference to uniform on every metric, not only the headline (an all-or-nothing
+        // headline such as exact match can sit at 0 for every method while the finer metrics differ)
+        StringBuilder deltas = new StringBuilder();
+        for (int i = 0; i < gs.size(); i++) {
+            Group g = gs.get(i);
+            if (g.method().equals("uniform") || g.method().equals("full")) {
+                continue;
+            }
+            ObjectNode byMetric = null;
+            StringBuilder row = new StringBuilder();
+            int pairs = 0;
+            for (String m : metrics) {
+                double[] d = meanStd(pairedVsUniform(g, gs, m));
+                pairs = (int) d[2];
+                if (d[2] == 0) {
+                    break;
+                }
+                row.append(' ').append(signed(d)).append(" |");
+                if (byMetric == null) {
+                    byMetric = ((ObjectNode) summary.get(i)).putObject("delta_uniform_by_metric");
+                }
+                byMetric.putObject(m).put("mean", d[0]).put("std", d[1]).put("pairs", (int) d[2]);
+            }
+            if (pairs > 0) {
+                deltas.append(String.format(Locale.ROOT, "| %s | %s | %d |", g.method(), g.budget(), pairs))
+                        .append(row)
+                        .append('\n');
+            }
+        }
+        if (deltas.length() > 0) {
+            md.append(
+                    "\nPaired difference to uniform on every metric (points; mean ± std over the seeds both ran):\n\n");
+            md.append("| method vs uniform | budget | pairs |");
+            for (String m : metrics) {
+                md.append(' ').append(m).append(" |");
+            }
+            md.append("\n|---|---|---:|").append("---:|".repeat(metrics.size())).append('\n');
+            md.append(deltas);
+        }
         double selAll = 0;
         double ftAll = 0;
         double evAll = 0;
@@ -247,8 +286,8 @@ public final class LlmBenchReport {
         if (all > 0)
             md.append(String.format(
                     Locale.ROOT,
-                    "%nWhere the time went (stage seconds summed over the %d runs; embeddings and landmark losses are"
-                            + " computed once per seed and counted in every run that used them): selection %.0f s (%.1f%%),"
+                    "%nWhere the time went (stage seconds summed over the %d runs; embeddings are computed once and"
+                            + " landmark losses once per seed, counted in every run that used them): selection %.0f s (%.1f%%),"
                             + " fine-tuning %.0f s (%.1f%%), evaluation %.0f s (%.1f%%).%n",
                     results.size(),
                     selAll,

@@ -211,7 +211,9 @@ class LlmBenchReportTest {
         assertTrue(
                 md.contains("Base model `/m/stories260K.gguf`; 40 training rows; evaluated on the test split (6 rows)"),
                 md);
-        List<String[]> rows = md.lines()
+        String mainTable = md.substring(md.indexOf("| method |"), md.indexOf("\n\n", md.indexOf("| method |")));
+        List<String[]> rows = mainTable
+                .lines()
                 .filter(l -> l.startsWith("| ") && !l.startsWith("| method"))
                 .map(l -> Arrays.stream(l.substring(1, l.length() - 1).split("\\|"))
                         .map(String::trim)
@@ -295,6 +297,29 @@ class LlmBenchReportTest {
         assertEquals(
                 mean(exacts("lowrank", "50%")), lr50.at("/metrics/exact/mean").asDouble(), 1e-12);
         assertTrue(json.path("summary").get(1).path("delta_uniform").isMissingNode(), "uniform has none");
+
+        // the paired difference on every metric: a table and the JSON
+        for (String budget : List.of("50%", "25%")) {
+            double[] dp = new double[SEEDS.size()];
+            for (int s = 0; s < dp.length; s++) {
+                dp[s] = result("lowrank", budget, SEEDS.get(s))
+                                .at("/metrics/partial")
+                                .asDouble()
+                        - result("uniform", budget, SEEDS.get(s))
+                                .at("/metrics/partial")
+                                .asDouble();
+            }
+            String line = md.substring(md.indexOf("| method vs uniform"))
+                    .lines()
+                    .filter(l -> l.startsWith("| lowrank | " + budget + " | 3 |"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(md));
+            assertTrue(
+                    line.endsWith(String.format(Locale.ROOT, "| %+.1f ± %.1f |", 100 * mean(dp), 100 * sampleStd(dp))),
+                    line);
+        }
+        assertTrue(md.contains("| method vs uniform | budget | pairs | exact | partial |"), md);
+        assertEquals(3, lr50.at("/delta_uniform_by_metric/partial/pairs").asInt());
     }
 
     @Test
@@ -304,7 +329,8 @@ class LlmBenchReportTest {
                 .toList());
         LlmBenchReport.write(dir, LlmBench.JSON.createObjectNode(), "c", rs, TRAIN_ROWS);
         String md = Files.readString(dir.resolve("llm-bench.md"));
-        List<String> rows = md.lines()
+        List<String> rows = md.substring(0, md.indexOf("Paired difference"))
+                .lines()
                 .filter(l -> l.startsWith("| uniform") || l.startsWith("| lowrank"))
                 .toList();
         assertEquals(4, rows.size(), md);
