@@ -170,7 +170,7 @@ public final class CuratorCli implements Runnable {
         @Option(
                 names = "--set",
                 paramLabel = "KEY=VALUE",
-                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%, seed=7, "
+                description = "Change a recipe value before it is checked, e.g. select.budget=6.25%%, seed=7, "
                         + "stages[2].rank=8, dataset.split=test (repeatable; recorded in provenance). "
                         + "Without -o the output directory gets a suffix naming the values.")
         java.util.List<String> sets = new java.util.ArrayList<>();

@@ -50,7 +50,7 @@ public final class LlmBenchCommand implements Callable<Integer> {
     @Option(
             names = "--budgets",
             split = ",",
-            description = "budgets, shares of the training split (default: 25%,12.5%,6.25%)")
+            description = "budgets, shares of the training split (default: 25%%,12.5%%,6.25%%)")
     List<String> budgets;
 
     @Option(
