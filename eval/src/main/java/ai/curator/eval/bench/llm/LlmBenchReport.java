@@ -248,9 +248,10 @@ public final class LlmBenchReport {
             int pairs = 0;
             for (String m : metrics) {
                 double[] d = meanStd(pairedVsUniform(g, gs, m));
-                pairs = (int) d[2];
+                pairs = Math.max(pairs, (int) d[2]);
                 if (d[2] == 0) {
-                    break;
+                    row.append(" – |"); // undefined for every pair (e.g. slot precision with no slot predicted)
+                    continue;
                 }
                 row.append(' ').append(signed(d)).append(" |");
                 if (byMetric == null) {
