@@ -97,8 +97,8 @@ public final class FileIo {
     public static String sha256(Path path) {
         String identity = null;
         try {
-            if (Files.size(path) >= MEMO_BYTES) {
-                var a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            var a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.size() >= MEMO_BYTES) {
                 identity = path.toRealPath() + "\u0000" + a.size() + "\u0000"
                         + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + "\u0000"
                         + a.fileKey();
