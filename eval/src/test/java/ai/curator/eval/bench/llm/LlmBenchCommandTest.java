@@ -108,24 +108,7 @@ class LlmBenchCommandTest {
 
     @Test
     void aReportOfNothingFinishedExitsTwo() throws Exception {
-        Path model = LlmBenchArgs.stories260K();
-        Path data = LlmBenchArgs.viggo(dir, 40, 6);
-        String[] common = {
-            "bench",
-            "llm",
-            "--task",
-            "viggo",
-            "--model",
-            model.toString(),
-            "--data-root",
-            data.toString(),
-            "--out",
-            dir.resolve("rep").toString(),
-            "--methods",
-            "full",
-            "--seeds",
-            "1"
-        };
+        String[] common = onStories260K("rep", "--methods", "full", "--seeds", "1");
         Result none = cli(concat(common, "--report-only"));
         assertEquals(2, none.code(), none.err());
         assertTrue(none.err().contains("holds no bench (no bench.json)"), none.err());
@@ -134,6 +117,26 @@ class LlmBenchCommandTest {
         assertEquals(2, empty.code(), empty.err());
         assertTrue(empty.err().contains("no run in"), empty.err());
         assertFalse(Files.exists(dir.resolve("rep/llm-bench.md")));
+    }
+
+    /**
+     * {@code bench llm --task viggo} on stories260K and a 40-row ViGGO copy, into {@code dir/out}, then
+     * {@code extra}.
+     */
+    private String[] onStories260K(String out, String... extra) throws Exception {
+        String[] common = {
+            "bench",
+            "llm",
+            "--task",
+            "viggo",
+            "--model",
+            LlmBenchArgs.stories260K().toString(),
+            "--data-root",
+            LlmBenchArgs.viggo(dir, 40, 6).toString(),
+            "--out",
+            dir.resolve(out).toString()
+        };
+        return concat(common, extra);
     }
 
     private static String[] concat(String[] a, String... b) {
@@ -179,27 +182,8 @@ class LlmBenchCommandTest {
 
     @Test
     void onlyRestrictsThePlanAndAGlobMatchingNoRunExitsTwoListingTheRuns() throws Exception {
-        Path model = LlmBenchArgs.stories260K();
-        Path data = LlmBenchArgs.viggo(dir, 40, 6);
-        String[] common = {
-            "bench",
-            "llm",
-            "--task",
-            "viggo",
-            "--model",
-            model.toString(),
-            "--data-root",
-            data.toString(),
-            "--out",
-            dir.resolve("only").toString(),
-            "--methods",
-            "full,uniform",
-            "--budgets",
-            "50%,25%",
-            "--seeds",
-            "2",
-            "--dry-run"
-        };
+        String[] common =
+                onStories260K("only", "--methods", "full,uniform", "--budgets", "50%,25%", "--seeds", "2", "--dry-run");
         Result r = cli(concat(common, "--only", "*-25pct-*,viggo-full-s2"));
         assertEquals(0, r.code(), r.err());
         assertEquals(
