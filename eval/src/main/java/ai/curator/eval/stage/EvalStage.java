@@ -52,7 +52,7 @@ public final class EvalStage implements ai.curator.api.Stage {
      * @param model the model (HF directory, .gguf, llama2.c .bin; relative to the recipe); default
      *     the product of the last {@code finetune} stage before this one
      * @param tokenizer a llama2.c tokenizer for a .bin model; default the one beside it
-     * @param chatFormat plain, chatml or llama3; default detected from the model's template
+     * @param chatFormat template, plain, chatml or llama3; default: template when the model has one, else plain
      * @param endpoint an OpenAI-compatible server's base URL instead of an in-JVM model
      * @param modelName the served model or adapter (with endpoint)
      * @param apiKeyEnv the environment variable holding the endpoint's key; default OPENAI_API_KEY

@@ -85,7 +85,8 @@ public final class StudyCommand implements Runnable {
 
         @Option(
                 names = "--chat-format",
-                description = "With --lm-model: plain, chatml or llama3 (default: the checkpoint's).")
+                description =
+                        "With --lm-model: template, plain, chatml or llama3 (default: the checkpoint's template, else plain).")
         String chatFormat;
 
         @Option(

@@ -26,7 +26,7 @@ final class LmCli {
         try {
             return ChatFormat.of(name);
         } catch (IllegalArgumentException e) {
-            throw bad(spec, option + " must be one of plain, chatml, llama3, got '" + name + "'");
+            throw bad(spec, option + " must be one of " + ChatFormat.NAMES + ", got '" + name + "'");
         }
     }
 

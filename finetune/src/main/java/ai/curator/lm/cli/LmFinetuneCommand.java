@@ -146,7 +146,8 @@ public final class LmFinetuneCommand implements Callable<Integer> {
     @Option(
             names = "--chat-format",
             paramLabel = "NAME",
-            description = "plain, chatml or llama3 (default: the checkpoint's)")
+            description =
+                    "template, plain, chatml or llama3 (default: template when the checkpoint has one, else plain)")
     String chatFormat;
 
     @Option(

@@ -104,7 +104,8 @@ public final class LmGenerateCommand implements Callable<Integer> {
         @Option(
                 names = "--chat-format",
                 paramLabel = "NAME",
-                description = "render with this format: plain, chatml, llama3")
+                description =
+                        "render with this format: template (the checkpoint's own, the default when it has one), plain, chatml, llama3")
         String chatFormat;
     }
 
@@ -167,8 +168,8 @@ public final class LmGenerateCommand implements Callable<Integer> {
             LmGenerator gen;
             try {
                 gen = new LmGenerator(lm, new LmGenerator.Options(batchSize, format));
-            } catch (IllegalArgumentException e) {
-                throw LmCli.bad(spec, e.getMessage().replace("chat_format", "--chat-format") + " Or pass --raw.");
+            } catch (IllegalArgumentException | ai.curator.api.DataException e) {
+                throw LmCli.bad(spec, e.getMessage().replace("chat_format", "--chat-format") + ". Or pass --raw.");
             }
             describe = gen.describe()
                     + (lora != null

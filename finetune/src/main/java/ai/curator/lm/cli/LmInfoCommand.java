@@ -2,7 +2,6 @@ package ai.curator.lm.cli;
 
 import ai.curator.lm.Checkpoint;
 import ai.curator.lm.ModelConfig;
-import ai.curator.lm.model.ChatFormat;
 import ai.curator.lm.score.LmModels;
 import ai.curator.lm.tokenize.Tokenizer;
 import java.io.PrintWriter;
@@ -37,11 +36,11 @@ public final class LmInfoCommand implements Callable<Integer> {
         Tokenizer t = c.tokenizer();
         PrintWriter out = spec.commandLine().getOut();
         String chat;
-        try {
-            chat = ChatFormat.detect(c.chatTemplate(), c.source()).name().toLowerCase(Locale.ROOT)
-                    + (c.chatTemplate() == null ? " (no chat template)" : "");
-        } catch (IllegalArgumentException e) {
-            chat = "unrecognised template (generate with --raw or --chat-format)";
+        if (c.chatTemplate() == null || c.chatTemplate().isBlank()) {
+            chat = "plain (no chat template)";
+        } else {
+            chat = "template (the checkpoint's Jinja chat template, "
+                    + c.chatTemplate().length() + " characters)";
         }
         out.printf("source:          %s%n", c.source());
         out.printf("architecture:    %s%n", m.architecture().name().toLowerCase(Locale.ROOT));

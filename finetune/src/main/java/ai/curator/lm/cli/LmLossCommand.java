@@ -79,7 +79,8 @@ public final class LmLossCommand implements Callable<Integer> {
     @Option(
             names = "--chat-format",
             paramLabel = "NAME",
-            description = "plain, chatml or llama3 (default: the checkpoint's)")
+            description =
+                    "template, plain, chatml or llama3 (default: template when the checkpoint has one, else plain)")
     String chatFormat;
 
     @Option(names = "--max-length", description = "most tokens of prompt + response (default: the model's context)")

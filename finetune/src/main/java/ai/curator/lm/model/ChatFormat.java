@@ -7,11 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How chat messages become prompt text. Jinja templates are not executed; the formats below are
- * written out by hand and {@link #detect} picks one from a checkpoint's template by its markers,
- * rejecting a template it does not recognise rather than guessing.
+ * How chat messages become prompt text. By default ({@link #detect}) a checkpoint's own Jinja chat
+ * template is executed ({@link #TEMPLATE}, as {@code transformers}' {@code apply_chat_template}), and
+ * a checkpoint without one gets {@link #PLAIN}; the other formats are written out by hand, for a
+ * template this build cannot execute or to override the checkpoint's.
  *
  * <ul>
+ *   <li>{@link #TEMPLATE}: the checkpoint's template through {@link JinjaChatTemplate}; the response a
+ *       model is trained on is what the template writes after the prompt for the answer, end-of-turn
+ *       marker included. Rendered by {@code LmGenerator}, not by {@link #render}.
  *   <li>{@link #PLAIN}: the messages' contents joined by a blank line, roles dropped — a single user
  *       message is the prompt as is. For base models (no template), e.g. stories260K.
  *   <li>{@link #CHATML}: {@code <|im_start|>role\ncontent<|im_end|>\n} per message, then {@code
@@ -24,6 +28,7 @@ import java.util.regex.Pattern;
  * The special markers are written as text: the tokenizer must encode them to their special ids.
  */
 public enum ChatFormat {
+    TEMPLATE,
     PLAIN,
     CHATML,
     LLAMA3;
@@ -31,45 +36,39 @@ public enum ChatFormat {
     private static final Pattern CHATML_DEFAULT_SYSTEM =
             Pattern.compile("<\\|im_start\\|>system(?:\\\\n|\\n)(.*?)<\\|im_end\\|>", Pattern.DOTALL);
 
+    /** The names {@link #of} accepts, for messages. */
+    public static final String NAMES = "template, plain, chatml, llama3";
+
     /**
-     * The format of {@code template}: {@link #PLAIN} when there is none.
+     * The default format of a checkpoint: {@link #TEMPLATE} when it has a chat template, {@link
+     * #PLAIN} when it has none.
      *
-     * @param source the checkpoint, for the message
-     * @throws IllegalArgumentException when the template is not one of the known formats
+     * @param source the checkpoint (kept for callers' messages)
      */
     public static ChatFormat detect(String template, String source) {
-        if (template == null || template.isBlank()) {
-            return PLAIN;
-        }
-        if (template.contains("<|im_start|>")) {
-            return CHATML;
-        }
-        if (template.contains("<|start_header_id|>")) {
-            return LLAMA3;
-        }
-        throw new IllegalArgumentException(source + " has a chat template this build cannot render (Jinja is not "
-                + "executed; known: ChatML <|im_start|>, Llama 3 <|start_header_id|>). Choose chat_format: plain "
-                + "(message contents as the prompt), chatml or llama3 explicitly.");
+        return template == null || template.isBlank() ? PLAIN : TEMPLATE;
     }
 
-    /** The format named {@code name} (plain, chatml, llama3). */
+    /** The format named {@code name} (template, plain, chatml, llama3). */
     public static ChatFormat of(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "chat_format must be one of plain, chatml, llama3, got '" + name + "'", e);
+            throw new IllegalArgumentException("chat_format must be one of " + NAMES + ", got '" + name + "'", e);
         }
     }
 
     /**
-     * The prompt text of {@code messages}.
+     * The prompt text of {@code messages} in a hand-written format.
      *
      * @param template the checkpoint's template (for ChatML's default system message), or null
+     * @throws IllegalStateException for {@link #TEMPLATE}, which {@link JinjaChatTemplate} renders
      */
     public String render(List<Message> messages, String template) {
         StringBuilder b = new StringBuilder();
         switch (this) {
+            case TEMPLATE -> throw new IllegalStateException(
+                    "the checkpoint's template is rendered by JinjaChatTemplate");
             case PLAIN -> {
                 for (Message m : messages) {
                     b.append(b.length() == 0 ? "" : "\n\n").append(m.content());
@@ -106,18 +105,25 @@ public enum ChatFormat {
         return b.toString();
     }
 
-    /** The end-of-turn marker the model emits after its answer, or null (PLAIN: the model's EOS only). */
+    /**
+     * The end-of-turn marker the model emits after its answer, or null (PLAIN: the model's EOS only;
+     * TEMPLATE: {@link JinjaChatTemplate#endOfTurn}).
+     */
     public String endOfTurn() {
         return switch (this) {
-            case PLAIN -> null;
+            case TEMPLATE, PLAIN -> null;
             case CHATML -> "<|im_end|>";
             case LLAMA3 -> "<|eot_id|>";
         };
     }
 
-    /** Whether the prompt starts with the BOS id (when the model has one): Llama-family base models and Llama 3. */
+    /**
+     * Whether the prompt starts with the BOS id (when the model has one): Llama-family base models and
+     * Llama 3; a template writes BOS itself when the model wants it.
+     */
     boolean addsBos(ai.curator.lm.ModelConfig config) {
         return switch (this) {
+            case TEMPLATE -> false;
             case PLAIN -> config.architecture() == ai.curator.lm.ModelConfig.Architecture.LLAMA;
             case CHATML -> false;
             case LLAMA3 -> true;

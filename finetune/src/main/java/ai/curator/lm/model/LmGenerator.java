@@ -3,6 +3,7 @@ package ai.curator.lm.model;
 import ai.curator.api.DataException;
 import ai.curator.api.Generator;
 import ai.curator.lm.ModelConfig;
+import ai.curator.lm.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * The in-JVM model as the evaluation module's {@link Generator}: renders each request's messages
- * with a {@link ChatFormat}, encodes them (BOS first where the format wants it), and decodes the
+ * with a {@link ChatFormat} (by default the checkpoint's own Jinja template, {@link JinjaChatTemplate}), encodes them (BOS first where the format wants it), and decodes the
  * requests in batches of similar length with a KV cache ({@link Decoder}), handing each completion
  * to the sink as its batch finishes.
  *
@@ -43,26 +44,82 @@ public final class LmGenerator implements Generator {
     private final CausalLm lm;
     private final Options options;
     private final ChatFormat format;
+    private final JinjaChatTemplate template;
     private final int[] stopIds;
 
     /**
-     * @throws IllegalArgumentException when no chat format is given and the checkpoint's template is
-     *     not recognised
+     * @throws DataException when the format is {@link ChatFormat#TEMPLATE} (the default for a
+     *     checkpoint with a chat template) and the template cannot be executed, the checkpoint has none,
+     *     or the tokenizer does not encode a special token the template writes to its id
      */
     public LmGenerator(CausalLm lm, Options options) {
         this.lm = Objects.requireNonNull(lm, "lm");
         this.options = Objects.requireNonNull(options, "options");
         this.format =
                 options.chatFormat() != null ? options.chatFormat() : ChatFormat.detect(lm.chatTemplate(), lm.source());
-        String end = format.endOfTurn();
-        int[] ids = end == null ? new int[0] : lm.tokenizer().encode(end);
-        // Only a marker that is one token can end a turn by id; otherwise the model's EOS does.
-        this.stopIds = ids.length == 1 ? ids : new int[0];
+        Tokenizer tok = lm.tokenizer();
+        if (format == ChatFormat.TEMPLATE) {
+            if (lm.chatTemplate() == null || lm.chatTemplate().isBlank()) {
+                throw new DataException(
+                        lm.source() + " has no chat template; choose chat_format: plain, chatml or" + " llama3");
+            }
+            this.template = new JinjaChatTemplate(
+                    lm.chatTemplate(), tokenText(tok, bosId()), tokenText(tok, eosId()), lm.source());
+            String end = template.endOfTurn();
+            checkSpecialTokens(end);
+            int[] ids = tok.encode(end);
+            // The turn ends at the first token the template writes after the answer when that is a
+            // special token (<|im_end|>, <|eot_id|>, <end_of_turn>); otherwise at the model's EOS.
+            this.stopIds = ids.length > 0 && tok.decode(new int[] {ids[0]}).isEmpty() ? new int[] {ids[0]} : new int[0];
+        } else {
+            this.template = null;
+            String end = format.endOfTurn();
+            int[] ids = end == null ? new int[0] : tok.encode(end);
+            // Only a marker that is one token can end a turn by id; otherwise the model's EOS does.
+            this.stopIds = ids.length == 1 ? ids : new int[0];
+        }
+    }
+
+    private int bosId() {
+        return lm.config().bosId() >= 0 ? lm.config().bosId() : lm.tokenizer().bos();
+    }
+
+    private int eosId() {
+        return lm.config().eosId() >= 0 ? lm.config().eosId() : lm.tokenizer().eos();
+    }
+
+    private static String tokenText(Tokenizer tok, int id) {
+        return id < 0 ? null : tok.tokenText(id);
+    }
+
+    /**
+     * The BOS and EOS texts the template writes (and the end of its turn) must encode to their one
+     * special id, or the model would read them as plain characters.
+     */
+    private void checkSpecialTokens(String endOfTurn) {
+        Tokenizer tok = lm.tokenizer();
+        String exchange = template.render(List.of(new Message("user", "a"), new Message("assistant", "b")), false);
+        for (String special : new String[] {template.bosToken(), template.eosToken()}) {
+            if (special == null || special.isEmpty() || !exchange.contains(special)) {
+                continue;
+            }
+            int[] ids = tok.encode(special);
+            if (ids.length != 1) {
+                throw new DataException(lm.source() + ": its chat template writes '" + special + "', which this"
+                        + " tokenizer encodes as " + ids.length + " tokens, not as the special token; choose"
+                        + " chat_format: plain, chatml or llama3");
+            }
+        }
     }
 
     /** The chat format in use. */
     public ChatFormat format() {
         return format;
+    }
+
+    /** The ids that end a turn besides the model's EOS (the format's end-of-turn token), for tests. */
+    int[] stopIds() {
+        return stopIds.clone();
     }
 
     /**
@@ -71,15 +128,8 @@ public final class LmGenerator implements Generator {
      * @throws DataException naming the request when its prompt leaves no room in the context
      */
     public int[] prompt(Request r) {
-        int[] text = lm.tokenizer().encode(format.render(r.messages(), lm.chatTemplate()));
+        int[] ids = promptIds(r.messages());
         ModelConfig c = lm.config();
-        int bos = c.bosId() >= 0 ? c.bosId() : lm.tokenizer().bos();
-        int[] ids = text;
-        if (format.addsBos(c) && bos >= 0) {
-            ids = new int[text.length + 1];
-            ids[0] = bos;
-            System.arraycopy(text, 0, ids, 1, text.length);
-        }
         if (ids.length == 0) {
             throw new DataException("request '" + r.id() + "' has an empty prompt (no messages or empty content)");
         }
@@ -98,18 +148,50 @@ public final class LmGenerator implements Generator {
      * @param id names the example in errors
      */
     public SequenceLoss.Example example(String id, List<Message> conversation, String answer) {
-        int[] prompt = prompt(new Request(id, conversation));
-        int[] body = lm.tokenizer().encode(answer);
-        int end = stopIds.length == 1
-                ? stopIds[0]
-                : (lm.config().eosId() >= 0
-                        ? lm.config().eosId()
-                        : lm.tokenizer().eos());
+        prompt(new Request(id, conversation));
+        return encode(conversation, answer);
+    }
+
+    /**
+     * The prompt text of a conversation in this generator's format, ending where the assistant's
+     * answer begins.
+     *
+     * @throws DataException when the checkpoint's template refuses the conversation
+     */
+    public String render(List<Message> conversation) {
+        return template != null ? template.render(conversation, true) : format.render(conversation, lm.chatTemplate());
+    }
+
+    /**
+     * The prompt ids (BOS first where the format wants it) and the response ids of a conversation and
+     * its expected answer, their lengths unchecked: with a template, the response is what the template
+     * writes after the prompt for the answer; otherwise the answer and the end-of-turn token (or EOS).
+     */
+    public SequenceLoss.Example encode(List<Message> conversation, String answer) {
+        Tokenizer tok = lm.tokenizer();
+        if (template != null) {
+            JinjaChatTemplate.Split s = template.split(conversation, answer);
+            return new SequenceLoss.Example(tok.encode(s.prompt()), tok.encode(s.response()));
+        }
+        int[] body = tok.encode(answer);
+        int end = stopIds.length == 1 ? stopIds[0] : eosId();
         int[] response = end >= 0 ? Arrays.copyOf(body, body.length + 1) : body;
         if (end >= 0) {
             response[body.length] = end;
         }
-        return new SequenceLoss.Example(prompt, response);
+        return new SequenceLoss.Example(promptIds(conversation), response);
+    }
+
+    private int[] promptIds(List<Message> conversation) {
+        int[] text = lm.tokenizer().encode(render(conversation));
+        int bos = bosId();
+        if (format.addsBos(lm.config()) && bos >= 0) {
+            int[] ids = new int[text.length + 1];
+            ids[0] = bos;
+            System.arraycopy(text, 0, ids, 1, text.length);
+            return ids;
+        }
+        return text;
     }
 
     @Override

@@ -13,19 +13,17 @@ import java.util.Objects;
 /**
  * A row's prompt and response text as the {@link SequenceLoss.Example} the model is scored on:
  * the prompt rendered as one user turn in the chat format and encoded as {@link LmGenerator}
- * prompts the model (BOS first where the format wants it), the response encoded and followed by
- * the end-of-turn token (or the model's EOS) — the same ids as {@link LmGenerator#example}, so a
- * loss measures what generation would have to produce and what fine-tuning trains on. The BOS and
- * end tokens are read off {@code LmGenerator.example} once, on a probe, so the two cannot drift.
+ * prompts the model, the response as the format ends an answer (the template's end of turn, or the
+ * end-of-turn token or EOS) — {@link LmGenerator#encode} builds both, so a loss measures what
+ * generation would have to produce and what fine-tuning trains on.
  *
  * <p>Unlike {@code LmGenerator.example}, an example longer than {@code maxLength} tokens (prompt +
  * response) can have its prompt cut from the left instead of failing.
  */
 public final class LmExamples {
     private final CausalLm lm;
+    private final LmGenerator generator;
     private final ChatFormat format;
-    private final int bos;
-    private final int end;
     private final int maxLength;
     private final boolean truncate;
     private final String lengthHint;
@@ -41,8 +39,8 @@ public final class LmExamples {
      */
     public LmExamples(CausalLm lm, ChatFormat chatFormat, Integer maxLength, boolean truncate, String lengthHint) {
         this.lm = Objects.requireNonNull(lm, "lm");
-        LmGenerator gen = new LmGenerator(lm, new LmGenerator.Options(1, chatFormat));
-        this.format = gen.format();
+        this.generator = new LmGenerator(lm, new LmGenerator.Options(1, chatFormat));
+        this.format = generator.format();
         int context = lm.config().maxPositions();
         this.maxLength = maxLength == null ? context : maxLength;
         if (this.maxLength < 2 || this.maxLength > context) {
@@ -51,12 +49,6 @@ public final class LmExamples {
         }
         this.truncate = truncate;
         this.lengthHint = lengthHint == null ? "" : lengthHint;
-        List<Message> probe = List.of(new Message("user", "a"));
-        int[] text = lm.tokenizer().encode(format.render(probe, lm.chatTemplate()));
-        SequenceLoss.Example ex = gen.example("probe", probe, "b");
-        this.bos = ex.prompt().length == text.length + 1 ? ex.prompt()[0] : -1;
-        int body = lm.tokenizer().encode("b").length;
-        this.end = ex.response().length == body + 1 ? ex.response()[body] : -1;
     }
 
     /** The chat format in use. */
@@ -85,22 +77,17 @@ public final class LmExamples {
      *     the example is too long (and truncation is off, or the response alone fills the limit)
      */
     public Built example(String where, String prompt, String response) {
-        int[] text = lm.tokenizer().encode(format.render(List.of(new Message("user", prompt)), lm.chatTemplate()));
-        int[] p = text;
-        if (bos >= 0) {
-            p = new int[text.length + 1];
-            p[0] = bos;
-            System.arraycopy(text, 0, p, 1, text.length);
-        }
-        int[] body = lm.tokenizer().encode(response);
-        if (body.length == 0) {
+        if (lm.tokenizer().encode(response).length == 0) {
             throw new DataException(where + " has an empty response; there is nothing to score");
         }
-        int[] r = body;
-        if (end >= 0) {
-            r = Arrays.copyOf(body, body.length + 1);
-            r[body.length] = end;
+        SequenceLoss.Example e;
+        try {
+            e = generator.encode(List.of(new Message("user", prompt)), response);
+        } catch (DataException refused) {
+            throw new DataException(where + ": " + refused.getMessage(), refused);
         }
+        int[] p = e.prompt();
+        int[] r = e.response();
         if (p.length == 0) {
             throw new DataException(where + " has an empty prompt and the model has no BOS token to start from");
         }

@@ -59,7 +59,7 @@ public final class LmLossSource implements LossSourceProvider<LmLossSource.Optio
      *     model's context
      * @param truncate when a row is longer than max_length, cut its prompt from the left (the
      *     response is never cut) instead of failing; default false
-     * @param chatFormat how the prompt becomes text: plain, chatml or llama3; default (null) from the
+     * @param chatFormat how the prompt becomes text: template, plain, chatml or llama3; default (null) from the
      *     checkpoint's chat template — plain when it has none
      */
     public record Options(

@@ -412,6 +412,14 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
 
     @Override
+    public String tokenText(int id) {
+        if (id < 0 || id >= tokens.length) {
+            return null;
+        }
+        return special[id] || added.contains(tokens[id]) ? tokens[id] : decode(new int[] {id});
+    }
+
+    @Override
     public int vocabSize() {
         return tokens.length;
     }

@@ -103,6 +103,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     @Override
+    public String tokenText(int id) {
+        return id < 0 || id >= vocabSize ? null : tokenizer.decode(new long[] {id}, false);
+    }
+
+    @Override
     public int vocabSize() {
         return vocabSize;
     }

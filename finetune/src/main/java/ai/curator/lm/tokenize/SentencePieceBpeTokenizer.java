@@ -287,6 +287,11 @@ public final class SentencePieceBpeTokenizer implements Tokenizer {
         return unk;
     }
 
+    @Override
+    public String tokenText(int id) {
+        return id < 0 || id >= pieces.length ? null : pieces[id];
+    }
+
     /** The text of token {@code id}, spaces as ' '. */
     public String piece(int id) {
         return pieces[id];

@@ -21,4 +21,12 @@ public interface Tokenizer {
 
     /** End-of-sequence id, or -1 when the vocabulary has none. */
     int eos();
+
+    /**
+     * The vocabulary's text of token {@code id} as a chat template writes it (special tokens verbatim,
+     * e.g. {@code <s>}), or null when this tokenizer cannot say.
+     */
+    default String tokenText(int id) {
+        return null;
+    }
 }

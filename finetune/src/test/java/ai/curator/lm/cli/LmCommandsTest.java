@@ -85,7 +85,8 @@ class LmCommandsTest {
         assertTrue(both.err().contains("mutually exclusive"), both.err());
         Result f = run("lm", "generate", "--model", "m.gguf", "--prompt", "x", "--chat-format", "alpaca");
         assertEquals(2, f.code());
-        assertTrue(f.err().startsWith("error: --chat-format must be one of plain, chatml, llama3, got 'alpaca'"));
+        assertTrue(f.err()
+                .startsWith("error: --chat-format must be one of template, plain, chatml, llama3, got 'alpaca'"));
         Result o = run(
                 "lm",
                 "loss",

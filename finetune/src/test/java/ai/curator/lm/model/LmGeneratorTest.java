@@ -84,12 +84,12 @@ class LmGeneratorTest {
     }
 
     @Test
-    void chatFormatsRenderAndDetect() {
+    void chatFormatsRenderAndDetect() throws java.io.IOException {
         String qwen = "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
                 + "{{ '<|im_start|>system\\nYou are a helpful assistant.<|im_end|>\\n' }}{% endif %}"
                 + "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
                 + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
-        assertEquals(ChatFormat.CHATML, ChatFormat.detect(qwen, "q"));
+        assertEquals(ChatFormat.TEMPLATE, ChatFormat.detect(qwen, "q"), "a checkpoint's template is executed");
         assertEquals(
                 "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n"
                         + "<|im_start|>assistant\n",
@@ -101,12 +101,23 @@ class LmGeneratorTest {
                 "<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n",
                 ChatFormat.LLAMA3.render(List.of(new Message("user", " hi\n")), null));
-        assertEquals(ChatFormat.LLAMA3, ChatFormat.detect("...<|start_header_id|>...", "l"));
         assertEquals(ChatFormat.PLAIN, ChatFormat.detect(null, "s"));
-        var e = assertThrows(IllegalArgumentException.class, () -> ChatFormat.detect("{{ '[INST]' }}", "m.gguf"));
-        assertTrue(e.getMessage().startsWith("m.gguf has a chat template")
-                && e.getMessage().contains("chat_format"));
+        assertEquals(ChatFormat.PLAIN, ChatFormat.detect(" ", "s"));
+        assertEquals(ChatFormat.TEMPLATE, ChatFormat.detect("{{ '[INST]' }}", "m.gguf"));
         assertEquals(ChatFormat.CHATML, ChatFormat.of(" ChatML "));
-        assertThrows(IllegalArgumentException.class, () -> ChatFormat.of("jinja"));
+        assertEquals(ChatFormat.TEMPLATE, ChatFormat.of("template"));
+        var e = assertThrows(IllegalArgumentException.class, () -> ChatFormat.of("jinja"));
+        assertEquals("chat_format must be one of template, plain, chatml, llama3, got 'jinja'", e.getMessage());
+        // The hand-written formats agree with the published templates they stand in for.
+        List<List<Message>> conversations = List.of(
+                List.of(new Message("user", "hi")),
+                List.of(new Message("system", "S "), new Message("user", " hi\n")),
+                List.of(new Message("user", "a"), new Message("assistant", "b"), new Message("user", "c")));
+        JinjaChatTemplate qwen2 = JinjaChatTemplateTest.published("qwen2");
+        JinjaChatTemplate llama3 = JinjaChatTemplateTest.published("llama3");
+        for (List<Message> m : conversations) {
+            assertEquals(qwen2.render(m, true), ChatFormat.CHATML.render(m, qwen), m.toString());
+            assertEquals(llama3.render(m, true), "<|begin_of_text|>" + ChatFormat.LLAMA3.render(m, null), m.toString());
+        }
     }
 }

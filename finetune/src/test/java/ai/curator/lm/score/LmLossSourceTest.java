@@ -54,7 +54,8 @@ class LmLossSourceTest {
         var batch = assertThrows(IllegalArgumentException.class, () -> options(null, 0, null));
         assertEquals("loss.batch_size must be in [1, 1024], got 0", batch.getMessage());
         var format = assertThrows(IllegalArgumentException.class, () -> options(null, null, "alpaca"));
-        assertEquals("loss.chat_format must be one of plain, chatml, llama3, got 'alpaca'", format.getMessage());
+        assertEquals(
+                "loss.chat_format must be one of template, plain, chatml, llama3, got 'alpaca'", format.getMessage());
         var length = assertThrows(
                 IllegalArgumentException.class,
                 () -> new LmLossSource.Options("m.gguf", "{q}", "{a}", null, null, 1, null, null));
