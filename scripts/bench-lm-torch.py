@@ -11,7 +11,9 @@ training update (AdamW, clip 1.0) on the forward's tokens; then the process's pe
                reader of finetune/src/test/python/stories260k_reference.py; q/k rows permuted to
                the rotate-half order, as the JVM's loader and Hugging Face's converter do
 
-Usage: /usr/bin/python3 scripts/bench-lm-torch.py [--threads N] [--repeats N]
+Each measurement first runs untimed for --warmup seconds (at least once), as LmBench does.
+
+Usage: /usr/bin/python3 scripts/bench-lm-torch.py [--threads N] [--repeats N] [--warmup SECONDS]
            [--model random4.5M|stories260K] [--stories FILE]   (run from the repository root)
 """
 import argparse
@@ -138,15 +140,33 @@ def peak_resident():
         return "unavailable (%s)" % e
 
 
+def warm_up(label, seconds, work):
+    """Runs work untimed until seconds have passed (at least once), saying how long the first call took."""
+    start = time.perf_counter()
+    calls, first = 0, 0.0
+    while True:
+        t0 = time.perf_counter()
+        work()
+        if calls == 0:
+            first = time.perf_counter() - t0
+        calls += 1
+        if time.perf_counter() - start >= seconds:
+            break
+    print("%s: warm-up %d calls in %.1f s (first call %.3f s)" % (label, calls, time.perf_counter() - start, first))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--warmup", type=float, default=5.0)
     ap.add_argument("--model", choices=(RANDOM, STORIES), default=RANDOM)
     ap.add_argument("--stories", default="../shared/models/stories260K/stories260K.bin")
     a = ap.parse_args()
     if a.repeats < 1:
         ap.error("--repeats must be >= 1, got %d" % a.repeats)
+    if not a.warmup >= 0:
+        ap.error("--warmup must be >= 0 seconds, got %s" % a.warmup)
     torch.set_num_threads(a.threads)
     name = a.model
     w = build_random() if name == RANDOM else build_stories(a.stories)
@@ -156,39 +176,43 @@ def main():
     g = torch.Generator().manual_seed(2)
     with torch.inference_mode():
         ids = torch.randint(3, V, (R, T), generator=g)
-        for rep in range(-1, a.repeats):
+        fwd = lambda: forward(w, ids, torch.arange(T).expand(R, T), causal(T), None)
+        warm_up("torch %s forward %dx%d" % (name, R, T), a.warmup, fwd)
+        for rep in range(a.repeats):
             t0 = time.perf_counter()
-            forward(w, ids, torch.arange(T).expand(R, T), causal(T), None)
+            fwd()
             s = time.perf_counter() - t0
-            if rep >= 0:
-                print("torch %s forward %dx%d: %.0f tokens/s (%.3f s)" % (name, R, T, R * T / s, s))
+            print("torch %s forward %dx%d: %.0f tokens/s (%.3f s)" % (name, R, T, R * T / s, s))
         for b in (1, 8):
             prompts = torch.randint(3, V, (b, 16), generator=g)
             prompts[:, 0] = 1
-            for rep in range(-1, a.repeats):
+            warm_up("torch %s generate batch %d" % (name, b), a.warmup, lambda: generate(w, prompts, 128))
+            for rep in range(a.repeats):
                 t0 = time.perf_counter()
                 out = generate(w, prompts, 128)
                 s = time.perf_counter() - t0
-                if rep >= 0:
-                    print("torch %s generate batch %d, 16+128: %.0f new tokens/s (%.3f s)"
-                          % (name, b, out.numel() / s, s))
+                print("torch %s generate batch %d, 16+128: %.0f new tokens/s (%.3f s)"
+                      % (name, b, out.numel() / s, s))
     # one full training update (AdamW) on the forward's tokens: next-token NLL of positions 1..T-1, as LmBench
     ids = ids.clone()  # a normal tensor: the inference-mode one cannot be saved for backward
     params = [w["embed"], w["norm"]] + [t for layer in w["layers"] for t in layer.values()]
     for t in params:
         t.requires_grad_(True)
     opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
-    for rep in range(-1, a.repeats):
-        t0 = time.perf_counter()
+    def step():
         opt.zero_grad()
         logits = forward(w, ids, torch.arange(T).expand(R, T), causal(T), None)
         loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+
+    warm_up("torch %s train step" % name, a.warmup, step)
+    for rep in range(a.repeats):
+        t0 = time.perf_counter()
+        step()
         s = time.perf_counter() - t0
-        if rep >= 0:
-            print("torch %s train step (full, AdamW) %dx%d: %.0f tokens/s (%.3f s)" % (name, R, T, R * T / s, s))
+        print("torch %s train step (full, AdamW) %dx%d: %.0f tokens/s (%.3f s)" % (name, R, T, R * T / s, s))
     print("torch %s peak resident memory (VmHWM): %s" % (name, peak_resident()))
 
 

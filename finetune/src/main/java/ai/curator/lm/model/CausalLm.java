@@ -54,6 +54,9 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray finalNormBias;
     private final NDArray cos;
     private final NDArray sin;
+    /** rotate_half as a [headDim, headDim] matrix of 0 and ±1: x·R = (−x₂, x₁), exactly. */
+    private final NDArray rotateHalf;
+
     private final NDArray attentionScale;
     private final NDArray eps;
     private final NDArray half;
@@ -128,6 +131,7 @@ public final class CausalLm implements AutoCloseable {
                 NDArray[] tables = rotaryTables(manager, c.maxPositions(), c.headDim(), c.ropeTheta());
                 cos = tables[0];
                 sin = tables[1];
+                rotateHalf = rotateHalfMatrix(manager, c.headDim());
             } else {
                 embed = weight(ckpt, "transformer.wte.weight", c.vocabSize(), h);
                 positionEmbed = weight(ckpt, "transformer.wpe.weight", c.maxPositions(), h);
@@ -154,6 +158,7 @@ public final class CausalLm implements AutoCloseable {
                         : embed;
                 cos = null;
                 sin = null;
+                rotateHalf = null;
             }
             projections = Collections.unmodifiableMap(projs);
             ok = true;
@@ -327,7 +332,10 @@ public final class CausalLm implements AutoCloseable {
         }
         NDArray ids = Tensors.longs(m, flatten(batch.ids()), new Shape(rows, len));
         NDArray pos = Tensors.longs(m, flatten(batch.positions()), new Shape(rows, len));
-        NDArray mask = Tensors.floats(m, mask(batch.valid(), cache, past), new Shape(rows, 1, 1, len, past + len));
+        float[] maskValues = mask(batch.valid(), cache, past);
+        // Nothing hidden (one new token per row, no padding: cached decoding of one prompt): no mask.
+        NDArray mask =
+                allZero(maskValues) ? null : Tensors.floats(m, maskValues, new Shape(rows, 1, 1, len, past + len));
         NDArray x = Embedding.embedding(ids, embed, SparseFormat.DENSE).singletonOrThrow();
         NDArray cosB = null;
         NDArray sinB = null;
@@ -374,8 +382,11 @@ public final class CausalLm implements AutoCloseable {
 
     /**
      * Scaled dot-product attention of q [B, T, H, D] over k, v [B, T, Hkv, D] (and the cache), the
-     * query heads grouped over the key/value heads without copying k and v.
+     * query heads grouped over the key/value heads without copying k and v: q becomes [B, Hkv, G·T,
+     * D] (G = H / Hkv query heads per key/value head) against keys kept transposed, [B, Hkv, D, S], so
+     * one matrix product serves every group.
      *
+     * @param mask [B, 1, 1, T, S] added to the scores, or null when nothing is hidden
      * @return [B, T, H·D]
      */
     private NDArray attention(int layer, NDArray q, NDArray k, NDArray v, NDArray mask, KvCache cache) {
@@ -384,28 +395,55 @@ public final class CausalLm implements AutoCloseable {
         long len = q.getShape().get(1);
         int kvHeads = c.architecture() == Architecture.GPT2 ? c.numHeads() : c.numKvHeads();
         int group = c.numHeads() / kvHeads;
-        NDArray kt = k.transpose(0, 2, 1, 3);
-        NDArray vt = v.transpose(0, 2, 1, 3);
+        NDArray kT = k.transpose(0, 2, 3, 1); // [B, Hkv, D, T]
+        NDArray vt = v.transpose(0, 2, 1, 3); // [B, Hkv, T, D]
         if (cache != null) {
             if (cache.keys[layer] != null) {
-                kt = cache.keys[layer].concat(kt, 2);
+                kT = cache.keys[layer].concat(kT, 3);
                 vt = cache.values[layer].concat(vt, 2);
             }
-            cache.put(layer, kt, vt);
+            cache.put(layer, kT, vt);
         }
-        NDArray qt = q.mul(attentionScale).transpose(0, 2, 1, 3).reshape(rows, kvHeads, group, len, c.headDim());
-        NDArray scores = qt.matMul(kt.expandDims(2).transpose(0, 1, 2, 4, 3)).add(mask);
-        NDArray out = scores.softmax(-1).matMul(vt.expandDims(2));
+        long keys = kT.getShape().get(3);
+        NDArray qt = q.mul(attentionScale).transpose(0, 2, 1, 3).reshape(rows, kvHeads, group * len, c.headDim());
+        NDArray scores = qt.matMul(kT); // [B, Hkv, G·T, S]
+        if (mask != null) {
+            scores =
+                    scores.reshape(rows, kvHeads, group, len, keys).add(mask).reshape(rows, kvHeads, group * len, keys);
+        }
+        NDArray out = scores.softmax(-1).matMul(vt); // [B, Hkv, G·T, D]
         return out.reshape(rows, c.numHeads(), len, c.headDim())
                 .transpose(0, 2, 1, 3)
                 .reshape(rows, len, (long) c.numHeads() * c.headDim());
     }
 
-    /** Hugging Face's rotary embedding: {@code x·cos + rotate_half(x)·sin}, rotate_half(x) = (−x₂, x₁). */
-    private static NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        NDList halves = x.split(2, 3);
-        NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-        return x.mul(cos).add(rotated.mul(sin));
+    /**
+     * Hugging Face's rotary embedding: {@code x·cos + rotate_half(x)·sin}, rotate_half(x) = (−x₂, x₁),
+     * taken as one product with a matrix of 0 and ±1 (exact: each output is one input, sign flipped
+     * or not) — four tensor operations where slicing, negating and concatenating take six.
+     */
+    private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
+    }
+
+    /** R with x·R = rotate_half(x) = (−x[d/2..d), x[0..d/2)) for x of width {@code dim}. */
+    static NDArray rotateHalfMatrix(NDManager m, int dim) {
+        int half = dim / 2;
+        float[] r = new float[dim * dim];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * dim + j] = -1f; // output j < d/2 takes −x[j + d/2]
+            r[j * dim + j + half] = 1f; // output j + d/2 takes x[j]
+        }
+        return Tensors.floats(m, r, new Shape(dim, dim));
+    }
+
+    private static boolean allZero(float[] a) {
+        for (float v : a) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {

@@ -119,7 +119,9 @@ public final class Decoder {
                 float[] logits;
                 try (NDManager m = lm.manager().newSubManager()) {
                     NDArray h = lm.hidden(m, batch, cache);
-                    logits = lm.head(h.get(new NDIndex(":, -1"))).toFloatArray();
+                    // [B, T, hidden] -> the last position's [B, hidden] (a cached step has T = 1 already)
+                    NDArray last = batch.length() == 1 ? h : h.get(new NDIndex(":, -1"));
+                    logits = lm.head(last).toFloatArray();
                 }
                 int vocab = c.vocabSize();
                 int live = 0;

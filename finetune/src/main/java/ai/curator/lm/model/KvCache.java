@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
  * rows: each new pass attends to them and appends its own. Which cached keys are padding is kept per
  * row, so left-padded prompts of different lengths share one cache.
  *
+ * <p>Per layer, keys are kept transposed, [rows, kv heads, head dim, tokens], the layout the
+ * attention's product takes, and values as [rows, kv heads, tokens, head dim].
+ *
  * <p>Holds native memory: close it (or use try-with-resources). Not thread-safe.
  */
 public final class KvCache implements AutoCloseable {

@@ -46,18 +46,21 @@ public final class LmBench {
 
     public static void main(String[] args) {
         int repeats = 3;
+        double warmup = 5;
         String model = RANDOM;
         Path stories = Path.of("../shared/models/stories260K/stories260K.bin");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Double.parseDouble(args[++i]);
                 case "--model" -> model = args[++i];
                 case "--stories" -> stories = Path.of(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: LmBench [--repeats N] [--model " + RANDOM + "|" + STORIES
-                            + "] [--stories FILE]   (tokens/s and peak memory of the in-JVM model: forward "
-                            + "8 x min(256, context), greedy generation batch 1 and 8, a full training update; "
-                            + "FILE: stories260K.bin, default ../shared/models/stories260K/stories260K.bin)");
+                    System.out.println(
+                            "usage: LmBench [--repeats N] [--warmup SECONDS] [--model " + RANDOM + "|" + STORIES
+                                    + "] [--stories FILE]   (tokens/s and peak memory of the in-JVM model: forward "
+                                    + "8 x min(256, context), greedy generation batch 1 and 8, a full training update; "
+                                    + "FILE: stories260K.bin, default ../shared/models/stories260K/stories260K.bin)");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
@@ -65,6 +68,9 @@ public final class LmBench {
         }
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        if (!(warmup >= 0)) {
+            throw new IllegalArgumentException("--warmup must be >= 0 seconds, got " + warmup);
         }
         Checkpoint checkpoint;
         if (model.equals(RANDOM)) {
@@ -86,12 +92,37 @@ public final class LmBench {
                     LmModels.parameters(checkpoint),
                     lm.config().maxPositions(),
                     checkpoint.source());
-            run(model, lm, repeats);
+            run(model, lm, repeats, warmup);
         }
         System.out.printf(Locale.ROOT, "%s peak resident memory (VmHWM): %s%n", model, peakResident());
     }
 
-    private static void run(String name, CausalLm lm, int repeats) {
+    /**
+     * Runs {@code work} untimed until {@code warmup} seconds have passed (at least once: the JIT
+     * compiles the Java side of the hot path over the first seconds), saying how long the first call
+     * took; the measured repeats follow.
+     */
+    private static void warmUp(String label, double warmup, Runnable work) {
+        long start = System.nanoTime();
+        int calls = 0;
+        double first = 0;
+        do {
+            long t0 = System.nanoTime();
+            work.run();
+            if (calls++ == 0) {
+                first = (System.nanoTime() - t0) / 1e9;
+            }
+        } while ((System.nanoTime() - start) / 1e9 < warmup);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: warm-up %d calls in %.1f s (first call %.3f s)%n",
+                label,
+                calls,
+                (System.nanoTime() - start) / 1e9,
+                first);
+    }
+
+    private static void run(String name, CausalLm lm, int repeats, double warmup) {
         ModelConfig c = lm.config();
         int vocab = c.vocabSize();
         SplittableRandom r = new SplittableRandom(2);
@@ -107,16 +138,18 @@ public final class LmBench {
             lengths[b] = len;
         }
         CausalLm.Batch batch = CausalLm.Batch.rightPadded(tokens, lengths, c);
-        for (int rep = -1; rep < repeats; rep++) {
+        warmUp(name + " forward " + shape, warmup, () -> {
+            try (NDManager m = lm.manager().newSubManager()) {
+                lm.forward(m, batch).toFloatArray();
+            }
+        });
+        for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
             try (NDManager m = lm.manager().newSubManager()) {
                 lm.forward(m, batch).toFloatArray();
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            if (rep >= 0) {
-                System.out.printf(
-                        Locale.ROOT, "%s forward %s: %.0f tokens/s (%.3f s)%n", name, shape, rows * len / s, s);
-            }
+            System.out.printf(Locale.ROOT, "%s forward %s: %.0f tokens/s (%.3f s)%n", name, shape, rows * len / s, s);
         }
         for (int gen : new int[] {1, 8}) {
             List<int[]> prompts = new ArrayList<>();
@@ -128,23 +161,22 @@ public final class LmBench {
                 }
                 prompts.add(p);
             }
-            for (int rep = -1; rep < repeats; rep++) {
+            warmUp(name + " generate batch " + gen, warmup, () -> lm.generate(prompts, Settings.greedy(128)));
+            for (int rep = 0; rep < repeats; rep++) {
                 long t0 = System.nanoTime();
                 List<Decoder.Output> out = lm.generate(prompts, Settings.greedy(128));
                 double s = (System.nanoTime() - t0) / 1e9;
                 int n = out.stream().mapToInt(o -> o.tokens().length).sum();
-                if (rep >= 0) {
-                    // A row that emits EOS leaves the batch early; the count says so (PyTorch's side
-                    // always decodes 128 per row).
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%s generate batch %d, 16+128: %.0f new tokens/s (%.3f s)%s%n",
-                            name,
-                            gen,
-                            n / s,
-                            s,
-                            n == gen * 128 ? "" : " [" + n + " of " + gen * 128 + " tokens: EOS]");
-                }
+                // A row that emits EOS leaves the batch early; the count says so (PyTorch's side
+                // always decodes 128 per row).
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s generate batch %d, 16+128: %.0f new tokens/s (%.3f s)%s%n",
+                        name,
+                        gen,
+                        n / s,
+                        s,
+                        n == gen * 128 ? "" : " [" + n + " of " + gen * 128 + " tokens: EOS]");
             }
         }
         // One training update of every weight (AdamW) on the same tokens: the loss is the next-token
@@ -158,7 +190,14 @@ public final class LmBench {
         Trainer.Options o =
                 new Trainer.Options(1e-4, rows, null, 1, null, len, null, null, null, 0, null, null, 1L, null, null);
         Trainer trainer = Trainer.full(lm, o);
-        for (int rep = -1; rep < repeats; rep++) {
+        warmUp(name + " train step", warmup, () -> {
+            try {
+                trainer.train(samples, null, false, null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
             try {
                 trainer.train(samples, null, false, null);
@@ -166,15 +205,13 @@ public final class LmBench {
                 throw new UncheckedIOException(e);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            if (rep >= 0) {
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s train step (full, AdamW) %s: %.0f tokens/s (%.3f s)%n",
-                        name,
-                        shape,
-                        rows * len / s,
-                        s);
-            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s train step (full, AdamW) %s: %.0f tokens/s (%.3f s)%n",
+                    name,
+                    shape,
+                    rows * len / s,
+                    s);
         }
     }
 
