@@ -66,6 +66,12 @@ public final class LossApproxStudy {
 
     /** Runs the study. */
     public static List<Cell> run(FloatMatrix x, double[] losses, Options o, long seed) {
+        return run(x, losses, o, seed, ai.curator.api.Progress.none());
+    }
+
+    /** Runs the study, stepping {@code progress} once per (trial, k): trials × |k| steps. */
+    public static List<Cell> run(
+            FloatMatrix x, double[] losses, Options o, long seed, ai.curator.api.Progress progress) {
         int n = x.rows();
         double mean = 0;
         for (double l : losses) {
@@ -125,6 +131,7 @@ public final class LossApproxStudy {
                     delta[0][a * nl + b][t] = Math.abs(mean - c.estimateSum(losses) / n);
                     delta[1][a * nl + b][t] = Math.abs(mean - l.estimateSum(losses) / n);
                 }
+                progress.step(1);
             }
         }
         List<Cell> cells = new ArrayList<>();

@@ -293,7 +293,11 @@ public final class StudyCommand implements Runnable {
             StudyData d = in.load(out);
             LossApproxStudy.Options o = new LossApproxStudy.Options(
                     counts(k, d.x().rows(), "--k"), lambdas, samples, trials, rank, restarts, maxIterations);
-            List<LossApproxStudy.Cell> cells = LossApproxStudy.run(d.x(), d.losses(), o, in.seed);
+            List<LossApproxStudy.Cell> cells;
+            try (ai.curator.api.Progress p = ai.curator.pipeline.ProgressBars.auto(false, System.err)
+                    .start("loss-approx (trial, k)", (long) trials * o.ks().size())) {
+                cells = LossApproxStudy.run(d.x(), d.losses(), o, in.seed, p);
+            }
             double mean = java.util.Arrays.stream(d.losses()).average().orElse(0);
             String md = StudyReport.lossMarkdown(cells, o, d.x().rows(), mean);
             List<Path> files = StudyReport.write(
