@@ -212,6 +212,54 @@ class RecipeFinetuneEvalIT {
     }
 
     @Test
+    void rowsLongerThanMaxLengthStopTheRunNamingOneOrAreSkippedOrTruncatedAsAsked() throws Exception {
+        setUp();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            String prompt = i % 4 == 3 ? "Once upon a time " + "there was a big dog. ".repeat(6) : "Once upon a time";
+            sb.append("{\"id\":\"w")
+                    .append(i)
+                    .append("\",\"prompt\":\"")
+                    .append(prompt)
+                    .append("\",\"response\":\"there was a cat.\"}\n");
+        }
+        Files.writeString(dir.resolve("long.jsonl"), sb.toString());
+        java.util.function.Function<String, Path> recipe = tooLong -> {
+            Path r = dir.resolve("long-" + tooLong + ".yaml");
+            try {
+                Files.writeString(
+                        r,
+                        "seed: 3\ndataset: {path: long.jsonl}\nstages:\n  - select: {method: uniform, budget: 12}\n"
+                                + "  - export\n  - finetune: {base_model: base-hf, learning_rate: 0.001, batch_size: 4,"
+                                + " max_length: 32" + (tooLong.equals("default") ? "" : ", too_long: " + tooLong)
+                                + "}\noutput: out-long-" + tooLong + "\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return r;
+        };
+        ai.curator.api.DataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ai.curator.api.DataException.class, () -> run(recipe.apply("default")));
+        assertTrue(e.getMessage().contains("row id 'w") && e.getMessage().contains("the limit is 32"), e.getMessage());
+        assertTrue(e.getMessage().contains("finetune.too_long: skip or truncate"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out-long-default/finetune/model")), "nothing half-written");
+
+        run(recipe.apply("skip"));
+        JsonNode skip = Json.MAPPER.readTree(
+                dir.resolve("out-long-skip/finetune/provenance.json").toFile());
+        assertEquals(3, skip.at("/finetune/trainer/rows_skipped_too_long").asInt(), skip.toString());
+        assertEquals(9, skip.at("/finetune/trainer/samples").asInt());
+        assertEquals(
+                "w3", skip.at("/finetune/trainer/rows_skipped_too_long_ids/0").asText());
+
+        run(recipe.apply("truncate"));
+        JsonNode cut = Json.MAPPER.readTree(
+                dir.resolve("out-long-truncate/finetune/provenance.json").toFile());
+        assertEquals(12, cut.at("/finetune/trainer/samples").asInt(), "every row, the long prompts cut");
+        assertEquals("truncate", cut.at("/finetune/trainer/too_long").asText());
+    }
+
+    @Test
     void anAdapterWhoseBaseIsNotLocalIsAClearError() throws Exception {
         setUp();
         Path r = recipe(

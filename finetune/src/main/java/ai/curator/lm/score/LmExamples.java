@@ -77,6 +77,18 @@ public final class LmExamples {
      *     the example is too long (and truncation is off, or the response alone fills the limit)
      */
     public Built example(String where, String prompt, String response) {
+        return build(where, prompt, response, false);
+    }
+
+    /**
+     * As {@link #example}, but null when the example is longer than {@code maxLength} and cannot be
+     * truncated (for callers that leave such rows out).
+     */
+    public Built exampleIfFits(String where, String prompt, String response) {
+        return build(where, prompt, response, true);
+    }
+
+    private Built build(String where, String prompt, String response, boolean nullWhenLong) {
         if (lm.tokenizer().encode(response).length == 0) {
             throw new DataException(where + " has an empty response; there is nothing to score");
         }
@@ -94,6 +106,9 @@ public final class LmExamples {
         boolean cut = false;
         if (p.length + r.length > maxLength) {
             if (!truncate || r.length >= maxLength) {
+                if (nullWhenLong) {
+                    return null;
+                }
                 throw new DataException(where + " has " + (p.length + r.length) + " tokens (" + p.length + " prompt + "
                         + r.length + " response); the limit is " + maxLength
                         + (truncate ? ", and the response alone reaches it" : "") + lengthHint);

@@ -71,6 +71,10 @@ public final class FinetuneStage implements ai.curator.api.Stage {
      *     select stage's)
      * @param countColumn with an exported subset: each row's copies from this integer column (e.g.
      *     {@code count}); default none (1, or the select stage's)
+     * @param tooLong a row longer than {@code max_length} (capped at the model's context), in-JVM
+     *     trainer: {@code error} (the default: the run stops, naming the row), {@code skip} (the row
+     *     is left out; how many and which are in the provenance) or {@code truncate} (its prompt is cut
+     *     from the left; a response that alone fills the limit is still an error)
      */
     public record Options(
             String backend,
@@ -91,7 +95,11 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             Double timeoutMinutes,
             Long seed,
             String weightColumn,
-            String countColumn) {
+            String countColumn,
+            String tooLong) {
+        /** The values of {@code too_long}. */
+        public static final List<String> TOO_LONG = List.of("error", "skip", "truncate");
+
         public Options {
             backend = backend == null ? "jvm" : backend;
             if (!backend.equals("jvm") && !backend.equals("command")) {
@@ -111,6 +119,11 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             command = command == null ? List.of() : List.copyOf(command);
             env = env == null ? Map.of() : new TreeMap<>(env);
             timeoutMinutes = timeoutMinutes == null ? 0.0 : timeoutMinutes;
+            tooLong = tooLong == null ? "error" : tooLong;
+            if (!TOO_LONG.contains(tooLong)) {
+                throw new IllegalArgumentException(
+                        "finetune.too_long must be one of error, skip, truncate, got '" + tooLong + "'");
+            }
             positive("lora_r", loraR);
             positive("lora_alpha", loraAlpha);
             positive("epochs", epochs);
@@ -221,6 +234,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             "weight_column", "null: weight 1 (or the select stage's weights)",
             "count_column", "null: one copy (or the select stage's counts)",
             "timeout_minutes", "0 means no limit",
+            "too_long", "error | skip | truncate: a row longer than max_length (in-JVM trainer)",
             "seed", "null: the stage's seed, derived from the recipe's seed",
             "base_model", "a local path is resolved against the recipe's folder; else passed as written");
 

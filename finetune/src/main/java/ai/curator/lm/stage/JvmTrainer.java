@@ -69,9 +69,16 @@ final class JvmTrainer implements TrainerBackend {
                     lm,
                     null,
                     Math.min(o.maxLength(), lm.config().maxPositions()),
-                    false,
-                    "; raise finetune.max_length (up to the model's context) or shorten the rows");
-            List<Trainer.Sample> samples = samples(set.subset(), examples);
+                    o.tooLong().equals("truncate"),
+                    "; raise finetune.max_length (up to the model's context), shorten the rows, or set"
+                            + " finetune.too_long: skip or truncate");
+            List<String> skipped = new ArrayList<>();
+            List<Trainer.Sample> samples =
+                    samples(set.subset(), examples, o.tooLong().equals("skip") ? skipped : null);
+            if (samples.isEmpty()) {
+                throw new DataException("finetune: every one of the " + skipped.size() + " rows is longer than "
+                        + examples.maxLength() + " tokens (too_long: skip left none to train on)");
+            }
             long seed = FinetuneStage.seed(ctx, o);
             Trainer.Options topts = new Trainer.Options(
                     o.learningRate(),
@@ -104,6 +111,11 @@ final class JvmTrainer implements TrainerBackend {
             Trainer.Result r;
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("backend", "jvm");
+            d.put("too_long", o.tooLong());
+            if (o.tooLong().equals("skip")) {
+                d.put("rows_skipped_too_long", skipped.size());
+                d.put("rows_skipped_too_long_ids", skipped.subList(0, Math.min(20, skipped.size())));
+            }
             if (method.equals("full")) {
                 r = Trainer.full(lm, topts).train(samples, checkpoints, true, listener);
                 Files.delete(set.outputDir()); // the writer makes the directory itself
@@ -136,7 +148,13 @@ final class JvmTrainer implements TrainerBackend {
     }
 
     /** The subset file's rows as weighted samples (rows of weight or count 0 are kept; Trainer drops them). */
-    private static List<Trainer.Sample> samples(Path subset, LmExamples examples) throws IOException {
+    /**
+     * The training samples of the subset's rows.
+     *
+     * @param skipped null: a too-long row is an error; else such rows are left out and their ids added
+     */
+    private static List<Trainer.Sample> samples(Path subset, LmExamples examples, List<String> skipped)
+            throws IOException {
         List<Trainer.Sample> out = new ArrayList<>();
         int line = 0;
         for (String text : Files.readAllLines(subset, StandardCharsets.UTF_8)) {
@@ -147,8 +165,15 @@ final class JvmTrainer implements TrainerBackend {
             JsonNode row = JSON.readTree(text);
             String id = row.path("id").asText();
             String where = "row id '" + id + "' (line " + line + " of " + subset.getFileName() + ")";
-            LmExamples.Built b = examples.example(
-                    where, row.path("prompt").asText(), row.path("response").asText());
+            String prompt = row.path("prompt").asText();
+            String response = row.path("response").asText();
+            LmExamples.Built b = skipped == null
+                    ? examples.example(where, prompt, response)
+                    : examples.exampleIfFits(where, prompt, response);
+            if (b == null) {
+                skipped.add(id);
+                continue;
+            }
             out.add(new Trainer.Sample(
                     id,
                     b.example(),

@@ -305,7 +305,7 @@ class FinetuneStageTest {
     private static FinetuneStage.Options columns(String weight, String count) {
         return new FinetuneStage.Options(
                 null, "m", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                weight, count);
+                weight, count, null);
     }
 
     /** Three rows with ids a, b, c on lines 2, 3, 4 of their file, plus the given columns. */
