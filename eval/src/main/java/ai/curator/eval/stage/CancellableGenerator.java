@@ -37,6 +37,11 @@ final class CancellableGenerator implements Generator {
         }
     }
 
+    /** The ids answered empty because their prompt did not fit the context (eval.too_long: wrong). */
+    List<String> promptsTooLong() {
+        return generator.promptsTooLong();
+    }
+
     @Override
     public String describe() {
         return generator.describe();

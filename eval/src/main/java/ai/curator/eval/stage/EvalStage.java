@@ -61,6 +61,9 @@ public final class EvalStage implements ai.curator.api.Stage {
      * @param limit evaluate the first {@code limit} rows only; default all
      * @param batchSize requests decoded together by the in-JVM model; default 8
      * @param allowMissing score the rows that have a prediction when some have none; default false
+     * @param tooLong a row whose prompt leaves no room in the in-JVM model's context: {@code error} (the
+     *     default; the stage stops, naming the row) or {@code wrong} (an empty prediction, scored wrong;
+     *     how many and which are in the provenance)
      * @param prompt the user turn's template over the task's row fields ({@code {field}}), e.g. a
      *     compact prompt the model was fine-tuned with; default HALO's prompt of the task
      */
@@ -80,7 +83,8 @@ public final class EvalStage implements ai.curator.api.Stage {
             Integer limit,
             Integer batchSize,
             Boolean allowMissing,
-            String prompt) {
+            String prompt,
+            String tooLong) {
         public Options {
             if (task == null || task.isBlank()) {
                 throw new IllegalArgumentException("eval.task is required: gsm8k, viggo or sql");
@@ -90,6 +94,10 @@ public final class EvalStage implements ai.curator.api.Stage {
             maxNewTokens = maxNewTokens == null ? 512 : maxNewTokens;
             batchSize = batchSize == null ? 8 : batchSize;
             allowMissing = allowMissing != null && allowMissing;
+            tooLong = tooLong == null ? "error" : tooLong;
+            if (!tooLong.equals("error") && !tooLong.equals("wrong")) {
+                throw new IllegalArgumentException("eval.too_long must be error or wrong, got '" + tooLong + "'");
+            }
             if (concurrency < 1) {
                 throw new IllegalArgumentException("eval.concurrency must be >= 1, got " + concurrency);
             }
@@ -244,10 +252,18 @@ public final class EvalStage implements ai.curator.api.Stage {
         Path staging = out.resolve(PRODUCT + "-" + task.name() + AtomicFiles.TMP_MARK + "curator");
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         Evaluation.Result result;
+        List<String> tooLong = List.of();
         try (PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
                 Generator gen = generator(modelPath, base, ctx)) {
             Files.createDirectories(work);
             result = Evaluation.run(task, gen, evalOptions(work), log);
+            if (gen instanceof CancellableGenerator c) {
+                tooLong = c.promptsTooLong();
+            }
+            if (!tooLong.isEmpty()) {
+                log.println("eval: " + tooLong.size() + " prompt(s) longer than the model's context were answered"
+                        + " empty and scored wrong (too_long: wrong), e.g. id '" + tooLong.get(0) + "'");
+            }
         } catch (IOException e) {
             throw new StageException("eval: cannot write " + work + ": " + e.getMessage(), e);
         } finally {
@@ -279,6 +295,12 @@ public final class EvalStage implements ai.curator.api.Stage {
             }
             ev.put("rows", result.rows());
             ev.put("scored", result.scored());
+            ev.put("too_long", options.tooLong());
+            if (options.tooLong().equals("wrong")) {
+                ev.put("prompts_too_long", tooLong.size());
+                var ids = ev.putArray("prompts_too_long_ids");
+                tooLong.subList(0, Math.min(20, tooLong.size())).forEach(ids::add);
+            }
             var ms = ev.putArray("metrics");
             for (MetricSummary m : result.metrics()) {
                 ms.add(Json.MAPPER.valueToTree(m));
@@ -344,7 +366,10 @@ public final class EvalStage implements ai.curator.api.Stage {
                 ctx.log("eval: " + modelPath + " is a LoRA adapter on " + base);
             }
             ChatFormat format = options.chatFormat() == null ? null : ChatFormat.of(options.chatFormat());
-            LmGenerator g = new LmGenerator(lm, new LmGenerator.Options(options.batchSize(), format));
+            LmGenerator g = new LmGenerator(
+                    lm,
+                    new LmGenerator.Options(
+                            options.batchSize(), format, options.tooLong().equals("wrong")));
             return new CancellableGenerator(g, lm, ctx, options.batchSize());
         } catch (RuntimeException e) {
             lm.close();

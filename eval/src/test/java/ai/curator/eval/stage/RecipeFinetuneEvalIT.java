@@ -176,6 +176,34 @@ class RecipeFinetuneEvalIT {
     }
 
     @Test
+    void promptsLongerThanTheContextAreScoredWrongWhenAskedAndCounted() throws Exception {
+        Path gguf = setUp();
+        String longPrompt = "{ref} ".repeat(120); // ~3,600 tokens: past the 2,048-token context
+        Path r = recipe(
+                "long-prompts",
+                evalStage(", model: '" + gguf + "', prompt: '" + longPrompt + "', too_long: wrong")
+                        .replace("limit: 5", "limit: 2"));
+        run(r);
+        JsonNode prov = Json.MAPPER.readTree(
+                dir.resolve("out-long-prompts/eval/viggo/provenance.json").toFile());
+        assertEquals(2, prov.at("/eval/prompts_too_long").asInt(), prov.toString());
+        assertEquals(2, prov.at("/eval/scored").asInt(), "scored, as wrong");
+        assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("scored wrong (too_long: wrong)"));
+        for (String line : Files.readAllLines(dir.resolve("out-long-prompts/eval/viggo/examples.jsonl"))) {
+            JsonNode ex = Json.MAPPER.readTree(line);
+            assertTrue(ex.has("prediction"), line);
+            assertEquals("", ex.path("prediction").asText(), line);
+        }
+        // by default such a prompt stops the stage, naming the row
+        Path strict = recipe(
+                "long-strict",
+                evalStage(", model: '" + gguf + "', prompt: '" + longPrompt + "'")
+                        .replace("limit: 5", "limit: 2"));
+        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> run(strict));
+        assertTrue(e.getMessage().contains("context is 2048"), e.getMessage());
+    }
+
+    @Test
     void theInJvmLoraTrainerFeedsTheEvalStageItsAdapter() throws Exception {
         setUp();
         Path r = recipe(

@@ -26,13 +26,21 @@ public final class LmGenerator implements Generator {
      * @param batchSize requests decoded together, &ge; 1 (default 8)
      * @param chatFormat how messages become text; null: detected from the checkpoint's template ({@link
      *     ChatFormat#detect})
+     * @param emptyWhenTooLong a request whose prompt leaves no room in the context gets an empty
+     *     completion (an evaluation scores it wrong) and is listed in {@link #promptsTooLong}, instead
+     *     of failing the call
      */
-    public record Options(Integer batchSize, ChatFormat chatFormat) {
+    public record Options(Integer batchSize, ChatFormat chatFormat, boolean emptyWhenTooLong) {
         public Options {
             batchSize = batchSize == null ? 8 : batchSize;
             if (batchSize < 1) {
                 throw new IllegalArgumentException("generate.batch_size must be >= 1, got " + batchSize);
             }
+        }
+
+        /** A prompt that leaves no room in the context is an error. */
+        public Options(Integer batchSize, ChatFormat chatFormat) {
+            this(batchSize, chatFormat, false);
         }
 
         /** The defaults. */
@@ -46,6 +54,7 @@ public final class LmGenerator implements Generator {
     private final ChatFormat format;
     private final JinjaChatTemplate template;
     private final int[] stopIds;
+    private final List<String> tooLong = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * @throws DataException when the format is {@link ChatFormat#TEMPLATE} (the default for a
@@ -194,8 +203,28 @@ public final class LmGenerator implements Generator {
         return text;
     }
 
+    /** The ids of the requests answered with an empty completion because their prompt did not fit. */
+    public List<String> promptsTooLong() {
+        synchronized (tooLong) {
+            return List.copyOf(tooLong);
+        }
+    }
+
     @Override
     public void generate(List<Request> requests, Settings settings, Consumer<Completion> sink) {
+        if (options.emptyWhenTooLong()) {
+            List<Request> fit = new ArrayList<>(requests.size());
+            int context = lm.config().maxPositions();
+            for (Request r : requests) {
+                if (promptIds(r.messages()).length >= context) {
+                    tooLong.add(r.id());
+                    sink.accept(new Completion(r.id(), ""));
+                } else {
+                    fit.add(r);
+                }
+            }
+            requests = fit;
+        }
         List<int[]> prompts = new ArrayList<>(requests.size());
         for (Request r : requests) {
             prompts.add(prompt(r));

@@ -80,6 +80,19 @@ class LmGeneratorTest {
             assertTrue(e.getMessage().contains("'long-1'") && e.getMessage().contains("64"), e.getMessage());
             assertTrue(done.isEmpty());
             assertEquals(0, g.prompt(new Request("x", List.of(new Message("user", "a")))).length - 1);
+            // Asked to, the generator answers such a request empty (an evaluation scores it wrong), names
+            // it, and completes the others.
+            LmGenerator lenient = new LmGenerator(lm, new LmGenerator.Options(8, null, true));
+            Map<String, String> out = new HashMap<>();
+            lenient.generate(
+                    List.of(
+                            new Request("long-1", List.of(new Message("user", "a".repeat(64)))),
+                            new Request("short", List.of(new Message("user", "ab")))),
+                    Settings.greedy(3),
+                    done2 -> out.put(done2.id(), done2.text()));
+            assertEquals("", out.get("long-1"));
+            assertTrue(out.containsKey("short"));
+            assertEquals(List.of("long-1"), lenient.promptsTooLong());
         }
     }
 

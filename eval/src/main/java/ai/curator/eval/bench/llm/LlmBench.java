@@ -438,6 +438,9 @@ public final class LlmBench {
         s.put("epochs", c.epochs());
         s.put("batch_size", c.batchSize());
         s.put("max_length", c.maxLength());
+        if (!c.tooLong().equals("error")) {
+            s.put("too_long", c.tooLong()); // absent when the default: folders made before the option still resume
+        }
         s.put("warmup_ratio", c.warmupRatio());
         s.put("lora_r", c.loraR());
         s.put("lora_alpha", c.loraAlpha());
@@ -559,6 +562,9 @@ public final class LlmBench {
             f.put("target_modules", c.targets());
         }
         f.put("seed", r.seed());
+        if (c.tooLong().equals("skip")) {
+            f.put("too_long", "skip");
+        }
         if (subset != null) {
             f.put("weight_column", "weight");
             f.put("count_column", "count");
@@ -575,6 +581,9 @@ public final class LlmBench {
         e.put("batch_size", c.evalBatch());
         if (c.evalLimit() != null) {
             e.put("limit", c.evalLimit());
+        }
+        if (c.tooLong().equals("skip")) {
+            e.put("too_long", "wrong");
         }
         stages.add(ev);
         y.put("stages", stages);

@@ -188,6 +188,13 @@ public final class LlmBenchCommand implements Callable<Integer> {
     int evalBatch;
 
     @Option(
+            names = "--too-long",
+            defaultValue = "error",
+            description = "rows longer than --max-length (or the model's context): error, or skip (training leaves"
+                    + " them out, evaluation scores such a prompt as wrong; both counted) (default: ${DEFAULT-VALUE})")
+    String tooLong;
+
+    @Option(
             names = "--only",
             split = ",",
             paramLabel = "GLOB",
@@ -255,7 +262,8 @@ public final class LlmBenchCommand implements Callable<Integer> {
                     evalSplit,
                     evalLimit,
                     maxNewTokens,
-                    evalBatch);
+                    evalBatch,
+                    tooLong);
             bench = new LlmBench(c, log);
         } catch (IllegalArgumentException | CuratorException e) {
             return BenchCommands.fail(err, spec, "curator bench llm", e);

@@ -44,6 +44,8 @@ import java.util.Locale;
  * @param evalLimit evaluate the first rows only; null: all
  * @param maxNewTokens tokens generated per evaluation row
  * @param evalBatch rows decoded together
+ * @param tooLong rows longer than the limit: {@code error} (a run stops, naming the row) or {@code skip}
+ *     (training leaves them out, evaluation scores a prompt that does not fit as wrong; both counted)
  */
 public record LlmBenchConfig(
         String task,
@@ -75,12 +77,17 @@ public record LlmBenchConfig(
         String evalSplit,
         Integer evalLimit,
         int maxNewTokens,
-        int evalBatch) {
+        int evalBatch,
+        String tooLong) {
 
     public static final List<String> DEFAULT_METHODS = List.of("full", "uniform", "clustering", "lowrank");
     public static final List<String> DEFAULT_BUDGETS = List.of("25%", "12.5%", "6.25%");
 
     public LlmBenchConfig {
+        tooLong = tooLong == null ? "error" : tooLong;
+        if (!tooLong.equals("error") && !tooLong.equals("skip")) {
+            throw new RecipeException("--too-long must be error or skip, got '" + tooLong + "'");
+        }
         if (task == null || task.isBlank()) {
             throw new RecipeException("--task is required: gsm8k, viggo or sql");
         }

@@ -42,6 +42,7 @@ final class LlmBenchArgs {
     Integer evalLimit;
     int maxNewTokens = 256;
     int evalBatch = 16;
+    String tooLong = "error";
 
     LlmBenchConfig build() {
         return new LlmBenchConfig(
@@ -74,7 +75,8 @@ final class LlmBenchArgs {
                 evalSplit,
                 evalLimit,
                 maxNewTokens,
-                evalBatch);
+                evalBatch,
+                tooLong);
     }
 
     static Path shared() {

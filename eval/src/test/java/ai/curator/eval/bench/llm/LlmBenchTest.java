@@ -227,6 +227,22 @@ class LlmBenchTest {
         assertEquals("weight", ut.at("/stages/1/finetune/weight_column").asText());
         assertEquals("count", ut.at("/stages/1/finetune/count_column").asText());
         assertEquals(1, ut.at("/stages/1/finetune/seed").asLong());
+        assertTrue(ut.at("/stages/1/finetune/too_long").isMissingNode(), "too-long rows: an error by default");
+    }
+
+    @Test
+    void tooLongSkipLeavesLongRowsOutOfTrainingAndScoresLongPromptsWrong() throws Exception {
+        a.tooLong = "skip";
+        new LlmBench(a.build(), log).dryRun(List.of());
+        Path train = a.out.resolve("runs/viggo-uniform-25pct-s1/train.yaml");
+        Pipeline.build(train, StageRegistry.load());
+        JsonNode t = yaml(train);
+        assertEquals("skip", t.at("/stages/1/finetune/too_long").asText());
+        assertEquals("wrong", t.at("/stages/2/eval/too_long").asText());
+        assertEquals("skip", yaml(a.out.resolve("bench.json")).path("too_long").asText(), "a setting of the folder");
+        a.tooLong = "sometimes";
+        RecipeException e = assertThrows(RecipeException.class, () -> a.build());
+        assertEquals("--too-long must be error or skip, got 'sometimes'", e.getMessage());
     }
 
     @Test
