@@ -61,6 +61,9 @@ public final class EvalStage implements ai.curator.api.Stage {
      * @param limit evaluate the first {@code limit} rows only; default all
      * @param batchSize requests decoded together by the in-JVM model; default 8
      * @param allowMissing score the rows that have a prediction when some have none; default false
+     * @param allowBadRows evaluate rows whose data breaks a metric (e.g. SQL mock tables the context
+     *     does not create: 3 of the published 770) without that metric, instead of stopping; default
+     *     false
      * @param tooLong a row whose prompt leaves no room in the in-JVM model's context: {@code error} (the
      *     default; the stage stops, naming the row) or {@code wrong} (an empty prediction, scored wrong;
      *     how many and which are in the provenance)
@@ -84,8 +87,10 @@ public final class EvalStage implements ai.curator.api.Stage {
             Integer batchSize,
             Boolean allowMissing,
             String prompt,
-            String tooLong) {
+            String tooLong,
+            Boolean allowBadRows) {
         public Options {
+            allowBadRows = allowBadRows != null && allowBadRows;
             if (task == null || task.isBlank()) {
                 throw new IllegalArgumentException("eval.task is required: gsm8k, viggo or sql");
             }
@@ -219,7 +224,7 @@ public final class EvalStage implements ai.curator.api.Stage {
                 options.limit(),
                 out,
                 options.allowMissing(),
-                null,
+                options.allowBadRows(),
                 new Generator.Settings(options.maxNewTokens(), 0, 1, List.of(), 42),
                 null,
                 null);

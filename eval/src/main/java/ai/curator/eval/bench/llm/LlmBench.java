@@ -585,6 +585,8 @@ public final class LlmBench {
         if (c.tooLong().equals("skip")) {
             e.put("too_long", "wrong");
         }
+        // rows whose published data breaks a metric (SQL's mock tables: 3 of 770) are scored without it
+        e.put("allow_bad_rows", true);
         stages.add(ev);
         y.put("stages", stages);
         y.put("output", runDir(r).resolve("train").toAbsolutePath().toString());

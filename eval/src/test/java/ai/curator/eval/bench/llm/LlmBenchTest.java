@@ -239,6 +239,7 @@ class LlmBenchTest {
         JsonNode t = yaml(train);
         assertEquals("skip", t.at("/stages/1/finetune/too_long").asText());
         assertEquals("wrong", t.at("/stages/2/eval/too_long").asText());
+        assertTrue(t.at("/stages/2/eval/allow_bad_rows").asBoolean(), "SQL's 3 broken mock tables do not stop a run");
         assertEquals("skip", yaml(a.out.resolve("bench.json")).path("too_long").asText(), "a setting of the folder");
         a.tooLong = "sometimes";
         RecipeException e = assertThrows(RecipeException.class, () -> a.build());
