@@ -75,7 +75,7 @@ public final class LmGenerator implements Generator {
             this.template = new JinjaChatTemplate(
                     lm.chatTemplate(), tokenText(tok, bosId()), tokenText(tok, eosId()), lm.source());
             String end = template.endOfTurn();
-            checkSpecialTokens(end);
+            checkSpecialTokens();
             int[] ids = tok.encode(end);
             // The turn ends at the first token the template writes after the answer when that is a
             // special token (<|im_end|>, <|eot_id|>, <end_of_turn>); otherwise at the model's EOS.
@@ -105,7 +105,7 @@ public final class LmGenerator implements Generator {
      * The BOS and EOS texts the template writes (and the end of its turn) must encode to their one
      * special id, or the model would read them as plain characters.
      */
-    private void checkSpecialTokens(String endOfTurn) {
+    private void checkSpecialTokens() {
         Tokenizer tok = lm.tokenizer();
         String exchange = template.render(List.of(new Message("user", "a"), new Message("assistant", "b")), false);
         for (String special : new String[] {template.bosToken(), template.eosToken()}) {
@@ -137,13 +137,17 @@ public final class LmGenerator implements Generator {
      * @throws DataException naming the request when its prompt leaves no room in the context
      */
     public int[] prompt(Request r) {
-        int[] ids = promptIds(r.messages());
+        return checked(r.id(), promptIds(r.messages()));
+    }
+
+    /** {@code ids}, the prompt of request {@code id}, when it is not empty and leaves room in the context. */
+    private int[] checked(String id, int[] ids) {
         ModelConfig c = lm.config();
         if (ids.length == 0) {
-            throw new DataException("request '" + r.id() + "' has an empty prompt (no messages or empty content)");
+            throw new DataException("request '" + id + "' has an empty prompt (no messages or empty content)");
         }
         if (ids.length >= c.maxPositions()) {
-            throw new DataException("request '" + r.id() + "' has a prompt of " + ids.length
+            throw new DataException("request '" + id + "' has a prompt of " + ids.length
                     + " tokens; the model's context is " + c.maxPositions());
         }
         return ids;
@@ -157,8 +161,9 @@ public final class LmGenerator implements Generator {
      * @param id names the example in errors
      */
     public SequenceLoss.Example example(String id, List<Message> conversation, String answer) {
-        prompt(new Request(id, conversation));
-        return encode(conversation, answer);
+        SequenceLoss.Example e = encode(conversation, answer);
+        checked(id, e.prompt());
+        return e;
     }
 
     /**
@@ -212,23 +217,19 @@ public final class LmGenerator implements Generator {
 
     @Override
     public void generate(List<Request> requests, Settings settings, Consumer<Completion> sink) {
-        if (options.emptyWhenTooLong()) {
-            List<Request> fit = new ArrayList<>(requests.size());
-            int context = lm.config().maxPositions();
-            for (Request r : requests) {
-                if (promptIds(r.messages()).length >= context) {
-                    tooLong.add(r.id());
-                    sink.accept(new Completion(r.id(), ""));
-                } else {
-                    fit.add(r);
-                }
-            }
-            requests = fit;
-        }
+        List<Request> fit = new ArrayList<>(requests.size());
         List<int[]> prompts = new ArrayList<>(requests.size());
         for (Request r : requests) {
-            prompts.add(prompt(r));
+            int[] ids = promptIds(r.messages());
+            if (options.emptyWhenTooLong() && ids.length >= lm.config().maxPositions()) {
+                tooLong.add(r.id());
+                sink.accept(new Completion(r.id(), ""));
+            } else {
+                prompts.add(checked(r.id(), ids));
+                fit.add(r);
+            }
         }
+        requests = fit;
         Integer[] order = new Integer[requests.size()];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingInt(i -> prompts.get(i).length));

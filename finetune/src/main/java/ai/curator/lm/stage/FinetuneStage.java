@@ -122,7 +122,7 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             tooLong = tooLong == null ? "error" : tooLong;
             if (!TOO_LONG.contains(tooLong)) {
                 throw new IllegalArgumentException(
-                        "finetune.too_long must be one of error, skip, truncate, got '" + tooLong + "'");
+                        "finetune.too_long must be one of " + String.join(", ", TOO_LONG) + ", got '" + tooLong + "'");
             }
             positive("lora_r", loraR);
             positive("lora_alpha", loraAlpha);

@@ -75,7 +75,7 @@ final class JvmTrainer implements TrainerBackend {
             List<String> skipped = new ArrayList<>();
             List<Trainer.Sample> samples =
                     samples(set.subset(), examples, o.tooLong().equals("skip") ? skipped : null);
-            if (samples.isEmpty()) {
+            if (samples.isEmpty() && !skipped.isEmpty()) {
                 throw new DataException("finetune: every one of the " + skipped.size() + " rows is longer than "
                         + examples.maxLength() + " tokens (too_long: skip left none to train on)");
             }

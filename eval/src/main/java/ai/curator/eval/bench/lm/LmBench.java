@@ -138,16 +138,15 @@ public final class LmBench {
             lengths[b] = len;
         }
         CausalLm.Batch batch = CausalLm.Batch.rightPadded(tokens, lengths, c);
-        warmUp(name + " forward " + shape, warmup, () -> {
+        Runnable forward = () -> {
             try (NDManager m = lm.manager().newSubManager()) {
                 lm.forward(m, batch).toFloatArray();
             }
-        });
+        };
+        warmUp(name + " forward " + shape, warmup, forward);
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
-            try (NDManager m = lm.manager().newSubManager()) {
-                lm.forward(m, batch).toFloatArray();
-            }
+            forward.run();
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s forward %s: %.0f tokens/s (%.3f s)%n", name, shape, rows * len / s, s);
         }
@@ -190,20 +189,17 @@ public final class LmBench {
         Trainer.Options o =
                 new Trainer.Options(1e-4, rows, null, 1, null, len, null, null, null, 0, null, null, 1L, null, null);
         Trainer trainer = Trainer.full(lm, o);
-        warmUp(name + " train step", warmup, () -> {
+        Runnable step = () -> {
             try {
                 trainer.train(samples, null, false, null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        };
+        warmUp(name + " train step", warmup, step);
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime();
-            try {
-                trainer.train(samples, null, false, null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            step.run();
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(
                     Locale.ROOT,
