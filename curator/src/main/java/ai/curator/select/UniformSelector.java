@@ -7,6 +7,7 @@ import ai.curator.api.Selection;
 import ai.curator.api.Stage;
 import ai.curator.api.StageContext;
 import ai.curator.select.algo.ClassQuotas;
+import ai.curator.select.algo.KeyedSampling;
 import ai.curator.select.algo.UniformSampling;
 import ai.curator.select.algo.WeightedSample;
 import ai.curator.tabular.Labels;
@@ -127,35 +128,20 @@ public final class UniformSelector implements Stage {
         context.setSelection(Selectors.fromSample(w, "uniform"));
     }
 
-    /** Draws {@code s} of {@code n} rows uniformly. */
+    /**
+     * Draws {@code s} of {@code n} rows uniformly ({@link KeyedSampling}, keyed by one draw of {@code
+     * random}: the same subset however the rows are partitioned).
+     */
     public static Selection select(int n, int s, boolean replace, SplittableRandom random) {
         if (s < 1 || (!replace && s > n)) {
             throw new IllegalArgumentException("cannot draw " + s + " of " + n + " rows");
         }
-        double weight = (double) n / s;
-        if (replace) {
-            int[] counts = new int[n];
-            for (int i = 0; i < s; i++) {
-                counts[random.nextInt(n)]++;
-            }
-            return Selectors.fromCounts(counts, i -> weight, "uniform");
-        }
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        for (int i = 0; i < s; i++) {
-            int j = i + random.nextInt(n - i);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        int[] rows = Arrays.copyOf(perm, s);
-        Arrays.sort(rows);
-        int[] counts = new int[s];
-        double[] weights = new double[s];
-        Arrays.fill(counts, 1);
-        Arrays.fill(weights, weight);
-        return new Selection(rows, counts, weights, "uniform");
+        long key = random.nextLong();
+        WeightedSample w = replace
+                ? KeyedSampling.uniformWithReplacement(n, s, key)
+                : KeyedSampling.uniformWithoutReplacement(n, s, key);
+        double[] perCopy = new double[w.size()];
+        Arrays.fill(perCopy, (double) n / s);
+        return new Selection(w.rows(), w.counts(), perCopy, "uniform");
     }
 }

@@ -2,7 +2,6 @@ package ai.curator.select.algo;
 
 import ai.curator.api.LossOracle;
 import ai.curator.linalg.FloatMatrix;
-import ai.curator.linalg.Rand;
 import ai.curator.linalg.RandomizedSvd;
 import ai.curator.model.KernelRidgeRegression;
 import java.util.Arrays;
@@ -232,7 +231,7 @@ public final class LowRankSensitivity {
             for (int i = 0; i < n; i++) {
                 w[i] = Math.max(0.0, w[i]) + 1e-9;
             }
-            oracleRows = Rand.weightedWithoutReplacement(w, m, rnd);
+            oracleRows = KeyedSampling.weightedWithoutReplacement(w, m, rnd.nextLong());
             oracleLosses = callOracle(oracle, oracleRows, n);
             model = KernelRidgeRegression.fit(x.selectRows(oracleRows), oracleLosses, options.krr(), rnd);
             double[] pred = model.predict(x);

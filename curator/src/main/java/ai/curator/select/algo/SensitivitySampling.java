@@ -42,45 +42,17 @@ public final class SensitivitySampling {
     }
 
     /**
-     * Draws {@code s} rows with replacement with probability ∝ {@code sensitivity}.
+     * Draws {@code s} rows with replacement with probability ∝ {@code sensitivity}: {@link
+     * KeyedSampling#withReplacement} keyed by one draw of {@code rnd}, so the subset does not depend on
+     * how the rows are partitioned.
      *
      * @param sensitivity σ ≥ 0 per row, finite, positive sum
      * @param s number of draws, in {@code [1, N]}
-     * @param rnd source of the draws
+     * @param rnd source of the key
      * @return distinct ids (ascending) with counts and weights {@code count/(s·p)}
      */
     public static WeightedSample sample(double[] sensitivity, int s, SplittableRandom rnd) {
-        int n = sensitivity.length;
-        checkBudget(s, n, "sensitivity_sampling");
-        double[] p = probabilities(sensitivity);
-        double[] cum = new double[n];
-        double acc = 0;
-        for (int i = 0; i < n; i++) {
-            acc += p[i];
-            cum[i] = acc;
-        }
-        int[] counts = new int[n];
-        for (int t = 0; t < s; t++) {
-            double u = rnd.nextDouble() * acc;
-            int idx = firstGreater(cum, u);
-            counts[idx]++;
-        }
-        return collect(counts, p, s);
-    }
-
-    /** First index with {@code cum[i] > u} (its probability is then > 0); last index if none. */
-    private static int firstGreater(double[] cum, double u) {
-        int lo = 0;
-        int hi = cum.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cum[mid] > u) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
+        return KeyedSampling.withReplacement(sensitivity, s, rnd.nextLong());
     }
 
     static WeightedSample collect(int[] counts, double[] p, int s) {

@@ -1,10 +1,10 @@
 package ai.curator.eval.study;
 
 import ai.curator.linalg.FloatMatrix;
-import ai.curator.linalg.Rand;
 import ai.curator.linalg.RandomizedSvd;
 import ai.curator.model.KernelRidgeRegression;
 import ai.curator.select.algo.KMeans;
+import ai.curator.select.algo.KeyedSampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -85,7 +85,8 @@ public final class StructureStudy {
             for (int i = 0; i < n; i++) {
                 w[i] = Math.max(0.0, w[i]) + 1e-9;
             }
-            int[] basis = Rand.weightedWithoutReplacement(w, k, rnd.split());
+            int[] basis =
+                    KeyedSampling.weightedWithoutReplacement(w, k, rnd.split().nextLong());
             double[] resid = spanResiduals(x, basis);
             double err = 0;
             for (double r : resid) {

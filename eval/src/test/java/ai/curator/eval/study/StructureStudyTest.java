@@ -40,8 +40,12 @@ class StructureStudyTest {
         for (StructureStudy.Row r : rows) {
             assertTrue(r.lowRankError() < 1e-3, "rank-2 data lie in the span of >= 2 generic rows: " + r);
             assertTrue(r.clusterDistance() > 0.05, "5 or 20 centres cannot cover a continuum: " + r);
-            assertTrue(r.lowRankLossError() < r.clusterLossError(), "smooth losses: KRR beats nearest centre: " + r);
         }
+        // with 20 landmarks KRR beats the nearest centre for every seed tried (40 of 40); with 5 it does
+        // in 28 of 40 seeds only, so the comparison is asserted at k = 20
+        assertTrue(
+                rows.get(1).lowRankLossError() < rows.get(1).clusterLossError(),
+                "smooth losses: KRR beats nearest centre: " + rows.get(1));
         assertTrue(rows.get(1).clusterDistance() < rows.get(0).clusterDistance(), "more centres, nearer");
         // the same seed gives the same figures
         List<StructureStudy.Row> again =

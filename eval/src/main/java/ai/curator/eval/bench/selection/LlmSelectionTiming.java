@@ -4,9 +4,9 @@ import ai.curator.eval.study.StudyData;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Kernels;
 import ai.curator.linalg.Parallel;
-import ai.curator.linalg.Rand;
 import ai.curator.linalg.RandomizedSvd;
 import ai.curator.model.KernelRidgeRegression;
+import ai.curator.select.algo.KeyedSampling;
 import ai.curator.select.algo.SensitivitySampling;
 import ai.curator.select.algo.WeightedSample;
 import java.util.Arrays;
@@ -76,7 +76,8 @@ public final class LlmSelectionTiming {
             w[i] = Math.max(0.0, w[i]) + 1e-9;
         }
         int m = Math.max(2, (int) Math.round(0.2 * n));
-        int[] landmarks = Rand.weightedWithoutReplacement(w, m, rnd.split());
+        int[] landmarks =
+                KeyedSampling.weightedWithoutReplacement(w, m, rnd.split().nextLong());
         Arrays.sort(landmarks);
         report("landmarks", t, String.format(Locale.ROOT, "m=%,d (20%% of N) by leverage", m));
 

@@ -1,6 +1,7 @@
 package ai.curator.learn.select.algo;
 
 import ai.curator.select.algo.ClassQuotas;
+import ai.curator.select.algo.KeyedSampling;
 import ai.curator.tabular.Labels;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -76,7 +77,7 @@ public final class TopM {
             for (int j = 0; j < rows.length; j++) {
                 w[j] = Math.max(1e-12, score[rows[j]]);
             }
-            for (int j : ai.curator.linalg.Rand.weightedWithoutReplacement(w, q[c], rnd)) {
+            for (int j : KeyedSampling.weightedWithoutReplacement(w, q[c], rnd.nextLong())) {
                 kept[rows[j]] = true;
                 taken[c]++;
             }
