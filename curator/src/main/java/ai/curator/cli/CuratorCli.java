@@ -224,13 +224,34 @@ public final class CuratorCli implements Runnable {
                 description = "No progress bars or stage messages; only the output paths.")
         boolean quiet;
 
+        @Option(
+                names = "--engine",
+                paramLabel = "NAME",
+                defaultValue = "local",
+                description =
+                        "Where the recipe runs: local (this process, default) or spark (Apache Spark; see --master).")
+        String engine;
+
+        @Option(
+                names = "--master",
+                paramLabel = "URL",
+                description = "With --engine spark: local[N] (default local[*]), spark://host:port or yarn.")
+        String master;
+
         @Override
         public Integer call() {
-            ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
             Recipe r = args.read();
             if (output != null) {
                 r = r.withOutput(output.toAbsolutePath().normalize());
             }
+            if (!engine.equals("local")) {
+                return onEngine(r);
+            }
+            if (master != null) {
+                throw new ai.curator.api.RecipeException(
+                        "--master " + master + " needs a cluster engine (--engine spark); the local engine runs here");
+            }
+            ai.curator.linalg.Kernels.warmUpInBackground(); // JIT-compiles the kernels while the data load
             Pipeline p = Pipeline.build(r, StageRegistry.load());
             PrintWriter out = spec.commandLine().getOut();
             var err = System.err;
@@ -256,6 +277,32 @@ public final class CuratorCli implements Runnable {
                     res.selection().size(),
                     ai.curator.api.Plural.of(res.table().rows(), "row"),
                     res.selection().method());
+            out.println("Outputs in " + r.output() + ":");
+            for (Path f : res.outputs()) {
+                out.println("  " + f);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private Integer onEngine(Recipe r) {
+            ai.curator.pipeline.Engine e = ai.curator.pipeline.Engine.named(engine);
+            var err = System.err;
+            var log = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : err;
+            log.printf(
+                    "curator %s: recipe %s, seed %d, engine %s%s%n",
+                    Version.version(), r.name(), r.seed(), e.name(), master == null ? "" : " (" + master + ")");
+            long t0 = System.nanoTime();
+            ai.curator.pipeline.Engine.Result res =
+                    e.run(r, new ai.curator.pipeline.Engine.Settings(master, force, log));
+            log.printf(
+                    Locale.ROOT,
+                    "done in %.1f s; selected %,d of %s by %s%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    res.selected(),
+                    ai.curator.api.Plural.of(res.rows(), "row"),
+                    res.method());
+            PrintWriter out = spec.commandLine().getOut();
             out.println("Outputs in " + r.output() + ":");
             for (Path f : res.outputs()) {
                 out.println("  " + f);

@@ -374,7 +374,7 @@ public final class Pipeline {
         for (PlannedStage s : stages) {
             StageSpec spec = s.spec();
             boolean seeded = s.stage().usesSeed();
-            Long stageSeed = seeded ? Keys.stageSeed(recipe.seed(), spec.index(), s.name()) : null;
+            Long stageSeed = seeded ? s.seed(recipe.seed()) : null;
             key = Keys.of(
                     code,
                     key,

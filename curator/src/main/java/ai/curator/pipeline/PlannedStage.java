@@ -22,4 +22,12 @@ public record PlannedStage(
     public String name() {
         return spec.role() + ": " + spec.method();
     }
+
+    /**
+     * The seed of this stage's random stream in a recipe of seed {@code recipeSeed}: the same on every
+     * engine, so a cluster draws what one machine draws.
+     */
+    public long seed(long recipeSeed) {
+        return Keys.stageSeed(recipeSeed, spec.index(), name());
+    }
 }

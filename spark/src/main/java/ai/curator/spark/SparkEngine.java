@@ -1,0 +1,243 @@
+package ai.curator.spark;
+
+import ai.curator.api.RecipeException;
+import ai.curator.api.StageException;
+import ai.curator.export.FileExporter;
+import ai.curator.io.DataFormat;
+import ai.curator.pipeline.Engine;
+import ai.curator.pipeline.Pipeline;
+import ai.curator.pipeline.PlannedStage;
+import ai.curator.pipeline.StageRegistry;
+import ai.curator.provenance.Version;
+import ai.curator.recipe.Json;
+import ai.curator.recipe.Recipe;
+import ai.curator.score.UniformScorer;
+import ai.curator.select.SensitivitySamplingSelector;
+import ai.curator.select.UniformSelector;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * {@code curator run RECIPE --engine spark [--master URL]}: the recipe's stages as Spark work over
+ * rows keyed by their position in the data file, drawing the subset one machine draws for the same
+ * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code score: uniform}, {@code
+ * select: uniform} (without class quotas) and {@code select: sensitivity_sampling}, {@code export:
+ * files} (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
+ * computed on each run (no stage cache on this engine yet).
+ */
+public final class SparkEngine implements Engine {
+    /** The stages this engine runs, as {@code role: method}. */
+    static final List<String> SUPPORTED =
+            List.of("score: uniform", "select: uniform", "select: sensitivity_sampling", "export: files");
+
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public String description() {
+        return "Apache Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + " (--master local[N],"
+                + " spark://host:port, yarn)";
+    }
+
+    @Override
+    public Result run(Recipe recipe, Settings settings) {
+        Pipeline pipeline = Pipeline.build(recipe, StageRegistry.load());
+        List<PlannedStage> stages = pipeline.stages();
+        for (PlannedStage s : stages) {
+            checkSupported(recipe, s);
+        }
+        String master = settings.master() == null ? "local[*]" : settings.master();
+        DataFormat format = DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
+        String path = recipe.datasetPath().toString();
+        long t0 = System.nanoTime();
+        SparkSession spark = session(recipe, master);
+        try {
+            settings.log()
+                    .printf(
+                            Locale.ROOT,
+                            "[spark] session on %s (Spark %s, %d cores) in %.1f s%n",
+                            master,
+                            spark.version(),
+                            spark.sparkContext().defaultParallelism(),
+                            seconds(t0));
+            long t = System.nanoTime();
+            SparkLoad.Loaded loaded = SparkLoad.load(spark, recipe.dataset(), path, format);
+            long n = loaded.rows();
+            settings.log().printf(Locale.ROOT, "[load] %,d rows of %s (%.1f s)%n", n, path, seconds(t));
+            Dataset<Row> data = loaded.data();
+            List<String> scores = new ArrayList<>();
+            Dataset<Row> selection = null;
+            String method = null;
+            long draws = 0;
+            List<Path> outputs = new ArrayList<>();
+            long selected = n;
+            ArrayNode stageRecords = Json.MAPPER.createArrayNode();
+            for (PlannedStage s : stages) {
+                t = System.nanoTime();
+                long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
+                String what;
+                switch (s.name()) {
+                    case "score: uniform" -> {
+                        String col = ((UniformScorer.Options) s.options()).column();
+                        data = data.withColumn(col, functions.lit(1.0));
+                        scores.add(col);
+                        what = "score column " + col + " = 1";
+                    }
+                    case "select: uniform" -> {
+                        UniformSelector.Options o = (UniformSelector.Options) s.options();
+                        int m = o.budget().resolve(n);
+                        selection = SparkSelect.uniform(spark, data, n, m, o.replace(), key);
+                        method = "uniform";
+                        draws = m;
+                        what = String.format(
+                                Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
+                    }
+                    case "select: sensitivity_sampling" -> {
+                        SensitivitySamplingSelector.Options o = (SensitivitySamplingSelector.Options) s.options();
+                        String col = scoreColumn(o.score(), scores, s);
+                        int m = o.budget().resolve(n);
+                        selection = SparkSelect.sensitivity(spark, data, col, n, m, key);
+                        method = "sensitivity_sampling:" + col;
+                        draws = m;
+                        what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
+                    }
+                    case "export: files" -> {
+                        FileExporter.Options o = (FileExporter.Options) s.options();
+                        Dataset<Row> rows;
+                        if (selection == null) {
+                            rows = data.withColumn(SparkSelect.COUNT, functions.lit(1L))
+                                    .withColumn(SparkSelect.WEIGHT, functions.lit(1.0));
+                            method = "all";
+                            draws = n;
+                        } else {
+                            rows = data.join(selection, SparkLoad.ROW);
+                        }
+                        List<org.apache.spark.sql.Column> cols =
+                                new ArrayList<>(SparkExport.columns(loaded, scores, method, o.columnPrefix()));
+                        cols.add(functions.col(SparkLoad.ROW));
+                        Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+                        selected = selection == null ? n : selection.count();
+                        ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
+                        outputs.addAll(SparkExport.write(out, o, recipe.output(), prov, selected, draws, method));
+                        what = "wrote "
+                                + String.join(
+                                        ", ",
+                                        o.formats().stream()
+                                                .map(f -> o.name() + "." + f + "/")
+                                                .toList());
+                    }
+                    default -> throw new IllegalStateException(s.name());
+                }
+                ObjectNode rec = stageRecords.addObject();
+                rec.put("stage", s.name());
+                rec.set("options", s.resolvedOptions());
+                rec.put("seconds", Math.round(seconds(t) * 1000) / 1000.0);
+                settings.log().printf(Locale.ROOT, "[%s] %s (%.1f s)%n", s.name(), what, seconds(t));
+            }
+            return new Result(n, selected, method, outputs);
+        } catch (RecipeException | ai.curator.api.DataException | StageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StageException("spark: " + SparkLoad.firstLine(e), e);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static void checkSupported(Recipe recipe, PlannedStage s) {
+        String where =
+                recipe.file() + (s.spec().line() > 0 ? " line " + s.spec().line() : "") + ", stages["
+                        + s.spec().index() + "]";
+        if (!SUPPORTED.contains(s.name())) {
+            throw new RecipeException(where + ": " + s.name() + " does not run on --engine spark yet; on Spark: load"
+                    + " (jsonl, csv, tsv, parquet), " + String.join(", ", SUPPORTED)
+                    + " (run the recipe without --engine for every stage)");
+        }
+        if (s.options() instanceof UniformSelector.Options o && !o.classQuota().equals("none")) {
+            throw new RecipeException(where + ": select: uniform with class_quota " + o.classQuota()
+                    + " does not run on --engine spark yet");
+        }
+        if (s.options() instanceof FileExporter.Options o && o.formats().contains("arrow")) {
+            throw new RecipeException(
+                    where + ": export format arrow does not run on --engine spark; use jsonl or parquet");
+        }
+    }
+
+    private static String scoreColumn(String named, List<String> scores, PlannedStage s) {
+        if (named != null) {
+            if (!scores.contains(named)) {
+                throw new RecipeException(s.name() + ": no score column '" + named + "'; score columns are " + scores);
+            }
+            return named;
+        }
+        if (scores.size() != 1) {
+            throw new RecipeException(s.name() + ": "
+                    + (scores.isEmpty()
+                            ? "no score stage ran before it; add one (e.g. '- score: {method: uniform}')"
+                            : "several score columns " + scores + "; name one with 'score:'"));
+        }
+        return scores.get(0);
+    }
+
+    private static SparkSession session(Recipe recipe, String master) {
+        try {
+            return SparkSession.builder()
+                    .master(master)
+                    .appName("curator " + recipe.name())
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .getOrCreate();
+        } catch (RuntimeException e) {
+            throw new RecipeException(
+                    "--master " + master + ": cannot start a Spark session: " + SparkLoad.firstLine(e), e);
+        }
+    }
+
+    private static ObjectNode provenance(
+            Recipe recipe, String master, SparkSession spark, long rows, ArrayNode stages) {
+        ObjectNode p = Json.MAPPER.createObjectNode();
+        p.put("curator_version", Version.version());
+        p.put("commit", Version.commit());
+        p.put("engine", "spark");
+        p.put("master", master);
+        p.put("spark_version", spark.version());
+        ObjectNode r = p.putObject("recipe");
+        r.put("file", recipe.file().toString());
+        r.put("sha256", sha256(recipe.text()));
+        r.put("seed", recipe.seed());
+        r.set("overrides", Json.MAPPER.valueToTree(recipe.overrides()));
+        r.put("text", recipe.text());
+        ObjectNode d = p.putObject("dataset");
+        d.put("path", recipe.datasetPath().toString());
+        d.put("rows", rows);
+        p.set("stages", stages.deepCopy());
+        return p;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

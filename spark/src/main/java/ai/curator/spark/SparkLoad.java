@@ -1,0 +1,184 @@
+package ai.curator.spark;
+
+import ai.curator.api.DataException;
+import ai.curator.api.RecipeException;
+import ai.curator.io.DataFormat;
+import ai.curator.recipe.DatasetSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The load stage on Spark: JSON Lines, CSV, TSV or Parquet through Spark's readers, from any path
+ * Spark's file systems read, with every row's 0-based position in the file as the column {@link
+ * #ROW} — the stable row index every keyed draw uses, so positions are those the single-machine
+ * loader gives (Spark reads a file's splits in order; blank JSONL lines are not rows on either).
+ */
+final class SparkLoad {
+    /** The row-position column the engine adds. */
+    static final String ROW = "_curator_row";
+
+    private SparkLoad() {}
+
+    /**
+     * A loaded data set.
+     *
+     * @param data the rows, with {@link #ROW}
+     * @param idColumn the id column, or null for the row position
+     * @param rows how many rows
+     * @param columns the data's own columns, in order
+     */
+    record Loaded(Dataset<Row> data, String idColumn, long rows, List<String> columns) {}
+
+    static Loaded load(SparkSession spark, DatasetSpec spec, String path, DataFormat format) {
+        if (spec.task() != null) {
+            throw new RecipeException("dataset.task (" + spec.task() + ") does not run on --engine spark yet; give"
+                    + " dataset.path (the task's JSONL file) instead");
+        }
+        Dataset<Row> raw;
+        try {
+            raw = switch (format) {
+                case JSONL -> spark.read().option("mode", "FAILFAST").json(path);
+                case CSV -> spark.read()
+                        .option("header", true)
+                        .option("inferSchema", true)
+                        .option("mode", "FAILFAST")
+                        .csv(path);
+                case TSV -> spark.read()
+                        .option("header", true)
+                        .option("sep", "\t")
+                        .option("inferSchema", true)
+                        .option("mode", "FAILFAST")
+                        .csv(path);
+                case PARQUET -> spark.read().parquet(path);
+                default -> throw new RecipeException(
+                        "dataset format " + format.name().toLowerCase(java.util.Locale.ROOT)
+                                + " does not run on --engine spark; use jsonl, csv, tsv or parquet");
+            };
+        } catch (Exception e) {
+            if (e instanceof RecipeException r) {
+                throw r;
+            }
+            throw new DataException("Cannot read " + path + " on Spark: " + firstLine(e), e);
+        }
+        List<String> columns = Arrays.asList(raw.columns());
+        if (columns.contains("_corrupt_record")) {
+            throw new DataException(path + ": a line is not a JSON object (Spark's reader found a corrupt record)");
+        }
+        if (format == DataFormat.JSONL) {
+            columns = firstAppearance(spark, path, columns);
+            raw = raw.select(columns.stream()
+                    .map(c -> functions.col("`" + c + "`"))
+                    .toArray(org.apache.spark.sql.Column[]::new));
+        }
+        if (columns.contains(ROW)) {
+            throw new RecipeException(path + ": the data has a column '" + ROW + "', which the spark engine adds");
+        }
+        StructType schema = raw.schema().add(ROW, DataTypes.LongType, false);
+        JavaRDD<Row> indexed;
+        try {
+            indexed = raw.javaRDD().zipWithIndex().map(t -> {
+                Row r = t._1();
+                Object[] v = new Object[r.size() + 1];
+                for (int i = 0; i < r.size(); i++) {
+                    v[i] = r.get(i);
+                }
+                v[r.size()] = t._2();
+                return RowFactory.create(v);
+            });
+        } catch (Exception e) {
+            throw new DataException("Cannot read " + path + " on Spark: " + firstLine(e), e);
+        }
+        Dataset<Row> data = spark.createDataFrame(indexed, schema).cache();
+        long rows;
+        try {
+            rows = data.count();
+        } catch (Exception e) {
+            throw new DataException("Cannot read " + path + " on Spark: " + firstLine(e), e);
+        }
+        if (rows == 0) {
+            throw new DataException(path + " has no rows");
+        }
+        String id = spec.id() != null ? spec.id() : columns.contains("id") ? "id" : null;
+        if (id != null) {
+            if (!columns.contains(id)) {
+                throw new RecipeException(
+                        "dataset.id '" + id + "' is not a column of " + path + "; columns are " + columns);
+            }
+            checkIds(data, id, path);
+        }
+        return new Loaded(data, id, rows, new ArrayList<>(columns));
+    }
+
+    /**
+     * Spark's JSON reader orders fields by name; one machine keeps the order of first appearance. The
+     * first 1,000 lines give that order; fields first seen later follow by name.
+     */
+    private static List<String> firstAppearance(SparkSession spark, String path, List<String> byName) {
+        java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (Row line : spark.read().text(path).limit(1000).collectAsList()) {
+            String t = line.getString(0);
+            if (t == null || t.isBlank()) {
+                continue;
+            }
+            try {
+                json.readTree(t).fieldNames().forEachRemaining(order::add);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new DataException(path + ": a line is not a JSON object (" + e.getOriginalMessage() + ")");
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : order) {
+            if (byName.contains(c)) {
+                out.add(c);
+            }
+        }
+        for (String c : byName) {
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Ids must be present and unique, as on one machine: the first offender is named with its position. */
+    private static void checkIds(Dataset<Row> data, String id, String path) {
+        List<Row> missing =
+                data.filter(functions.col(id).isNull()).select(ROW).limit(1).collectAsList();
+        if (!missing.isEmpty()) {
+            throw new DataException(path + ": row " + missing.get(0).getLong(0) + " has no id (column '" + id + "')");
+        }
+        List<Row> dup = data.groupBy(functions.col(id))
+                .agg(
+                        functions.count(functions.lit(1)).as("n"),
+                        functions.min(ROW).as("first"))
+                .filter(functions.col("n").gt(1))
+                .orderBy("first")
+                .limit(1)
+                .collectAsList();
+        if (!dup.isEmpty()) {
+            throw new DataException(path + ": id " + dup.get(0).get(0) + " appears "
+                    + dup.get(0).getLong(1) + " times (column '" + id + "'); ids must be unique");
+        }
+    }
+
+    static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof AnalysisException)) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

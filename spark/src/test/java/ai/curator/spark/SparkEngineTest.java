@@ -1,0 +1,195 @@
+package ai.curator.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.curator.api.DataException;
+import ai.curator.api.RecipeException;
+import ai.curator.pipeline.Engine;
+import ai.curator.pipeline.Pipeline;
+import ai.curator.pipeline.RunSettings;
+import ai.curator.pipeline.StageRegistry;
+import ai.curator.recipe.Recipe;
+import ai.curator.recipe.RecipeReader;
+import ai.curator.select.algo.KeyedSampling;
+import ai.curator.select.algo.WeightedSample;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spark engine on a real local Spark ({@code local[2]}, input files split into many partitions)
+ * against the single-machine pipeline on the same recipe and seed: the same rows, counts and weights.
+ */
+class SparkEngineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
+
+    @TempDir
+    static Path dir;
+
+    static Path data;
+
+    @BeforeAll
+    static void data() throws IOException {
+        // many small partitions: the draws must not depend on them
+        System.setProperty("spark.sql.files.maxPartitionBytes", "32768");
+        data = dir.resolve("rows.jsonl");
+        SplittableRandom r = new SplittableRandom(3);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            b.append("{\"id\":\"r")
+                    .append(i)
+                    .append("\",\"text\":\"row ")
+                    .append(i)
+                    .append("\",\"x\":")
+                    .append(r.nextInt(100))
+                    .append("}\n");
+            if (i == 5000) {
+                b.append("\n"); // a blank line is no row on either engine
+            }
+        }
+        Files.writeString(data, b);
+    }
+
+    @AfterAll
+    static void clear() {
+        System.clearProperty("spark.sql.files.maxPartitionBytes");
+    }
+
+    private static Path recipe(String name, String select) throws IOException {
+        Path f = dir.resolve(name + ".yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: rows.jsonl}\nseed: 11\nstages:\n  - score: {method: uniform}\n  - select: " + select
+                        + "\n  - export: {formats: [jsonl, parquet]}\noutput: out-" + name + "\n");
+        return f;
+    }
+
+    /** (id, count, weight) per selected row, in file order, from one machine's subset.jsonl. */
+    private static List<String> local(Recipe r) throws IOException {
+        Pipeline.build(r, StageRegistry.load()).run(RunSettings.quiet(true));
+        return rows(Stream.of(r.output().resolve("subset.jsonl")));
+    }
+
+    private static List<String> spark(Recipe r) throws IOException {
+        Engine.Result res = new SparkEngine()
+                .run(
+                        r.withOutput(r.output().resolveSibling(r.output().getFileName() + "-spark")),
+                        new Engine.Settings("local[2]", false, QUIET));
+        Path folder = res.outputs().get(0);
+        assertTrue(Files.isDirectory(folder), folder + " is Spark's folder of part files");
+        try (Stream<Path> parts = Files.list(folder)) {
+            return rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .sorted());
+        }
+    }
+
+    private static List<String> rows(Stream<Path> files) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path f : files.toList()) {
+            for (String line : Files.readAllLines(f)) {
+                JsonNode n = JSON.readTree(line);
+                out.add(n.get("id").asText() + " " + n.get("count").asLong() + " "
+                        + n.get("weight").asDouble() + " " + n.get("x").asLong() + " "
+                        + n.get("method").asText());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void sameSubsetAsOneMachine() throws IOException {
+        for (String[] c : new String[][] {
+            {"sens", "{method: sensitivity_sampling, budget: 25%}"},
+            {"uni", "{method: uniform, budget: 0.1}"},
+            {"unirep", "{method: uniform, budget: 700, replace: true}"}
+        }) {
+            Recipe r = RecipeReader.read(recipe(c[0], c[1]));
+            List<String> one = local(r);
+            List<String> cluster = spark(r);
+            assertTrue(one.size() > 500, c[0] + ": " + one.size() + " rows");
+            assertEquals(one, cluster, c[0] + ": the spark engine drew another subset");
+        }
+        JsonNode prov = JSON.readTree(dir.resolve("out-sens-spark")
+                .resolve("subset.jsonl.provenance.json")
+                .toFile());
+        assertEquals("spark", prov.get("engine").asText());
+        assertEquals(10_000, prov.at("/dataset/rows").asLong());
+        assertEquals("sensitivity_sampling:uniform", prov.at("/output/method").asText());
+    }
+
+    /** A score that is not constant: the blocks' masses, the split and the draws inside blocks. */
+    @Test
+    void sensitivityDrawEqualsKeyedSampling() throws IOException {
+        int n = 9_000;
+        double[] sigma = new double[n];
+        List<Row> rows = new ArrayList<>();
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < n; i++) {
+            sigma[i] = i % 11 == 0 ? 0 : r.nextDouble() * r.nextDouble();
+            rows.add(RowFactory.create((long) i, sigma[i]));
+        }
+        StructType schema =
+                new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add("s", DataTypes.DoubleType, false);
+        WeightedSample want = KeyedSampling.withReplacement(sigma, 3000, 77);
+        try (SparkSession spark = SparkSession.builder()
+                .master("local[2]")
+                .config("spark.ui.enabled", "false")
+                .getOrCreate()) {
+            Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(7);
+            List<Row> got = SparkSelect.sensitivity(spark, df, "s", n, 3000, 77)
+                    .orderBy(SparkLoad.ROW)
+                    .collectAsList();
+            assertEquals(want.size(), got.size());
+            for (int j = 0; j < got.size(); j++) {
+                assertEquals(want.rows()[j], got.get(j).getLong(0));
+                assertEquals(want.counts()[j], got.get(j).getLong(1));
+                assertEquals(want.weights()[j] / want.counts()[j], got.get(j).getDouble(2));
+            }
+            rows.set(17, RowFactory.create(17L, Double.NaN));
+            Dataset<Row> bad = spark.createDataFrame(rows, schema);
+            DataException e =
+                    assertThrows(DataException.class, () -> SparkSelect.sensitivity(spark, bad, "s", n, 10, 1));
+            assertTrue(e.getMessage().contains("row 17 is NaN"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unsupportedStagesAndMissingFilesAreRefusedByName() throws IOException {
+        Path f = dir.resolve("km.yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: rows.jsonl}\nstages:\n  - embed: {method: features, columns: [x]}\n"
+                        + "  - select: {method: k_means, budget: 10}\n  - export: {formats: [jsonl]}\n");
+        RecipeException e = assertThrows(RecipeException.class, () -> new SparkEngine()
+                .run(RecipeReader.read(f), new Engine.Settings("local[2]", false, QUIET)));
+        assertTrue(e.getMessage().contains("embed: features does not run on --engine spark yet"), e.getMessage());
+        Path g = dir.resolve("missing.yaml");
+        Files.writeString(
+                g,
+                "dataset: {path: nowhere.jsonl, format: jsonl}\nstages:\n  - select: {method: uniform,"
+                        + " budget: 10}\n  - export: {formats: [jsonl]}\n");
+        DataException d = assertThrows(DataException.class, () -> new SparkEngine()
+                .run(RecipeReader.read(g), new Engine.Settings("local[2]", false, QUIET)));
+        assertTrue(d.getMessage().contains("nowhere.jsonl"), d.getMessage());
+    }
+}
