@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * rows keep ~1e-6 relative accuracy. The matrix is mutable only through {@link #set}, {@link
  * #setRow} and the arrays; kernels never mutate their inputs.
  */
-public final class FloatMatrix {
+public final class FloatMatrix implements TallMatrix {
     /** Largest number of values in one backing array (the JVM's array limit). */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
 
@@ -492,6 +492,31 @@ public final class FloatMatrix {
             }
         }
         return out;
+    }
+
+    @Override
+    public FloatMatrix times(FloatMatrix w) {
+        return multiply(w);
+    }
+
+    /** {@link #transposeMultiply}; {@code y} must be a {@link FloatMatrix}. */
+    @Override
+    public double[] transposeTimes(TallMatrix y) {
+        if (!(y instanceof FloatMatrix f)) {
+            throw new IllegalArgumentException("transposeTimes: a FloatMatrix pairs with a FloatMatrix, got " + y);
+        }
+        return transposeMultiply(f);
+    }
+
+    @Override
+    public FloatMatrix withRandomColumns(int l, java.util.SplittableRandom rnd) {
+        FloatMatrix next = new FloatMatrix(rows, l);
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < l; c++) {
+                next.set(i, c, c < cols ? get(i, c) : (float) Rand.gaussian(rnd));
+            }
+        }
+        return next;
     }
 
     /** Gram matrix {@code thisᵀ · this} ({@code cols × cols}, double, row-major). */

@@ -76,22 +76,49 @@ public final class RandomizedSvd {
      * @throws IllegalArgumentException for k ≥ min(N, d) or non-finite data
      */
     public static Result compute(FloatMatrix a, Options options, SplittableRandom rnd) {
+        checkRank(a.rows(), a.cols(), options.rank());
+        a.requireFinite("randomized_svd input");
+        Factors f = factors(a, options, rnd);
+        return new Result((FloatMatrix) f.u(), f.singularValues(), f.v());
+    }
+
+    /**
+     * The factorisation with {@code U} left as {@code Q · Ũ}, for a matrix whose rows may live
+     * elsewhere ({@link TallMatrix}): {@code U = q · ũ} row by row.
+     *
+     * @param q {@code N × l} orthonormal basis of the range found
+     * @param uSmall {@code Ũ[:, :k]}, {@code l × k} row-major
+     * @param singularValues k values, descending
+     * @param v {@code d × k} right singular vectors
+     */
+    public record Factors(TallMatrix q, double[] uSmall, double[] singularValues, FloatMatrix v) {
+        /** {@code U = Q · Ũ}, {@code N × k}. */
+        public TallMatrix u() {
+            return q.times(FloatMatrix.fromDoubles(q.cols(), singularValues.length, uSmall));
+        }
+    }
+
+    /**
+     * The randomized SVD on any {@link TallMatrix}: every pass over the rows is a row-by-row product
+     * or a chunk-ordered sum, so the result is the same bits on one machine and on a cluster. The
+     * caller checks the rank and that the data are finite.
+     */
+    public static Factors factors(TallMatrix a, Options options, SplittableRandom rnd) {
         int n = a.rows();
         int d = a.cols();
         int k = options.rank();
         checkRank(n, d, k);
-        a.requireFinite("randomized_svd input");
         int l = Math.min(k + options.oversampling(), Math.min(n, d));
 
         FloatMatrix omega = FloatMatrix.gaussian(d, l, rnd);
-        FloatMatrix q = orthonormalizeTall(a.multiply(omega), rnd);
+        TallMatrix q = orthonormalizeTall(a.times(omega), rnd);
         for (int it = 0; it < options.powerIterations(); it++) {
-            double[] z = a.transposeMultiply(q); // d × l
+            double[] z = a.transposeTimes(q); // d × l
             double[] zq = Dense.orthonormalize(z, d, l, rnd);
-            q = orthonormalizeTall(a.multiply(FloatMatrix.fromDoubles(d, l, zq)), rnd);
+            q = orthonormalizeTall(a.times(FloatMatrix.fromDoubles(d, l, zq)), rnd);
         }
         // Bᵀ = Aᵀ Q (d × l); Bᵀ = W Σ Ũᵀ  ⇒  A ≈ Q B = (Q Ũ) Σ Wᵀ
-        double[] bt = a.transposeMultiply(q);
+        double[] bt = a.transposeTimes(q);
         Dense.Svd svd = Dense.svd(bt, d, l);
         int p = svd.rank(); // = l
         double[] s = new double[k];
@@ -106,8 +133,7 @@ public final class RandomizedSvd {
                 v.set(r, c, (float) svd.u()[r * p + c]);
             }
         }
-        FloatMatrix u = q.multiply(FloatMatrix.fromDoubles(l, k, uSmall));
-        return new Result(u, s, v);
+        return new Factors(q, uSmall, s, v);
     }
 
     /**
@@ -159,33 +185,26 @@ public final class RandomizedSvd {
      * Orthonormal basis of the columns of a tall {@code N × l} matrix (CholQR2 with eigen-based
      * pivots; lost directions are replaced by random ones). Always returns {@code l} columns.
      */
-    static FloatMatrix orthonormalizeTall(FloatMatrix y, SplittableRandom rnd) {
+    static TallMatrix orthonormalizeTall(TallMatrix y, SplittableRandom rnd) {
         int l = y.cols();
-        FloatMatrix cur = y;
+        TallMatrix cur = y;
         for (int round = 0; round < 4; round++) {
             int[] kept = new int[1];
-            FloatMatrix q1 = cholQrStep(cur, kept);
-            FloatMatrix q2 = cholQrStep(q1, kept);
+            TallMatrix q1 = cholQrStep(cur, kept);
+            TallMatrix q2 = cholQrStep(q1, kept);
             if (q2.cols() == l) {
                 return q2;
             }
             // rank-deficient: keep the good directions and add fresh random ones, then redo
-            FloatMatrix next = new FloatMatrix(y.rows(), l);
-            int good = q2.cols();
-            for (int i = 0; i < y.rows(); i++) {
-                for (int c = 0; c < l; c++) {
-                    next.set(i, c, c < good ? q2.get(i, c) : (float) Rand.gaussian(rnd));
-                }
-            }
-            cur = next;
+            cur = q2.withRandomColumns(l, rnd);
         }
         throw new ArithmeticException(
                 "could not orthonormalise a " + y.rows() + "x" + l + " basis (data rank too low?)");
     }
 
-    private static FloatMatrix cholQrStep(FloatMatrix y, int[] kept) {
+    private static TallMatrix cholQrStep(TallMatrix y, int[] kept) {
         int l = y.cols();
-        double[] g = y.gram();
+        double[] g = y.transposeTimes(y);
         Dense.SymEigen eig = Dense.symmetricEigen(g, l);
         double max = Math.max(eig.values()[0], 0.0);
         int r = 0;
@@ -200,9 +219,6 @@ public final class RandomizedSvd {
                 t[row * r + c] = eig.vectors()[row * l + c] * inv;
             }
         }
-        if (r == 0) {
-            return new FloatMatrix(y.rows(), 0);
-        }
-        return y.multiply(FloatMatrix.fromDoubles(l, r, t));
+        return y.times(FloatMatrix.fromDoubles(l, r, t));
     }
 }

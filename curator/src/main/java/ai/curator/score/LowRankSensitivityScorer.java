@@ -67,7 +67,7 @@ public final class LowRankSensitivityScorer implements Stage {
             algorithm(rank, mode, gamma, lambda, smoothing, landmarks, xi, oversampling, powerIterations); // validates
         }
 
-        LowRankSensitivity.Options algorithm() {
+        public LowRankSensitivity.Options algorithm() {
             return algorithm(rank, mode, gamma, lambda, smoothing, landmarks, xi, oversampling, powerIterations);
         }
 

@@ -93,36 +93,127 @@ public final class FeatureEmbedder implements Stage {
                 "features" + cols.size() + (options.standardize() ? "+zscore" : ""));
     }
 
-    /** The rows × columns matrix of {@code cols}, z-scored when asked. */
+    /**
+     * The rows × columns matrix of {@code cols}, z-scored when asked. Means and standard deviations
+     * are sums over fixed chunks of {@link ai.curator.linalg.Parallel#REDUCTION_CHUNK} rows, each in
+     * row order, the chunks in order ({@link #columnSums}, {@link #centredSquares}, {@link
+     * #orderedSum}): the same bits wherever the chunks are computed (the spark engine).
+     */
     public static FloatMatrix matrix(Table t, List<String> cols, boolean standardize) {
         int n = t.rows();
         int d = cols.size();
-        FloatMatrix out = new FloatMatrix(n, d); // row chunks beyond 2^31 values
+        Column[] c = new Column[d];
         for (int j = 0; j < d; j++) {
-            Column c = t.column(cols.get(j));
-            if (!c.type().isNumeric()) {
-                throw new RecipeException("Feature column '" + cols.get(j) + "' is " + c.type() + ", not numeric");
+            c[j] = t.column(cols.get(j));
+            if (!c[j].type().isNumeric()) {
+                throw new RecipeException("Feature column '" + cols.get(j) + "' is " + c[j].type() + ", not numeric");
             }
-            double mean = 0;
-            double m2 = 0;
-            for (int i = 0; i < n; i++) {
-                double v = c.number(i);
-                if (!Double.isFinite(v)) {
-                    throw new ai.curator.api.DataException(
-                            "Feature '" + cols.get(j) + "' is " + (c.isNull(i) ? "missing" : v) + " in row " + i
-                                    + (t.sourceLine(i) > 0 ? " (line " + t.sourceLine(i) + ")" : "")
-                                    + "; features must be finite");
+        }
+        int per = ai.curator.linalg.Parallel.REDUCTION_CHUNK;
+        int chunks = ai.curator.linalg.Parallel.reductionChunks(n);
+        java.util.function.IntFunction<double[]> raw = k -> {
+            int from = k * per;
+            int rows = Math.min(n, from + per) - from;
+            double[] chunk = new double[rows * d];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < d; j++) {
+                    double v = c[j].number(from + i);
+                    if (!Double.isFinite(v)) {
+                        throw new ai.curator.api.DataException("Feature '" + cols.get(j) + "' is "
+                                + (c[j].isNull(from + i) ? "missing" : v) + " in row " + (from + i)
+                                + (t.sourceLine(from + i) > 0 ? " (line " + t.sourceLine(from + i) + ")" : "")
+                                + "; features must be finite");
+                    }
+                    chunk[i * d + j] = v;
                 }
-                double delta = v - mean;
-                mean += delta / (i + 1);
-                m2 += delta * (v - mean);
             }
-            double sd = Math.sqrt(m2 / n);
-            for (int i = 0; i < n; i++) {
-                double v = c.number(i);
-                out.set(i, j, (float) (standardize ? (sd > 0 ? (v - mean) / sd : 0.0) : v));
+            return chunk;
+        };
+        double[] mean = new double[d];
+        double[] sd = new double[d];
+        if (standardize) {
+            List<double[]> sums = new java.util.ArrayList<>();
+            for (int k = 0; k < chunks; k++) {
+                sums.add(columnSums(raw.apply(k), d));
+            }
+            mean = means(orderedSum(sums, d), n);
+            List<double[]> sq = new java.util.ArrayList<>();
+            for (int k = 0; k < chunks; k++) {
+                sq.add(centredSquares(raw.apply(k), d, mean));
+            }
+            sd = standardDeviations(orderedSum(sq, d), n);
+        }
+        FloatMatrix out = new FloatMatrix(n, d); // row chunks beyond 2^31 values
+        for (int k = 0; k < chunks; k++) {
+            float[] f = toFloats(raw.apply(k), d, mean, sd, standardize);
+            for (int i = 0; i < f.length / d; i++) {
+                out.setRow(k * per + i, f, i * d);
             }
         }
         return out;
+    }
+
+    /** Per column, the sum of a row-major chunk's values in row order. */
+    public static double[] columnSums(double[] chunk, int d) {
+        double[] s = new double[d];
+        for (int i = 0; i < chunk.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                s[j] += chunk[i + j];
+            }
+        }
+        return s;
+    }
+
+    /** Per column, {@code Σ (v − mean)²} over a row-major chunk in row order. */
+    public static double[] centredSquares(double[] chunk, int d, double[] mean) {
+        double[] s = new double[d];
+        for (int i = 0; i < chunk.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                double e = chunk[i + j] - mean[j];
+                s[j] += e * e;
+            }
+        }
+        return s;
+    }
+
+    /** The chunks' partial sums added in chunk order. */
+    public static double[] orderedSum(List<double[]> partials, int d) {
+        double[] s = new double[d];
+        for (double[] p : partials) {
+            for (int j = 0; j < d; j++) {
+                s[j] += p[j];
+            }
+        }
+        return s;
+    }
+
+    /** {@code sums / n}. */
+    public static double[] means(double[] sums, long n) {
+        double[] m = new double[sums.length];
+        for (int j = 0; j < m.length; j++) {
+            m[j] = sums[j] / n;
+        }
+        return m;
+    }
+
+    /** Population standard deviations {@code sqrt(Σ(v − mean)² / n)}. */
+    public static double[] standardDeviations(double[] centredSquares, long n) {
+        double[] sd = new double[centredSquares.length];
+        for (int j = 0; j < sd.length; j++) {
+            sd[j] = Math.sqrt(centredSquares[j] / n);
+        }
+        return sd;
+    }
+
+    /** A chunk's embedding rows: z-scored (a constant column becomes 0) or as they are, as floats. */
+    public static float[] toFloats(double[] chunk, int d, double[] mean, double[] sd, boolean standardize) {
+        float[] f = new float[chunk.length];
+        for (int i = 0; i < chunk.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                double v = chunk[i + j];
+                f[i + j] = (float) (standardize ? (sd[j] > 0 ? (v - mean[j]) / sd[j] : 0.0) : v);
+            }
+        }
+        return f;
     }
 }

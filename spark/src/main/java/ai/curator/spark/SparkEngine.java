@@ -11,14 +11,18 @@ import ai.curator.pipeline.StageRegistry;
 import ai.curator.provenance.Version;
 import ai.curator.recipe.Json;
 import ai.curator.recipe.Recipe;
+import ai.curator.score.LossOracles;
+import ai.curator.score.LowRankSensitivityScorer;
 import ai.curator.score.UniformScorer;
 import ai.curator.select.SensitivitySamplingSelector;
 import ai.curator.select.UniformSelector;
+import ai.curator.tabular.FeatureEmbedder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -31,15 +35,21 @@ import org.apache.spark.sql.functions;
 /**
  * {@code curator run RECIPE --engine spark [--master URL]}: the recipe's stages as Spark work over
  * rows keyed by their position in the data file, drawing the subset one machine draws for the same
- * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code score: uniform}, {@code
- * select: uniform} (without class quotas) and {@code select: sensitivity_sampling}, {@code export:
- * files} (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
+ * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code embed: features}, {@code
+ * score: uniform}, {@code score: low_rank_sensitivity} (basis mode, closed-form loss), {@code select:
+ * uniform} (without class quotas) and {@code select: sensitivity_sampling}, {@code export: files}
+ * (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
  * computed on each run (no stage cache on this engine yet).
  */
 public final class SparkEngine implements Engine {
     /** The stages this engine runs, as {@code role: method}. */
-    static final List<String> SUPPORTED =
-            List.of("score: uniform", "select: uniform", "select: sensitivity_sampling", "export: files");
+    static final List<String> SUPPORTED = List.of(
+            "embed: features",
+            "score: uniform",
+            "score: low_rank_sensitivity",
+            "select: uniform",
+            "select: sensitivity_sampling",
+            "export: files");
 
     @Override
     public String name() {
@@ -80,6 +90,7 @@ public final class SparkEngine implements Engine {
             Dataset<Row> data = loaded.data();
             List<String> scores = new ArrayList<>();
             Dataset<Row> selection = null;
+            SparkTallMatrix embeddings = null;
             String method = null;
             long draws = 0;
             List<Path> outputs = new ArrayList<>();
@@ -90,6 +101,47 @@ public final class SparkEngine implements Engine {
                 long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
                 String what;
                 switch (s.name()) {
+                    case "embed: features" -> {
+                        FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
+                        List<String> cols = SparkFeatures.columns(
+                                loaded,
+                                o.columns(),
+                                recipe.dataset().features(),
+                                recipe.dataset().label());
+                        embeddings = SparkFeatures.embed(data, n, cols, o.standardize());
+                        what = String.format(
+                                Locale.ROOT,
+                                "%,d x %d from %s%s",
+                                n,
+                                cols.size(),
+                                cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
+                                o.standardize() ? ", z-scored" : "");
+                    }
+                    case "score: low_rank_sensitivity" -> {
+                        LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
+                        if (embeddings == null) {
+                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                        }
+                        double[] bl = LossOracles.basisLosses(o.loss(), o.rank());
+                        if (!o.mode().equals("basis") || bl == null) {
+                            throw new RecipeException(s.name() + " runs on --engine spark in mode: basis with a"
+                                    + " closed-form loss (squared_norm) so far; this recipe has mode " + o.mode()
+                                    + " and loss source " + o.loss().source());
+                        }
+                        List<double[]> rec = new ArrayList<>();
+                        Dataset<Row> sigma = SparkLowRank.basis(
+                                spark,
+                                embeddings,
+                                o.algorithm(),
+                                bl,
+                                new SplittableRandom(s.seed(recipe.seed())),
+                                o.column(),
+                                rec);
+                        data = data.join(sigma, SparkLoad.ROW);
+                        scores.add(o.column());
+                        what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0)) + ", ξ = "
+                                + rec.get(1)[0];
+                    }
                     case "score: uniform" -> {
                         String col = ((UniformScorer.Options) s.options()).column();
                         data = data.withColumn(col, functions.lit(1.0));

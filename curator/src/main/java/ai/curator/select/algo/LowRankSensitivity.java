@@ -181,12 +181,8 @@ public final class LowRankSensitivity {
         x.requireFinite("low_rank_sensitivity embeddings");
         RandomizedSvd.Result svd = RandomizedSvd.compute(x, options.svd(), rnd);
         FloatMatrix alpha = x.multiply(svd.v()); // N × k
-        double[] alphaSq = alpha.rowSquaredNorms();
         double[] xSq = x.rowSquaredNorms();
-        double[] resid = new double[n];
-        for (int i = 0; i < n; i++) {
-            resid[i] = Math.max(0.0, xSq[i] - alphaSq[i]);
-        }
+        double[] resid = residualSq(alpha, xSq);
         double[] leverage = svd.leverageScores();
         double[] lhat = new double[n];
         int[] oracleRows;
@@ -214,15 +210,7 @@ public final class LowRankSensitivity {
                     bl[c] = oracleLosses[Arrays.binarySearch(oracleRows, proxy[c])];
                 }
             }
-            float[] a = alpha.data();
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int c = 0; c < k; c++) {
-                    double v = a[i * k + c];
-                    s += v * v * bl[c];
-                }
-                lhat[i] = s;
-            }
+            lhat = basisLoss(alpha, bl);
             xi = Arrays.stream(bl).max().orElse(0);
         } else {
             requireOracle(oracle, "landmarks mode");
@@ -247,13 +235,48 @@ public final class LowRankSensitivity {
         if (!Double.isNaN(options.xi())) {
             xi = options.xi();
         }
-        double g = options.gamma();
-        double constant = g * k * xi + options.smoothing();
-        double[] sigma = new double[n];
-        for (int i = 0; i < n; i++) {
-            sigma[i] = (g + 1) * lhat[i] + constant + options.lambda() * resid[i];
-        }
+        double[] sigma = sigma(lhat, resid, options.gamma(), options.lambda(), options.smoothing(), k, xi);
         return new Result(sigma, lhat, resid, leverage, oracleRows, oracleLosses, bl, xi, svd, model);
+    }
+
+    /**
+     * {@code ‖r(x)‖² = ‖x‖² − ‖α‖²}, clipped at 0, row by row ({@code alpha = x·V}, {@code xSq = ‖x‖²}):
+     * the same bits for any chunk of rows.
+     */
+    public static double[] residualSq(FloatMatrix alpha, double[] xSq) {
+        double[] alphaSq = alpha.rowSquaredNorms();
+        double[] resid = new double[xSq.length];
+        for (int i = 0; i < resid.length; i++) {
+            resid[i] = Math.max(0.0, xSq[i] - alphaSq[i]);
+        }
+        return resid;
+    }
+
+    /** Basis mode's {@code L̂(x) = Σ_c α_c² ℓ(v_c)}, row by row. */
+    public static double[] basisLoss(FloatMatrix alpha, double[] basisLosses) {
+        int k = alpha.cols();
+        float[] a = alpha.data();
+        double[] lhat = new double[alpha.rows()];
+        for (int i = 0; i < lhat.length; i++) {
+            double s = 0;
+            for (int c = 0; c < k; c++) {
+                double v = a[i * k + c];
+                s += v * v * basisLosses[c];
+            }
+            lhat[i] = s;
+        }
+        return lhat;
+    }
+
+    /** {@code σ = (γ+1)·L̂ + γ·k·ξ + smoothing + λ·‖r‖²}, row by row. */
+    public static double[] sigma(
+            double[] lhat, double[] resid, double gamma, double lambda, double smoothing, int k, double xi) {
+        double constant = gamma * k * xi + smoothing;
+        double[] sigma = new double[lhat.length];
+        for (int i = 0; i < sigma.length; i++) {
+            sigma[i] = (gamma + 1) * lhat[i] + constant + lambda * resid[i];
+        }
+        return sigma;
     }
 
     private static void requireOracle(LossOracle oracle, String why) {

@@ -1,0 +1,138 @@
+package ai.curator.spark;
+
+import ai.curator.api.DataException;
+import ai.curator.api.RecipeException;
+import ai.curator.linalg.Parallel;
+import ai.curator.tabular.FeatureEmbedder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * {@code embed: features} on Spark: the numeric feature columns as embeddings, z-scored by default,
+ * in chunks of {@link Parallel#REDUCTION_CHUNK} rows with {@link FeatureEmbedder}'s chunk functions,
+ * so the floats are those one machine computes.
+ */
+final class SparkFeatures {
+    private SparkFeatures() {}
+
+    /** The default features: every numeric column but the id and the label, or {@code dataset.features}. */
+    static List<String> columns(SparkLoad.Loaded data, List<String> named, List<String> datasetFeatures, String label) {
+        List<String> cols = named != null ? named : datasetFeatures;
+        Map<String, DataType> types = new java.util.HashMap<>();
+        for (var f : data.data().schema().fields()) {
+            types.put(f.name(), f.dataType());
+        }
+        if (cols == null) {
+            cols = new ArrayList<>();
+            for (String c : data.columns()) {
+                if (!c.equals(data.idColumn()) && !c.equals(label) && types.get(c) instanceof NumericType) {
+                    cols.add(c);
+                }
+            }
+            if (cols.isEmpty()) {
+                throw new RecipeException(
+                        "embed: features found no numeric feature columns in the data; list them in dataset.features");
+            }
+        }
+        for (String c : cols) {
+            if (!types.containsKey(c)) {
+                throw new RecipeException(
+                        "feature column '" + c + "' is not in the data; columns are " + data.columns());
+            }
+            if (!(types.get(c) instanceof NumericType)) {
+                throw new RecipeException(
+                        "Feature column '" + c + "' is " + types.get(c).simpleString() + ", not numeric");
+            }
+        }
+        return cols;
+    }
+
+    /** The embeddings, chunk by chunk. */
+    static SparkTallMatrix embed(Dataset<Row> data, long n, List<String> cols, boolean standardize) {
+        int per = Parallel.REDUCTION_CHUNK;
+        int d = cols.size();
+        List<org.apache.spark.sql.Column> sel = new ArrayList<>();
+        sel.add(functions.col(SparkLoad.ROW));
+        for (String c : cols) {
+            sel.add(functions.col("`" + c + "`").cast("double"));
+        }
+        List<String> names = List.copyOf(cols);
+        JavaPairRDD<Integer, double[]> raw = data.select(sel.toArray(new org.apache.spark.sql.Column[0]))
+                .javaRDD()
+                .mapToPair(r -> {
+                    long row = r.getLong(0);
+                    double[] v = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
+                            throw new DataException("Feature '" + names.get(j) + "' is "
+                                    + (r.isNullAt(j + 1) ? "missing" : Double.toString(r.getDouble(j + 1))) + " in row "
+                                    + row + "; features must be finite");
+                        }
+                        v[j] = r.getDouble(j + 1);
+                    }
+                    return new Tuple2<>((int) (row / per), new Tuple2<>(row, v));
+                })
+                .groupByKey()
+                .mapValues(it -> {
+                    List<Tuple2<Long, double[]>> l = new ArrayList<>();
+                    it.forEach(l::add);
+                    l.sort((a, b) -> Long.compare(a._1(), b._1()));
+                    double[] chunk = new double[l.size() * d];
+                    for (int i = 0; i < l.size(); i++) {
+                        System.arraycopy(l.get(i)._2(), 0, chunk, i * d, d);
+                    }
+                    return chunk;
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            double[] mean = new double[d];
+            double[] sd = new double[d];
+            if (standardize) {
+                mean = FeatureEmbedder.means(ordered(raw.mapValues(c -> FeatureEmbedder.columnSums(c, d)), d), n);
+                double[] m = mean;
+                sd = FeatureEmbedder.standardDeviations(
+                        ordered(raw.mapValues(c -> FeatureEmbedder.centredSquares(c, d, m)), d), n);
+            }
+            double[] mf = mean;
+            double[] sf = sd;
+            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> FeatureEmbedder.toFloats(c, d, mf, sf, standardize))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            x.count();
+            return new SparkTallMatrix(x, (int) n, d);
+        } catch (Exception e) {
+            throw unwrap(e);
+        } finally {
+            raw.unpersist(false);
+        }
+    }
+
+    /** Per-chunk partial sums added in chunk order, as {@link FeatureEmbedder#orderedSum}. */
+    static double[] ordered(JavaPairRDD<Integer, double[]> partials, int d) {
+        List<double[]> inOrder = new ArrayList<>();
+        Iterator<Tuple2<Integer, double[]>> it = partials.sortByKey().toLocalIterator();
+        while (it.hasNext()) {
+            inOrder.add(it.next()._2());
+        }
+        return FeatureEmbedder.orderedSum(inOrder, d);
+    }
+
+    /** A {@link DataException} thrown on an executor, as itself. */
+    static RuntimeException unwrap(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DataException d) {
+                return d;
+            }
+        }
+        return e instanceof RuntimeException r ? r : new RuntimeException(e);
+    }
+}
