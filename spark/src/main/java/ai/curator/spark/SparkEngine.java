@@ -202,7 +202,11 @@ public final class SparkEngine implements Engine {
             return new Result(n, selected, method, outputs);
         } catch (RecipeException | ai.curator.api.DataException | StageException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's Scala code throws checked exceptions (AnalysisException) undeclared
+            RuntimeException data = SparkFeatures.unwrap(e);
+            if (data instanceof ai.curator.api.CuratorException) {
+                throw data;
+            }
             throw new StageException("spark: " + SparkLoad.firstLine(e), e);
         } finally {
             spark.stop();
@@ -251,6 +255,8 @@ public final class SparkEngine implements Engine {
                     .appName("curator " + recipe.name())
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.session.timeZone", "UTC")
+                    // column names are case-sensitive in curator (a CSV's ID and the export's id are two columns)
+                    .config("spark.sql.caseSensitive", "true")
                     .getOrCreate();
         } catch (RuntimeException e) {
             throw new RecipeException(

@@ -126,10 +126,10 @@ final class SparkFeatures {
         return FeatureEmbedder.orderedSum(inOrder, d);
     }
 
-    /** A {@link DataException} thrown on an executor, as itself. */
+    /** A curator error (bad data, bad recipe) thrown on an executor, as itself. */
     static RuntimeException unwrap(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DataException d) {
+            if (t instanceof ai.curator.api.CuratorException d) {
                 return d;
             }
         }
