@@ -74,7 +74,7 @@ public final class LmExamples {
      *
      * @param where names the row in errors, e.g. {@code row id '17' (line 18)}
      * @throws DataException naming the row when the response is empty, the prompt has no token, or
-     *     the example is too long (and truncation is off, or the response alone fills the limit)
+     *     the example is too long and truncation is off
      */
     public Built example(String where, String prompt, String response) {
         return build(where, prompt, response, false);
@@ -105,15 +105,21 @@ public final class LmExamples {
         }
         boolean cut = false;
         if (p.length + r.length > maxLength) {
-            if (!truncate || r.length >= maxLength) {
+            if (!truncate || maxLength < 2) {
                 if (nullWhenLong) {
                     return null;
                 }
                 throw new DataException(where + " has " + (p.length + r.length) + " tokens (" + p.length + " prompt + "
-                        + r.length + " response); the limit is " + maxLength
-                        + (truncate ? ", and the response alone reaches it" : "") + lengthHint);
+                        + r.length + " response); the limit is " + maxLength + lengthHint);
             }
-            p = Arrays.copyOfRange(p, p.length - (maxLength - r.length), p.length);
+            if (r.length < maxLength) {
+                p = Arrays.copyOfRange(p, p.length - (maxLength - r.length), p.length);
+            } else {
+                // the response alone fills the context: the prompt's last quarter of it, then the response's start
+                int keep = Math.max(1, Math.min(p.length, maxLength / 4));
+                p = Arrays.copyOfRange(p, p.length - keep, p.length);
+                r = Arrays.copyOf(r, maxLength - keep);
+            }
             cut = true;
         }
         return new Built(new SequenceLoss.Example(p, r), cut);

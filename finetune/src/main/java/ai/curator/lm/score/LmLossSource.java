@@ -57,8 +57,9 @@ public final class LmLossSource implements LossSourceProvider<LmLossSource.Optio
      * @param batchSize rows per forward pass, 1–1024; default 8
      * @param maxLength most tokens of prompt + response, in [2, the model's context]; default the
      *     model's context
-     * @param truncate when a row is longer than max_length, cut its prompt from the left (the
-     *     response is never cut) instead of failing; default false
+     * @param truncate when a row is longer than max_length, cut its prompt from the left instead of
+     *     failing (a response that alone fills max_length keeps its start after the prompt's last
+     *     quarter of max_length); default false
      * @param chatFormat how the prompt becomes text: template, plain, chatml or llama3; default (null) from the
      *     checkpoint's chat template — plain when it has none
      */

@@ -70,10 +70,16 @@ class LmExamplesIT {
             assertArrayEquals(
                     Arrays.copyOfRange(full.prompt(), full.prompt().length - 3, full.prompt().length),
                     cut.example().prompt());
-            var tooShort =
-                    assertThrows(DataException.class, () -> new LmExamples(lm, null, full.response().length, true, "")
-                            .example("r", row[0], row[1]));
-            assertTrue(tooShort.getMessage().endsWith("and the response alone reaches it"), tooShort.getMessage());
+            // the response alone fills the limit: a quarter of it keeps the prompt's end, the rest the response's start
+            int small = full.response().length;
+            LmExamples.Built both = new LmExamples(lm, null, small, true, "").example("r", row[0], row[1]);
+            assertTrue(both.truncated());
+            int keep = Math.max(1, small / 4);
+            assertArrayEquals(
+                    Arrays.copyOfRange(full.prompt(), full.prompt().length - keep, full.prompt().length),
+                    both.example().prompt());
+            assertArrayEquals(
+                    Arrays.copyOf(full.response(), small - keep), both.example().response());
             var empty = assertThrows(DataException.class, () -> new LmExamples(lm, null, null, false, "")
                     .example("row id 'z'", "Tom", ""));
             assertEquals("row id 'z' has an empty response; there is nothing to score", empty.getMessage());

@@ -499,7 +499,7 @@ public final class LlmBench {
         long t1 = System.nanoTime();
         child(r, "train", recipe);
         double trainWall = (System.nanoTime() - t1) / 1e9;
-        ObjectNode res = LlmRunResult.collect(r, task, dir, selectWall, trainWall);
+        ObjectNode res = LlmRunResult.collect(r, task, c.evalSplit(), dir, selectWall, trainWall);
         AtomicFiles.write(resultFile(r), JSON.writeValueAsBytes(res));
         return res;
     }

@@ -118,8 +118,11 @@ public final class LlmBenchReport {
         List<Group> gs = groups(results);
         List<String> metrics = new ArrayList<>();
         results.get(0).path("metrics").fieldNames().forEachRemaining(metrics::add);
-        String head = results.get(0).path("headline").asText();
         String task = results.get(0).path("task").asText();
+        String head = LlmRunResult.headline(
+                task,
+                settings.path("eval_split").asText(),
+                results.get(0).path("headline").asText());
         double full = Double.NaN;
         for (Group g : gs) {
             if (g.method().equals("full")) {

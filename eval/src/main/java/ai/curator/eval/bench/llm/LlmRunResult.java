@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 final class LlmRunResult {
     private LlmRunResult() {}
 
-    static ObjectNode collect(LlmBench.Run r, EvalTask task, Path dir, double selectWall, double trainWall)
+    static ObjectNode collect(
+            LlmBench.Run r, EvalTask task, String split, Path dir, double selectWall, double trainWall)
             throws IOException {
         ObjectNode o = LlmBench.JSON.createObjectNode();
         o.put("id", r.id());
@@ -89,10 +90,25 @@ final class LlmRunResult {
         if (headline == null) {
             throw new StageException(dir + ": the evaluation's summary.json has no metric");
         }
-        o.put("headline", headline);
+        String head = headline(task.name(), split, headline);
+        for (JsonNode m : summary.path("metrics")) {
+            if (m.path("name").asText().equals(head)) {
+                evalRows = m.path("examples").asInt();
+            }
+        }
+        o.put("headline", head);
         o.put("eval_rows", evalRows);
         o.set("cost", cost);
         return o;
+    }
+
+    /**
+     * The metric a run is ranked by: the task's first (HALO's rule), except SQL on {@code mock}, whose
+     * published gold queries are lower-cased so that exact match is 0 by construction: execution
+     * accuracy there.
+     */
+    static String headline(String task, String split, String first) {
+        return task.equals("sql") && "mock".equals(split) ? "execution" : first;
     }
 
     private static JsonNode read(Path f) throws IOException {
