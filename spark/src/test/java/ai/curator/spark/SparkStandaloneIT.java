@@ -1,0 +1,224 @@
+package ai.curator.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.curator.pipeline.Engine;
+import ai.curator.pipeline.Pipeline;
+import ai.curator.pipeline.RunSettings;
+import ai.curator.pipeline.StageRegistry;
+import ai.curator.recipe.Recipe;
+import ai.curator.recipe.RecipeReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Spark standalone cluster on this machine, loopback only: a master and two workers (one core
+ * each) in their own JVMs, executors launched by the workers, the driver in this JVM. A recipe
+ * submitted to {@code spark://127.0.0.1:PORT} gives the subset one machine gives.
+ */
+class SparkStandaloneIT {
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // logs and work folders kept on failure
+    Path dir;
+
+    @Test
+    void twoWorkerClusterDrawsWhatOneMachineDraws() throws Exception {
+        SplittableRandom r = new SplittableRandom(8);
+        StringBuilder b = new StringBuilder("id,a,b,c,d\n");
+        for (int i = 0; i < 20_000; i++) {
+            double u = r.nextDouble();
+            b.append(i)
+                    .append(String.format(
+                            Locale.ROOT,
+                            ",%.5f,%.5f,%.5f,%.5f%n",
+                            u,
+                            r.nextDouble(),
+                            u * 2 + 0.1 * r.nextDouble(),
+                            r.nextGaussian()));
+        }
+        Files.writeString(dir.resolve("t.csv"), b);
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: t.csv}\nseed: 3\nstages:\n  - embed: {method: features}\n"
+                        + "  - score: {method: low_rank_sensitivity, mode: basis, rank: 2, oversampling: 1}\n"
+                        + "  - select: {method: sensitivity_sampling, budget: 12.5%}\n  - export: {formats: [jsonl]}\n"
+                        + "output: one\n");
+        Recipe recipe = RecipeReader.read(f);
+        Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
+        List<String> one = rows(Stream.of(dir.resolve("one/subset.jsonl")));
+
+        // a Spark "distribution" is its jars: the workers launch executors from SPARK_HOME/jars plus
+        // the class path given below (this test's, classes folders included)
+        Path home = Files.createDirectories(dir.resolve("spark-home/jars"));
+        Files.writeString(
+                home.resolveSibling("RELEASE"), "curator test: a Spark home of jars only\n"); // marks a release layout
+        String cp = System.getProperty("java.class.path");
+        int port = freePort();
+        String master = "spark://127.0.0.1:" + port;
+        List<Process> procs = new ArrayList<>();
+        try {
+            int ui = freePort();
+            procs.add(start(
+                    home.getParent(),
+                    cp,
+                    "org.apache.spark.deploy.master.Master",
+                    "master.log",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    Integer.toString(port),
+                    "--webui-port",
+                    Integer.toString(ui)));
+            for (int w = 0; w < 2; w++) {
+                procs.add(start(
+                        home.getParent(),
+                        cp,
+                        "org.apache.spark.deploy.worker.Worker",
+                        "worker" + w + ".log",
+                        master,
+                        "--host",
+                        "127.0.0.1",
+                        "--cores",
+                        "1",
+                        "--memory",
+                        "1g",
+                        "--webui-port",
+                        Integer.toString(freePort()),
+                        "--work-dir",
+                        dir.resolve("work" + w).toString()));
+            }
+            waitForWorkers(ui, 2);
+            String opens = System.getProperty("curator.test.jvm.args", "");
+            System.setProperty("spark.driver.host", "127.0.0.1");
+            System.setProperty("spark.driver.bindAddress", "127.0.0.1");
+            System.setProperty("spark.executor.extraClassPath", cp);
+            System.setProperty("spark.executor.extraJavaOptions", opens);
+            System.setProperty("spark.executor.memory", "512m");
+            Engine.Result res = new SparkEngine()
+                    .run(
+                            recipe.withOutput(dir.resolve("cluster")),
+                            new Engine.Settings(master, false, new PrintStream(System.err)));
+            assertEquals(20_000, res.rows());
+        } finally {
+            for (String p : List.of(
+                    "spark.driver.host",
+                    "spark.driver.bindAddress",
+                    "spark.executor.extraClassPath",
+                    "spark.executor.extraJavaOptions",
+                    "spark.executor.memory")) {
+                System.clearProperty(p);
+            }
+            for (Process p : procs) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        List<String> cluster;
+        try (Stream<Path> parts = Files.list(dir.resolve("cluster/subset.jsonl"))) {
+            cluster = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .sorted());
+        }
+        assertTrue(one.size() > 1000, one.size() + " rows");
+        assertEquals(one, cluster);
+        for (int w = 0; w < 2; w++) {
+            try (Stream<Path> apps = Files.list(dir.resolve("work" + w))) {
+                assertTrue(
+                        apps.anyMatch(p -> p.getFileName().toString().startsWith("app-")),
+                        "worker " + w + " launched no executor");
+            }
+        }
+    }
+
+    private Process start(Path sparkHome, String cp, String main, String log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(System.getProperty("curator.test.jvm.args", "").split(" ")));
+        cmd.add("-Xmx512m");
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        cmd.add("-cp");
+        cmd.add(withSimpleLogger(cp));
+        cmd.add(main);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(
+                        cmd.stream().filter(s -> !s.isBlank()).toList())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile());
+        pb.environment().put("SPARK_HOME", sparkHome.toString());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+        return pb.start();
+    }
+
+    /** The class path with SLF4J's simple provider for the no-op one, so the daemons' logs say what they do. */
+    private static String withSimpleLogger(String cp) {
+        List<String> out = new ArrayList<>();
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            if (e.contains("slf4j-nop")) {
+                Path simple = Path.of(e.replace("slf4j-nop", "slf4j-simple"));
+                out.add(Files.isRegularFile(simple) ? simple.toString() : e);
+            } else {
+                out.add(e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
+    /** Polls the master's JSON page until {@code n} workers are alive (the daemons log nothing here). */
+    private static void waitForWorkers(int ui, int n) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + ui + "/json/");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String last = "no answer";
+        while (System.nanoTime() < end) {
+            try {
+                String body = http.send(
+                                java.net.http.HttpRequest.newBuilder(uri).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+                last = body;
+                if (new ObjectMapper().readTree(body).path("aliveworkers").asInt() >= n) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the master never had " + n + " workers: " + last);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static List<String> rows(Stream<Path> files) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        for (Path f : files.toList()) {
+            for (String line : Files.readAllLines(f)) {
+                JsonNode n = json.readTree(line);
+                out.add(n.get("id").asText() + " " + n.get("count").asLong() + " "
+                        + n.get("weight").asDouble() + " "
+                        + Double.doubleToLongBits(n.get("low_rank_sensitivity").asDouble()));
+            }
+        }
+        return out;
+    }
+}
