@@ -15,6 +15,7 @@ import ai.curator.score.LossOracles;
 import ai.curator.score.LowRankSensitivityScorer;
 import ai.curator.score.UniformScorer;
 import ai.curator.select.SensitivitySamplingSelector;
+import ai.curator.select.TopMSelector;
 import ai.curator.select.UniformSelector;
 import ai.curator.tabular.FeatureEmbedder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -37,7 +38,7 @@ import org.apache.spark.sql.functions;
  * rows keyed by their position in the data file, drawing the subset one machine draws for the same
  * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code embed: features}, {@code
  * score: uniform}, {@code score: low_rank_sensitivity} (basis mode, closed-form loss), {@code select:
- * uniform} (without class quotas) and {@code select: sensitivity_sampling}, {@code export: files}
+ * uniform} (without class quotas), {@code select: sensitivity_sampling} and {@code top_m}, {@code export: files}
  * (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
  * computed on each run (no stage cache on this engine yet).
  */
@@ -49,6 +50,7 @@ public final class SparkEngine implements Engine {
             "score: low_rank_sensitivity",
             "select: uniform",
             "select: sensitivity_sampling",
+            "select: top_m",
             "export: files");
 
     @Override
@@ -165,6 +167,16 @@ public final class SparkEngine implements Engine {
                         method = "sensitivity_sampling:" + col;
                         draws = m;
                         what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
+                    }
+                    case "select: top_m" -> {
+                        TopMSelector.Options o = (TopMSelector.Options) s.options();
+                        String col = scoreColumn(o.score(), scores, s);
+                        int m = o.budget().resolve(n);
+                        selection = SparkSelect.topM(spark, data, col, n, m, o.descending());
+                        method = "top_m:" + col;
+                        draws = m;
+                        what = String.format(
+                                Locale.ROOT, "the %,d %s %s", m, o.descending() ? "highest" : "lowest", col);
                     }
                     case "export: files" -> {
                         FileExporter.Options o = (FileExporter.Options) s.options();

@@ -140,6 +140,22 @@ final class SparkSelect {
         }
     }
 
+    /** The m rows with the highest (or lowest) score, ties to the lower position, weight n/m each (as one machine). */
+    static Dataset<Row> topM(SparkSession spark, Dataset<Row> data, String score, long n, int m, boolean descending) {
+        org.apache.spark.sql.Column by =
+                descending ? functions.col(score).desc() : functions.col(score).asc();
+        List<Row> top = data.select(SparkLoad.ROW, score)
+                .orderBy(by, functions.col(SparkLoad.ROW).asc())
+                .limit(m)
+                .collectAsList();
+        double w = (double) n / m;
+        List<Row> sel = new ArrayList<>(top.size());
+        for (Row r : top) {
+            sel.add(RowFactory.create(r.getLong(0), 1L, w));
+        }
+        return spark.createDataFrame(sel, SCHEMA);
+    }
+
     /** A block's scores in row order (rows of a block are consecutive positions). */
     private static double[] ordered(Iterable<Tuple2<Long, Double>> it) {
         List<Tuple2<Long, Double>> l = new ArrayList<>();

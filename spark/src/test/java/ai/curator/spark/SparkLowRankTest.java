@@ -54,35 +54,38 @@ class SparkLowRankTest {
             b.append(',').append(i % 3).append('\n');
         }
         Files.writeString(dir.resolve("t.csv"), b);
-        Path f = dir.resolve("lr.yaml");
-        Files.writeString(
-                f,
-                "dataset: {path: t.csv, label: label}\nseed: 5\nstages:\n"
-                        + "  - embed: {method: features}\n"
-                        + "  - score: {method: low_rank_sensitivity, mode: basis, rank: 3}\n"
-                        + "  - select: {method: sensitivity_sampling, budget: 10%}\n"
-                        + "  - export: {formats: [jsonl]}\noutput: one\n");
-        Recipe recipe = RecipeReader.read(f);
-        Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
-        List<String> one = rows(Stream.of(dir.resolve("one/subset.jsonl")));
+        for (String select : List.of(
+                "{method: sensitivity_sampling, budget: 10%}", "{method: top_m, budget: 500, descending: false}")) {
+            Path f = dir.resolve("lr.yaml");
+            Files.writeString(
+                    f,
+                    "dataset: {path: t.csv, label: label}\nseed: 5\nstages:\n"
+                            + "  - embed: {method: features}\n"
+                            + "  - score: {method: low_rank_sensitivity, mode: basis, rank: 3}\n"
+                            + "  - select: " + select + "\n"
+                            + "  - export: {formats: [jsonl]}\noutput: one\n");
+            Recipe recipe = RecipeReader.read(f);
+            Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
+            List<String> one = rows(Stream.of(dir.resolve("one/subset.jsonl")));
 
-        System.setProperty("spark.sql.files.maxPartitionBytes", "262144");
-        try {
-            Engine.Result res = new SparkEngine()
-                    .run(
-                            recipe.withOutput(dir.resolve("cluster")),
-                            new Engine.Settings("local[2]", false, new PrintStream(System.err)));
-            assertEquals(40_000, res.rows());
-        } finally {
-            System.clearProperty("spark.sql.files.maxPartitionBytes");
+            System.setProperty("spark.sql.files.maxPartitionBytes", "262144");
+            try {
+                Engine.Result res = new SparkEngine()
+                        .run(
+                                recipe.withOutput(dir.resolve("cluster")),
+                                new Engine.Settings("local[2]", false, new PrintStream(System.err)));
+                assertEquals(40_000, res.rows());
+            } finally {
+                System.clearProperty("spark.sql.files.maxPartitionBytes");
+            }
+            List<String> cluster;
+            try (Stream<Path> parts = Files.list(dir.resolve("cluster/subset.jsonl"))) {
+                cluster = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
+                        .sorted());
+            }
+            assertTrue(one.size() >= 500, one.size() + " rows");
+            assertEquals(one, cluster, select);
         }
-        List<String> cluster;
-        try (Stream<Path> parts = Files.list(dir.resolve("cluster/subset.jsonl"))) {
-            cluster = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .sorted());
-        }
-        assertTrue(one.size() > 2000, one.size() + " rows");
-        assertEquals(one, cluster);
     }
 
     private static List<String> rows(Stream<Path> files) throws Exception {
