@@ -9,16 +9,12 @@ import ai.curator.pipeline.RunSettings;
 import ai.curator.pipeline.StageRegistry;
 import ai.curator.recipe.Recipe;
 import ai.curator.recipe.RecipeReader;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +62,7 @@ class SparkLowRankTest {
                             + "  - export: {formats: [jsonl]}\noutput: one\n");
             Recipe recipe = RecipeReader.read(f);
             Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
-            List<String> one = rows(Stream.of(dir.resolve("one/subset.jsonl")));
+            List<String> one = SubsetRows.file(dir.resolve("one/subset.jsonl"), "low_rank_sensitivity");
 
             System.setProperty("spark.sql.files.maxPartitionBytes", "262144");
             try {
@@ -78,28 +74,9 @@ class SparkLowRankTest {
             } finally {
                 System.clearProperty("spark.sql.files.maxPartitionBytes");
             }
-            List<String> cluster;
-            try (Stream<Path> parts = Files.list(dir.resolve("cluster/subset.jsonl"))) {
-                cluster = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
-                        .sorted());
-            }
+            List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "low_rank_sensitivity");
             assertTrue(one.size() >= 500, one.size() + " rows");
             assertEquals(one, cluster, select);
         }
-    }
-
-    private static List<String> rows(Stream<Path> files) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<String> out = new ArrayList<>();
-        for (Path f : files.toList()) {
-            for (String line : Files.readAllLines(f)) {
-                JsonNode n = json.readTree(line);
-                // σ compared bit for bit through its exact decimal form
-                out.add(n.get("id").asText() + " " + n.get("count").asLong() + " "
-                        + n.get("weight").asDouble() + " "
-                        + Double.doubleToLongBits(n.get("low_rank_sensitivity").asDouble()));
-            }
-        }
-        return out;
     }
 }

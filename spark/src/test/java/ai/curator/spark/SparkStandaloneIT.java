@@ -9,7 +9,6 @@ import ai.curator.pipeline.RunSettings;
 import ai.curator.pipeline.StageRegistry;
 import ai.curator.recipe.Recipe;
 import ai.curator.recipe.RecipeReader;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +58,7 @@ class SparkStandaloneIT {
                         + "output: one\n");
         Recipe recipe = RecipeReader.read(f);
         Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
-        List<String> one = rows(Stream.of(dir.resolve("one/subset.jsonl")));
+        List<String> one = SubsetRows.file(dir.resolve("one/subset.jsonl"), "low_rank_sensitivity");
 
         // a Spark "distribution" is its jars: the workers launch executors from SPARK_HOME/jars plus
         // the class path given below (this test's, classes folders included)
@@ -128,11 +127,7 @@ class SparkStandaloneIT {
                 p.waitFor(20, TimeUnit.SECONDS);
             }
         }
-        List<String> cluster;
-        try (Stream<Path> parts = Files.list(dir.resolve("cluster/subset.jsonl"))) {
-            cluster = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .sorted());
-        }
+        List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "low_rank_sensitivity");
         assertTrue(one.size() > 1000, one.size() + " rows");
         assertEquals(one, cluster);
         for (int w = 0; w < 2; w++) {
@@ -206,19 +201,5 @@ class SparkStandaloneIT {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static List<String> rows(Stream<Path> files) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<String> out = new ArrayList<>();
-        for (Path f : files.toList()) {
-            for (String line : Files.readAllLines(f)) {
-                JsonNode n = json.readTree(line);
-                out.add(n.get("id").asText() + " " + n.get("count").asLong() + " "
-                        + n.get("weight").asDouble() + " "
-                        + Double.doubleToLongBits(n.get("low_rank_sensitivity").asDouble()));
-            }
-        }
-        return out;
     }
 }
