@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * rows keep ~1e-6 relative accuracy. The matrix is mutable only through {@link #set}, {@link
  * #setRow} and the arrays; kernels never mutate their inputs.
  */
-public final class FloatMatrix implements TallMatrix {
+public final class FloatMatrix implements TallMatrix, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     /** Largest number of values in one backing array (the JVM's array limit). */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8L;
 

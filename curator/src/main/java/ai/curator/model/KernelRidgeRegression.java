@@ -98,7 +98,8 @@ public final class KernelRidgeRegression {
     }
 
     /** A fitted model: {@code f(x) = mean + Σ_j coef_j k(x, centre_j)}. */
-    public static final class Model {
+    public static final class Model implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         private final FloatMatrix centresT; // d × r
         private final float[] centreSq;
         private final double[] coef;

@@ -11,6 +11,7 @@ import ai.curator.pipeline.StageRegistry;
 import ai.curator.provenance.Version;
 import ai.curator.recipe.Json;
 import ai.curator.recipe.Recipe;
+import ai.curator.score.ColumnLossSource;
 import ai.curator.score.LossOracles;
 import ai.curator.score.LowRankSensitivityScorer;
 import ai.curator.score.UniformScorer;
@@ -124,25 +125,46 @@ public final class SparkEngine implements Engine {
                         if (embeddings == null) {
                             throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
                         }
-                        double[] bl = LossOracles.basisLosses(o.loss(), o.rank());
-                        if (!o.mode().equals("basis") || bl == null) {
-                            throw new RecipeException(s.name() + " runs on --engine spark in mode: basis with a"
-                                    + " closed-form loss (squared_norm) so far; this recipe has mode " + o.mode()
-                                    + " and loss source " + o.loss().source());
-                        }
                         List<double[]> rec = new ArrayList<>();
-                        Dataset<Row> sigma = SparkLowRank.basis(
-                                spark,
-                                embeddings,
-                                o.algorithm(),
-                                bl,
-                                new SplittableRandom(s.seed(recipe.seed())),
-                                o.column(),
-                                rec);
+                        SplittableRandom rnd = new SplittableRandom(s.seed(recipe.seed()));
+                        Dataset<Row> sigma;
+                        if (o.mode().equals("basis")) {
+                            double[] bl = LossOracles.basisLosses(o.loss(), o.rank());
+                            if (bl == null) {
+                                throw new RecipeException(s.name() + ": mode basis runs on --engine spark with a"
+                                        + " closed-form loss (squared_norm) so far, not loss source "
+                                        + o.loss().source());
+                            }
+                            sigma = SparkLowRank.basis(spark, embeddings, o.algorithm(), bl, rnd, o.column(), rec);
+                            what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0)) + ", ξ = "
+                                    + rec.get(1)[0];
+                        } else {
+                            String lossColumn =
+                                    switch (o.loss().source()) {
+                                        case "squared_norm" -> null;
+                                        case "column" -> ((ColumnLossSource.Options)
+                                                        o.loss().options())
+                                                .column();
+                                        default -> throw new RecipeException(s.name() + ": loss source "
+                                                + o.loss().source()
+                                                + " does not run on --engine spark yet; squared_norm and column do");
+                                    };
+                            sigma = SparkLowRank.landmarks(
+                                    spark, data, embeddings, o.algorithm(), lossColumn, rnd, o.column(), rec);
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "rank %d: singular values %s; %,d landmarks (loss %s), kernel ridge bandwidth %.4g,"
+                                            + " λ %.3g; ξ = %.4g",
+                                    o.rank(),
+                                    Arrays.toString(rec.get(0)),
+                                    (long) rec.get(1)[1],
+                                    lossColumn == null ? "‖x‖²" : "column " + lossColumn,
+                                    rec.get(1)[2],
+                                    rec.get(1)[3],
+                                    rec.get(1)[0]);
+                        }
                         data = data.join(sigma, SparkLoad.ROW);
                         scores.add(o.column());
-                        what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0)) + ", ξ = "
-                                + rec.get(1)[0];
                     }
                     case "score: uniform" -> {
                         String col = ((UniformScorer.Options) s.options()).column();

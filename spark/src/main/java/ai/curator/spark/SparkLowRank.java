@@ -3,18 +3,24 @@ package ai.curator.spark;
 import ai.curator.api.RecipeException;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.RandomizedSvd;
+import ai.curator.model.KernelRidgeRegression;
+import ai.curator.select.algo.KeyedSampling;
 import ai.curator.select.algo.LowRankSensitivity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * {@code score: low_rank_sensitivity} on Spark, basis mode with closed-form basis losses (ℓ = ‖x‖²,
@@ -79,5 +85,141 @@ final class SparkLowRank {
         StructType schema =
                 new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add(column, DataTypes.DoubleType, false);
         return spark.createDataFrame(rows, schema);
+    }
+
+    /**
+     * Landmark mode (paper 003 §4.2) as one machine runs it, in the same order of random draws: the
+     * SVD; leverage per row on the executors; the m landmarks with the largest Efraimidis–Spirakis
+     * keys ({@link KeyedSampling#weightedKey}, leverage + 1e-9); their losses (ℓ = ‖x‖², or a data
+     * column); kernel ridge fitted on the driver on the landmark rows; its predictions, clipped at 0,
+     * on the executors, landmarks keeping their true loss.
+     *
+     * @param lossColumn the data column holding each row's loss, or null for ℓ = ‖x‖²
+     * @param record receives the singular values, ξ, the landmark count and the kernel ridge's bandwidth
+     */
+    static Dataset<Row> landmarks(
+            SparkSession spark,
+            Dataset<Row> data,
+            SparkTallMatrix x,
+            LowRankSensitivity.Options o,
+            String lossColumn,
+            SplittableRandom rnd,
+            String column,
+            List<double[]> record) {
+        int k = o.rank();
+        long n = x.rows();
+        if (k >= x.cols() || k >= n) {
+            throw new RecipeException(
+                    "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(n, x.cols()) + ", got " + k);
+        }
+        if (lossColumn != null) {
+            SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
+        }
+        RandomizedSvd.Factors f;
+        try {
+            f = RandomizedSvd.factors(x, o.svd(), rnd);
+        } catch (UnsupportedOperationException e) {
+            throw new RecipeException("low_rank_sensitivity: " + e.getMessage(), e);
+        }
+        SparkTallMatrix u = (SparkTallMatrix) f.u();
+        long key = rnd.nextLong();
+        int m = (int) Math.max(2, Math.min(n, Math.round(o.landmarkFraction() * n)));
+        int per = ai.curator.linalg.Parallel.REDUCTION_CHUNK;
+        int kk = k;
+        List<Tuple2<Long, Double>> top = u.chunks()
+                .flatMap(t -> {
+                    float[] a = t._2();
+                    double[] lev = new FloatMatrix(a.length / kk, kk, a).rowSquaredNorms();
+                    List<Tuple2<Long, Double>> out = new ArrayList<>(lev.length);
+                    long first = (long) t._1() * per;
+                    for (int i = 0; i < lev.length; i++) {
+                        double w = Math.max(0.0, lev[i]) + 1e-9;
+                        out.add(new Tuple2<>(first + i, KeyedSampling.weightedKey(w, key, first + i)));
+                    }
+                    return out.iterator();
+                })
+                .takeOrdered(m, new LargestKey());
+        long[] rows = top.stream().mapToLong(Tuple2::_1).sorted().toArray();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<long[]> landmarkRows = jsc.broadcast(rows);
+        int d = x.cols();
+        List<Tuple2<Long, float[]>> picked = new ArrayList<>(x.chunks()
+                .flatMap(t -> {
+                    long[] lr = landmarkRows.value();
+                    float[] a = t._2();
+                    long first = (long) t._1() * per;
+                    List<Tuple2<Long, float[]>> out = new ArrayList<>();
+                    for (int i = 0; i < a.length / d; i++) {
+                        if (Arrays.binarySearch(lr, first + i) >= 0) {
+                            out.add(new Tuple2<>(first + i, Arrays.copyOfRange(a, i * d, (i + 1) * d)));
+                        }
+                    }
+                    return out.iterator();
+                })
+                .collect());
+        picked.sort((p, q) -> Long.compare(p._1(), q._1()));
+        FloatMatrix xl = new FloatMatrix(rows.length, d);
+        for (int j = 0; j < rows.length; j++) {
+            xl.setRow(j, picked.get(j)._2(), 0);
+        }
+        double[] losses;
+        if (lossColumn == null) {
+            losses = xl.rowSquaredNorms();
+        } else {
+            List<Row> l = data.filter(functions
+                            .col(SparkLoad.ROW)
+                            .isin(Arrays.stream(rows).boxed().toArray()))
+                    .select(SparkLoad.ROW, lossColumn)
+                    .orderBy(SparkLoad.ROW)
+                    .collectAsList();
+            losses = new double[rows.length];
+            for (int j = 0; j < rows.length; j++) {
+                losses[j] = ((Number) l.get(j).get(1)).doubleValue();
+            }
+        }
+        KernelRidgeRegression.Model model = KernelRidgeRegression.fit(xl, losses, o.krr(), rnd);
+        double xi = Double.isNaN(o.xi()) ? Arrays.stream(losses).max().orElse(0) : o.xi();
+        record.add(f.singularValues());
+        record.add(new double[] {xi, rows.length, model.bandwidth(), model.lambda()});
+        Broadcast<KernelRidgeRegression.Model> krr = jsc.broadcast(model);
+        Broadcast<double[]> landmarkLosses = jsc.broadcast(losses);
+        float[] v = f.v().data();
+        double gamma = o.gamma();
+        double lambda = o.lambda();
+        double smoothing = o.smoothing();
+        JavaRDD<Row> out = x.chunks().flatMap(t -> {
+            float[] a = t._2();
+            FloatMatrix chunk = new FloatMatrix(a.length / d, d, a);
+            FloatMatrix alpha = chunk.multiply(new FloatMatrix(d, kk, v));
+            double[] resid = LowRankSensitivity.residualSq(alpha, chunk.rowSquaredNorms());
+            double[] lhat = krr.value().predict(chunk);
+            long first = (long) t._1() * per;
+            long[] lr = landmarkRows.value();
+            for (int i = 0; i < lhat.length; i++) {
+                lhat[i] = Math.max(0.0, lhat[i]);
+                int j = Arrays.binarySearch(lr, first + i);
+                if (j >= 0) {
+                    lhat[i] = landmarkLosses.value()[j];
+                }
+            }
+            double[] sigma = LowRankSensitivity.sigma(lhat, resid, gamma, lambda, smoothing, kk, xi);
+            List<Row> rowsOut = new ArrayList<>(sigma.length);
+            for (int i = 0; i < sigma.length; i++) {
+                rowsOut.add(RowFactory.create(first + i, sigma[i]));
+            }
+            return rowsOut.iterator();
+        });
+        StructType schema =
+                new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add(column, DataTypes.DoubleType, false);
+        return spark.createDataFrame(out, schema);
+    }
+
+    /** Larger key first, then the lower row: the order of one machine's landmark draw. */
+    static final class LargestKey implements java.util.Comparator<Tuple2<Long, Double>>, java.io.Serializable {
+        @Override
+        public int compare(Tuple2<Long, Double> a, Tuple2<Long, Double> b) {
+            int c = Double.compare(b._2(), a._2());
+            return c != 0 ? c : Long.compare(a._1(), b._1());
+        }
     }
 }

@@ -74,20 +74,7 @@ final class SparkSelect {
      * @throws DataException naming the first row whose score is NaN, infinite or negative
      */
     static Dataset<Row> sensitivity(SparkSession spark, Dataset<Row> data, String score, long n, int s, long key) {
-        // Spark orders NaN above every number, so NaN >= 0 holds there: NaN is asked for by name
-        List<Row> bad = data.filter(functions
-                        .not(functions.col(score).geq(0))
-                        .or(functions.col(score).isNull())
-                        .or(functions.isnan(functions.col(score)))
-                        .or(functions.col(score).equalTo(Double.POSITIVE_INFINITY)))
-                .select(SparkLoad.ROW, score)
-                .orderBy(SparkLoad.ROW)
-                .limit(1)
-                .collectAsList();
-        if (!bad.isEmpty()) {
-            throw new DataException("sensitivity scores must be finite and >= 0: score '" + score + "' of row "
-                    + bad.get(0).getLong(0) + " is " + bad.get(0).get(1));
-        }
+        checkScores(data, score, "score '" + score + "'");
         int block = KeyedSampling.BLOCK;
         JavaPairRDD<Long, Iterable<Tuple2<Long, Double>>> blocks = data.select(SparkLoad.ROW, score)
                 .javaRDD()
@@ -154,6 +141,30 @@ final class SparkSelect {
             sel.add(RowFactory.create(r.getLong(0), 1L, w));
         }
         return spark.createDataFrame(sel, SCHEMA);
+    }
+
+    /**
+     * Every value of {@code column} finite and ≥ 0.
+     *
+     * @throws DataException naming the first row (by position) that is not
+     */
+    static void checkScores(Dataset<Row> data, String column, String what) {
+        // Spark orders NaN above every number, so NaN >= 0 holds there: NaN is asked for by name
+        List<Row> bad = data.filter(functions
+                        .not(functions.col(column).geq(0))
+                        .or(functions.col(column).isNull())
+                        .or(functions.isnan(functions.col(column)))
+                        .or(functions.col(column).equalTo(Double.POSITIVE_INFINITY)))
+                .select(SparkLoad.ROW, column)
+                .orderBy(SparkLoad.ROW)
+                .limit(1)
+                .collectAsList();
+        if (!bad.isEmpty()) {
+            throw new DataException((what.startsWith("score") ? "sensitivity scores must be finite and >= 0: " : "")
+                    + what + " of row " + bad.get(0).getLong(0) + " is "
+                    + bad.get(0).get(1)
+                    + (what.startsWith("score") ? "" : "; losses must be finite and >= 0"));
+        }
     }
 
     /** A block's scores in row order (rows of a block are consecutive positions). */
