@@ -282,7 +282,39 @@ public final class SparkEngine implements Engine {
         return scores.get(0);
     }
 
+    /**
+     * For {@code spark://host:port[,host:port]} masters, at least one must accept a connection within
+     * 5 seconds; Spark itself would retry for a minute and then stop the session under the first job.
+     *
+     * @throws RecipeException naming the master and why none answered
+     */
+    static void checkReachable(String master) {
+        if (!master.startsWith("spark://")) {
+            return;
+        }
+        List<String> why = new ArrayList<>();
+        for (String hp : master.substring("spark://".length()).split(",")) {
+            int colon = hp.lastIndexOf(':');
+            String host = colon < 0 ? hp : hp.substring(0, colon);
+            int port;
+            try {
+                port = colon < 0 ? 7077 : Integer.parseInt(hp.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new RecipeException("--master " + master + ": '" + hp + "' is not host:port");
+            }
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new java.net.InetSocketAddress(host, port), 5000);
+                return;
+            } catch (java.io.IOException e) {
+                why.add(host + ":" + port + " (" + e.getMessage() + ")");
+            }
+        }
+        throw new RecipeException("--master " + master + ": no master answers at " + String.join(", ", why)
+                + "; start one (Spark's sbin/start-master.sh) or check the address");
+    }
+
     private static SparkSession session(Recipe recipe, String master) {
+        checkReachable(master);
         try {
             return SparkSession.builder()
                     .master(master)

@@ -174,6 +174,20 @@ class SparkEngineTest {
     }
 
     @Test
+    void anUnreachableMasterIsNamed() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String master = "spark://127.0.0.1:" + port;
+        RecipeException e = assertThrows(RecipeException.class, () -> SparkEngine.checkReachable(master));
+        assertTrue(
+                e.getMessage().startsWith("--master " + master + ": no master answers at 127.0.0.1:" + port),
+                e.getMessage());
+        SparkEngine.checkReachable("local[2]"); // nothing to reach
+    }
+
+    @Test
     void unsupportedStagesAndMissingFilesAreRefusedByName() throws IOException {
         Path f = dir.resolve("km.yaml");
         Files.writeString(
