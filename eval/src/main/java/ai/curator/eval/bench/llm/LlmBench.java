@@ -441,6 +441,9 @@ public final class LlmBench {
         if (!c.tooLong().equals("error")) {
             s.put("too_long", c.tooLong()); // absent when the default: folders made before the option still resume
         }
+        if (!c.updates().equals("epochs")) {
+            s.put("updates", c.updates()); // absent when the default: folders made before the option still resume
+        }
         s.put("warmup_ratio", c.warmupRatio());
         s.put("lora_r", c.loraR());
         s.put("lora_alpha", c.loraAlpha());
@@ -551,7 +554,7 @@ public final class LlmBench {
         f.put("prompt", c.trainPrompt());
         f.put("response", c.trainResponse());
         f.put("learning_rate", c.learningRate());
-        f.put("epochs", c.epochs());
+        f.put("epochs", r.full() ? c.epochs() : c.epochsFor(r.fraction()));
         f.put("batch_size", c.batchSize());
         f.put("max_length", c.maxLength());
         f.put("warmup_ratio", c.warmupRatio());

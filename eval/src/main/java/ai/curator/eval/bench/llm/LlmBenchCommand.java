@@ -139,6 +139,13 @@ public final class LlmBenchCommand implements Callable<Integer> {
     int batch;
 
     @Option(
+            names = "--updates",
+            defaultValue = "epochs",
+            description = "epochs: every run trains --epochs epochs (the paper's protocol, default); full: a subset at"
+                    + " share b trains round(epochs / b) epochs, about the full run's updates")
+    String updates;
+
+    @Option(
             names = "--max-length",
             defaultValue = "512",
             description = "tokens per example (default: ${DEFAULT-VALUE})")
@@ -263,7 +270,8 @@ public final class LlmBenchCommand implements Callable<Integer> {
                     evalLimit,
                     maxNewTokens,
                     evalBatch,
-                    tooLong);
+                    tooLong,
+                    updates);
             bench = new LlmBench(c, log);
         } catch (IllegalArgumentException | CuratorException e) {
             return BenchCommands.fail(err, spec, "curator bench llm", e);

@@ -46,6 +46,9 @@ import java.util.Locale;
  * @param evalBatch rows decoded together
  * @param tooLong rows longer than the limit: {@code error} (a run stops, naming the row) or {@code skip}
  *     (training leaves them out, evaluation scores a prompt that does not fit as wrong; both counted)
+ * @param updates {@code epochs} (default: every run trains {@code epochs} epochs, the paper's protocol)
+ *     or {@code full} (a subset at share b trains {@code round(epochs / b)} epochs, about as many
+ *     updates as the full-data run: the choice of rows apart from the number of steps)
  */
 public record LlmBenchConfig(
         String task,
@@ -78,12 +81,17 @@ public record LlmBenchConfig(
         Integer evalLimit,
         int maxNewTokens,
         int evalBatch,
-        String tooLong) {
+        String tooLong,
+        String updates) {
 
     public static final List<String> DEFAULT_METHODS = List.of("full", "uniform", "clustering", "lowrank");
     public static final List<String> DEFAULT_BUDGETS = List.of("25%", "12.5%", "6.25%");
 
     public LlmBenchConfig {
+        updates = updates == null ? "epochs" : updates;
+        if (!updates.equals("epochs") && !updates.equals("full")) {
+            throw new RecipeException("--updates must be epochs or full, got '" + updates + "'");
+        }
         tooLong = tooLong == null ? "error" : tooLong;
         if (!tooLong.equals("error") && !tooLong.equals("skip")) {
             throw new RecipeException("--too-long must be error or skip, got '" + tooLong + "'");
@@ -197,5 +205,16 @@ public record LlmBenchConfig(
         double pct = b.isRatio() ? 100 * ((Number) b.toJson()).doubleValue() : Double.NaN;
         String s = String.format(Locale.ROOT, "%.4f", pct).replaceAll("0+$", "").replaceAll("\\.$", "");
         return s + "pct";
+    }
+
+    /**
+     * The epochs a run of this share of the data trains: {@code epochs}, or with {@code --updates full}
+     * {@code round(epochs / share)} (at least 1) for a subset.
+     */
+    public int epochsFor(double share) {
+        if (updates.equals("full") && share < 1) {
+            return (int) Math.max(1, Math.round(epochs / share));
+        }
+        return epochs;
     }
 }

@@ -43,6 +43,7 @@ final class LlmBenchArgs {
     int maxNewTokens = 256;
     int evalBatch = 16;
     String tooLong = "error";
+    String updates = "epochs";
 
     LlmBenchConfig build() {
         return new LlmBenchConfig(
@@ -76,7 +77,8 @@ final class LlmBenchArgs {
                 evalLimit,
                 maxNewTokens,
                 evalBatch,
-                tooLong);
+                tooLong,
+                updates);
     }
 
     static Path shared() {

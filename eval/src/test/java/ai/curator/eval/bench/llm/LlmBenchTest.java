@@ -247,6 +247,40 @@ class LlmBenchTest {
     }
 
     @Test
+    void updatesFullTrainsEachSubsetForAboutTheFullRunsUpdates() throws Exception {
+        a.epochs = 4;
+        new LlmBench(a.build(), log).dryRun(List.of());
+        assertEquals(
+                4,
+                yaml(a.out.resolve("runs/viggo-uniform-25pct-s1/train.yaml"))
+                        .at("/stages/1/finetune/epochs")
+                        .asInt());
+        assertTrue(yaml(a.out.resolve("bench.json")).path("updates").isMissingNode(), "the default is not written");
+        a.out = a.out.resolveSibling("same-updates");
+        a.updates = "full";
+        new LlmBench(a.build(), log).dryRun(List.of());
+        assertEquals(
+                4,
+                yaml(a.out.resolve("runs/viggo-full-s1/train.yaml"))
+                        .at("/stages/1/finetune/epochs")
+                        .asInt());
+        assertEquals(
+                16,
+                yaml(a.out.resolve("runs/viggo-uniform-25pct-s1/train.yaml"))
+                        .at("/stages/1/finetune/epochs")
+                        .asInt());
+        assertEquals(
+                8,
+                yaml(a.out.resolve("runs/viggo-lowrank-50pct-s2/train.yaml"))
+                        .at("/stages/1/finetune/epochs")
+                        .asInt());
+        assertEquals("full", yaml(a.out.resolve("bench.json")).path("updates").asText(), "a setting of the folder");
+        a.updates = "more";
+        RecipeException e = assertThrows(RecipeException.class, () -> a.build());
+        assertEquals("--updates must be epochs or full, got 'more'", e.getMessage());
+    }
+
+    @Test
     void templatesWithYamlSyntaxInThemSurviveTheRecipesExactly() throws Exception {
         a.prompt = "Q: \"{ref}\" # not a comment\n\t- {ref}: 'x' \\\n";
         a.response = " {mr}\n";
