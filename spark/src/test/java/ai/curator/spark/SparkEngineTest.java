@@ -196,7 +196,9 @@ class SparkEngineTest {
                         + "  - select: {method: k_means, budget: 10}\n  - export: {formats: [jsonl]}\n");
         RecipeException e = assertThrows(RecipeException.class, () -> new SparkEngine()
                 .run(RecipeReader.read(f), new Engine.Settings("local[2]", false, QUIET)));
-        assertTrue(e.getMessage().contains("embed: features does not run on --engine spark yet"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("stages[1]: select: k_means does not run on --engine spark yet"),
+                e.getMessage());
         Path g = dir.resolve("missing.yaml");
         Files.writeString(
                 g,
