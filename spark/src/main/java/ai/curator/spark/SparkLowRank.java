@@ -48,16 +48,8 @@ final class SparkLowRank {
             String column,
             List<double[]> record) {
         int k = o.rank();
-        if (k >= x.cols() || k >= x.rows()) {
-            throw new RecipeException(
-                    "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(x.rows(), x.cols()) + ", got " + k);
-        }
-        RandomizedSvd.Factors f;
-        try {
-            f = RandomizedSvd.factors(x, o.svd(), rnd);
-        } catch (UnsupportedOperationException e) {
-            throw new RecipeException("low_rank_sensitivity: " + e.getMessage(), e);
-        }
+        checkRank(x, k);
+        RandomizedSvd.Factors f = svd(x, o, rnd);
         double xi = Double.isNaN(o.xi()) ? Arrays.stream(basisLosses).max().orElse(0) : o.xi();
         record.add(f.singularValues());
         record.add(new double[] {xi});
@@ -75,16 +67,9 @@ final class SparkLowRank {
             double[] resid = LowRankSensitivity.residualSq(alpha, chunk.rowSquaredNorms());
             double[] sigma = LowRankSensitivity.sigma(
                     LowRankSensitivity.basisLoss(alpha, bl), resid, gamma, lambda, smoothing, k, xi);
-            List<Row> out = new ArrayList<>(sigma.length);
-            long first = (long) t._1() * per;
-            for (int i = 0; i < sigma.length; i++) {
-                out.add(RowFactory.create(first + i, sigma[i]));
-            }
-            return out.iterator();
+            return sigmaRows((long) t._1() * per, sigma);
         });
-        StructType schema =
-                new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add(column, DataTypes.DoubleType, false);
-        return spark.createDataFrame(rows, schema);
+        return frame(spark, rows, column);
     }
 
     /**
@@ -108,19 +93,11 @@ final class SparkLowRank {
             List<double[]> record) {
         int k = o.rank();
         long n = x.rows();
-        if (k >= x.cols() || k >= n) {
-            throw new RecipeException(
-                    "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(n, x.cols()) + ", got " + k);
-        }
+        checkRank(x, k);
         if (lossColumn != null) {
             SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
         }
-        RandomizedSvd.Factors f;
-        try {
-            f = RandomizedSvd.factors(x, o.svd(), rnd);
-        } catch (UnsupportedOperationException e) {
-            throw new RecipeException("low_rank_sensitivity: " + e.getMessage(), e);
-        }
+        RandomizedSvd.Factors f = svd(x, o, rnd);
         SparkTallMatrix u = (SparkTallMatrix) f.u();
         long key = rnd.nextLong();
         int m = (int) Math.max(2, Math.min(n, Math.round(o.landmarkFraction() * n)));
@@ -203,15 +180,41 @@ final class SparkLowRank {
                 }
             }
             double[] sigma = LowRankSensitivity.sigma(lhat, resid, gamma, lambda, smoothing, kk, xi);
-            List<Row> rowsOut = new ArrayList<>(sigma.length);
-            for (int i = 0; i < sigma.length; i++) {
-                rowsOut.add(RowFactory.create(first + i, sigma[i]));
-            }
-            return rowsOut.iterator();
+            return sigmaRows(first, sigma);
         });
+        return frame(spark, out, column);
+    }
+
+    private static void checkRank(SparkTallMatrix x, int k) {
+        if (k >= x.cols() || k >= x.rows()) {
+            throw new RecipeException(
+                    "low_rank_sensitivity.rank must be < min(N, d) = " + Math.min(x.rows(), x.cols()) + ", got " + k);
+        }
+    }
+
+    /** The randomized SVD over the chunks; a basis only one machine can complete is a recipe error. */
+    private static RandomizedSvd.Factors svd(SparkTallMatrix x, LowRankSensitivity.Options o, SplittableRandom rnd) {
+        try {
+            return RandomizedSvd.factors(x, o.svd(), rnd);
+        } catch (UnsupportedOperationException e) {
+            throw new RecipeException("low_rank_sensitivity: " + e.getMessage(), e);
+        }
+    }
+
+    /** (row, σ) for a chunk's rows, the first at position {@code first}. */
+    private static java.util.Iterator<Row> sigmaRows(long first, double[] sigma) {
+        List<Row> out = new ArrayList<>(sigma.length);
+        for (int i = 0; i < sigma.length; i++) {
+            out.add(RowFactory.create(first + i, sigma[i]));
+        }
+        return out.iterator();
+    }
+
+    /** The (row, σ) rows as a data set with the score column's name. */
+    private static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, String column) {
         StructType schema =
                 new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add(column, DataTypes.DoubleType, false);
-        return spark.createDataFrame(out, schema);
+        return spark.createDataFrame(rows, schema);
     }
 
     /** Larger key first, then the lower row: the order of one machine's landmark draw. */
