@@ -125,14 +125,26 @@ public final class ArrowIo {
         VectorSchemaRoot root = reader.getVectorSchemaRoot();
         List<Field> fields = root.getSchema().getFields();
         List<List<Object>> values = new ArrayList<>();
+        // floating-point columns go straight into primitive arrays: a boxed Double per value costs
+        // ~5x the memory (10^6 rows x 384 float columns: ~3 GB instead of ~15 GB)
+        Doubles[] doubles = new Doubles[fields.size()];
         for (int c = 0; c < fields.size(); c++) {
             values.add(new ArrayList<>());
+            Field f = fields.get(c);
+            if (f.getType() instanceof ArrowType.FloatingPoint
+                    && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
+                doubles[c] = new Doubles();
+            }
         }
         int rows = 0;
         while (reader.loadNextBatch()) {
             int n = root.getRowCount();
             for (int c = 0; c < fields.size(); c++) {
                 FieldVector v = root.getVector(c);
+                if (doubles[c] != null) {
+                    doubles[c].add(v, n);
+                    continue;
+                }
                 List<Object> out = values.get(c);
                 for (int i = 0; i < n; i++) {
                     try {
@@ -149,9 +161,38 @@ public final class ArrowIo {
         }
         List<Column> columns = new ArrayList<>();
         for (int c = 0; c < fields.size(); c++) {
-            columns.add(toColumn(fields.get(c), values.get(c)));
+            columns.add(
+                    doubles[c] != null
+                            ? doubles[c].column(fields.get(c).getName())
+                            : toColumn(fields.get(c), values.get(c)));
+            values.set(c, null);
         }
         return new RawTable(columns, rows, null);
+    }
+
+    /** A growing float64 column read from Float4/Float8 vectors, nulls kept apart. */
+    private static final class Doubles {
+        private double[] data = new double[1024];
+        private int size;
+        private final BitSet nulls = new BitSet();
+
+        void add(FieldVector v, int n) {
+            if (size + n > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(size + n, data.length * 2));
+            }
+            for (int i = 0; i < n; i++) {
+                if (v.isNull(i)) {
+                    nulls.set(size + i);
+                } else {
+                    data[size + i] = ((org.apache.arrow.vector.FloatingPointVector) v).getValueAsDouble(i);
+                }
+            }
+            size += n;
+        }
+
+        Column column(String name) {
+            return Column.ofDoubles(name, java.util.Arrays.copyOf(data, size), nulls);
+        }
     }
 
     private static Object value(FieldVector v, int i) throws IOException {

@@ -77,6 +77,9 @@ public final class SparkEngine implements Engine {
         String path = recipe.datasetPath().toString();
         long t0 = System.nanoTime();
         SparkSession spark = session(recipe, master);
+        SparkMetrics metrics = new SparkMetrics();
+        spark.sparkContext().addSparkListener(metrics);
+        SparkMetrics.Snapshot start = metrics.snapshot();
         try {
             settings.log()
                     .printf(
@@ -99,6 +102,12 @@ public final class SparkEngine implements Engine {
             List<Path> outputs = new ArrayList<>();
             long selected = n;
             ArrayNode stageRecords = Json.MAPPER.createArrayNode();
+            SparkMetrics.Snapshot before = metrics.settled(spark);
+            settings.log()
+                    .printf(
+                            Locale.ROOT,
+                            "         spark: %s%n",
+                            before.minus(start).line());
             for (PlannedStage s : stages) {
                 t = System.nanoTime();
                 long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
@@ -231,8 +240,18 @@ public final class SparkEngine implements Engine {
                 rec.put("stage", s.name());
                 rec.set("options", s.resolvedOptions());
                 rec.put("seconds", Math.round(seconds(t) * 1000) / 1000.0);
+                SparkMetrics.Snapshot after = metrics.settled(spark);
+                SparkMetrics.Snapshot work = after.minus(before);
+                before = after;
+                work.into(rec.putObject("spark"));
                 settings.log().printf(Locale.ROOT, "[%s] %s (%.1f s)%n", s.name(), what, seconds(t));
+                settings.log().printf(Locale.ROOT, "         spark: %s%n", work.line());
             }
+            settings.log()
+                    .printf(
+                            Locale.ROOT,
+                            "[spark] in all: %s%n",
+                            metrics.settled(spark).minus(start).line());
             return new Result(n, selected, method, outputs);
         } catch (RecipeException | ai.curator.api.DataException | StageException e) {
             throw e;
