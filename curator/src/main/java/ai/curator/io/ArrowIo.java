@@ -494,17 +494,32 @@ public final class ArrowIo {
 
     /** Writes {@code columns} to a Parquet file at {@code target} (which must not exist). */
     public static void writeParquet(List<Column> columns, int rows, Path target) throws IOException {
-        // Arrow's dataset writer takes a reader and writes a directory: feed it an in-memory IPC copy,
-        // write into a scratch directory, and move its single file to the target.
+        // Arrow's dataset writer takes a reader: feed it an in-memory IPC copy
         java.io.ByteArrayOutputStream ipc = new java.io.ByteArrayOutputStream();
         writeIpc(columns, rows, ipc);
+        byte[] bytes = ipc.toByteArray();
+        writeParquet(
+                alloc -> new ArrowFileReader(
+                        new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(bytes), alloc),
+                target);
+    }
+
+    /**
+     * Writes the batches of the reader {@code source} makes as one Parquet file, streaming: a batch
+     * at a time, each batch a row group (for data sets larger than memory).
+     *
+     * @param source makes the reader from the allocator it must use
+     * @param target the Parquet file; its folder must exist
+     */
+    public static void writeParquet(java.util.function.Function<BufferAllocator, ArrowReader> source, Path target)
+            throws IOException {
+        // The writer writes a directory: write into a scratch directory and move its single file to the target.
         Path dir = target.resolveSibling(target.getFileName() + ".dir");
         AtomicFiles.deleteRecursively(dir);
         // The C++ writer releases exported buffers from its own threads, possibly after this method
         // returns, so the buffers come from the long-lived root allocator rather than a closed child.
         BufferAllocator alloc = Alloc.ROOT;
-        try (ArrowFileReader reader = new ArrowFileReader(
-                new org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel(ipc.toByteArray()), alloc)) {
+        try (ArrowReader reader = source.apply(alloc)) {
             DatasetFileWriter.write(
                     alloc,
                     reader,
