@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Spark standalone cluster on this machine, loopback only: a master and two workers (one core
  * each) in their own JVMs, executors launched by the workers, the driver in this JVM. A recipe
- * submitted to {@code spark://127.0.0.1:PORT} gives the subset one machine gives.
+ * submitted to {@code spark://127.0.0.1:PORT} gives the subset one machine gives — even though one
+ * executor is killed (SIGKILL) while it runs a task of the run's 12th task start: Spark retries the
+ * task, the worker launches a new executor, lost cached blocks are recomputed from their lineage.
  */
 class SparkStandaloneIT {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // logs and work folders kept on failure
@@ -107,6 +109,8 @@ class SparkStandaloneIT {
             System.setProperty("spark.executor.extraClassPath", cp);
             System.setProperty("spark.executor.extraJavaOptions", opens);
             System.setProperty("spark.executor.memory", "512m");
+            System.setProperty("spark.extraListeners", KillOneExecutor.class.getName());
+            KillOneExecutor.killed = null;
             Engine.Result res = new SparkEngine()
                     .run(
                             recipe.withOutput(dir.resolve("cluster")),
@@ -118,7 +122,8 @@ class SparkStandaloneIT {
                     "spark.driver.bindAddress",
                     "spark.executor.extraClassPath",
                     "spark.executor.extraJavaOptions",
-                    "spark.executor.memory")) {
+                    "spark.executor.memory",
+                    "spark.extraListeners")) {
                 System.clearProperty(p);
             }
             for (Process p : procs) {
@@ -130,11 +135,60 @@ class SparkStandaloneIT {
         List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "low_rank_sensitivity");
         assertTrue(one.size() > 1000, one.size() + " rows");
         assertEquals(one, cluster);
+        assertTrue(KillOneExecutor.killed != null, "no executor was killed");
+        long executors = 0;
+        for (int w = 0; w < 2; w++) {
+            try (Stream<Path> apps = Files.walk(dir.resolve("work" + w), 2)) {
+                executors += apps.filter(
+                                p -> p.getParent().getFileName().toString().startsWith("app-"))
+                        .count();
+            }
+        }
+        assertTrue(
+                executors >= 3,
+                "the workers launched " + executors + " executors; one replaces the killed " + KillOneExecutor.killed);
         for (int w = 0; w < 2; w++) {
             try (Stream<Path> apps = Files.list(dir.resolve("work" + w))) {
                 assertTrue(
                         apps.anyMatch(p -> p.getFileName().toString().startsWith("app-")),
                         "worker " + w + " launched no executor");
+            }
+        }
+    }
+
+    /**
+     * Kills, once, the executor that runs the 12th task to start (by its {@code --executor-id}),
+     * with SIGKILL: a lost executor mid-stage. Spark instantiates it from {@code spark.extraListeners}.
+     */
+    public static final class KillOneExecutor extends org.apache.spark.scheduler.SparkListener {
+        static volatile String killed;
+        private final java.util.concurrent.atomic.AtomicInteger starts =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onTaskStart(org.apache.spark.scheduler.SparkListenerTaskStart start) {
+            if (starts.incrementAndGet() != 12) {
+                return;
+            }
+            String id = start.taskInfo().executorId();
+            ProcessHandle.current()
+                    .descendants()
+                    .filter(h -> cmdline(h).contains("CoarseGrainedExecutorBackend")
+                            && cmdline(h).contains("--executor-id\0" + id + "\0"))
+                    .forEach(h -> {
+                        killed = "executor " + id + " (pid " + h.pid() + ", task "
+                                + start.taskInfo().id() + ")";
+                        h.destroyForcibly();
+                    });
+        }
+
+        private static String cmdline(ProcessHandle h) {
+            try {
+                return Files.readString(
+                        Path.of("/proc", Long.toString(h.pid()), "cmdline"),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+            } catch (IOException e) {
+                return "";
             }
         }
     }
