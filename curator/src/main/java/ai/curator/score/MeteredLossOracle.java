@@ -13,13 +13,13 @@ import java.util.Map;
  * details.oracle}) and its summary line, next to what scoring every row would have cost: the
  * saving sensitivity sampling exists for.
  */
-final class MeteredLossOracle implements LossOracle {
+public final class MeteredLossOracle implements LossOracle {
     private final LossOracle inner;
     private final String source;
     private long rows;
     private long nanos;
 
-    MeteredLossOracle(LossOracle inner, String source) {
+    public MeteredLossOracle(LossOracle inner, String source) {
         this.inner = inner;
         this.source = source;
     }
@@ -41,7 +41,7 @@ final class MeteredLossOracle implements LossOracle {
     }
 
     /** Records the cost in the stage's provenance and adds it to the summary line. */
-    void report(StageContext ctx, int totalRows) {
+    public void report(StageContext ctx, int totalRows) {
         OracleUsage u = inner.usage();
         double seconds = Math.round(nanos / 1e7) / 100.0;
         Map<String, Object> o = new LinkedHashMap<>();

@@ -102,6 +102,7 @@ public final class SparkEngine implements Engine {
             List<Path> outputs = new ArrayList<>();
             long selected = n;
             ArrayNode stageRecords = Json.MAPPER.createArrayNode();
+            ObjectNode stageDetails = null;
             SparkMetrics.Snapshot before = metrics.settled(spark);
             settings.log()
                     .printf(
@@ -148,18 +149,47 @@ public final class SparkEngine implements Engine {
                             what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0)) + ", ξ = "
                                     + rec.get(1)[0];
                         } else {
-                            String lossColumn =
-                                    switch (o.loss().source()) {
-                                        case "squared_norm" -> null;
-                                        case "column" -> ((ColumnLossSource.Options)
-                                                        o.loss().options())
-                                                .column();
-                                        default -> throw new RecipeException(s.name() + ": loss source "
-                                                + o.loss().source()
-                                                + " does not run on --engine spark yet; squared_norm and column do");
+                            String source = o.loss().source();
+                            ObjectNode details = Json.MAPPER.createObjectNode();
+                            SparkLowRank.LandmarkLosses losses =
+                                    switch (source) {
+                                        case "squared_norm" -> SparkLowRank.squaredNorm();
+                                        case "column" -> SparkLowRank.column(
+                                                spark,
+                                                data,
+                                                ((ColumnLossSource.Options)
+                                                                o.loss().options())
+                                                        .column());
+                                        case "logistic" -> throw new RecipeException(s.name() + ": loss source"
+                                                + " logistic fits a model on every row and does not run on --engine"
+                                                + " spark yet");
+                                        default -> (rows, xl, r) -> DriverLossOracle.losses(
+                                                spark,
+                                                loaded,
+                                                loaded.data(),
+                                                rows,
+                                                xl,
+                                                o.loss(),
+                                                recipe,
+                                                r,
+                                                n,
+                                                settings.log(),
+                                                details);
                                     };
                             sigma = SparkLowRank.landmarks(
-                                    spark, data, embeddings, o.algorithm(), lossColumn, rnd, o.column(), rec);
+                                    spark, embeddings, o.algorithm(), losses, rnd, o.column(), rec);
+                            if (!details.isEmpty()) {
+                                stageDetails = details;
+                            }
+                            String lossText =
+                                    switch (source) {
+                                        case "squared_norm" -> "‖x‖²";
+                                        case "column" -> "column "
+                                                + ((ColumnLossSource.Options)
+                                                                o.loss().options())
+                                                        .column();
+                                        default -> "source " + source;
+                                    };
                             what = String.format(
                                     Locale.ROOT,
                                     "rank %d: singular values %s; %,d landmarks (loss %s), kernel ridge bandwidth %.4g,"
@@ -167,7 +197,7 @@ public final class SparkEngine implements Engine {
                                     o.rank(),
                                     Arrays.toString(rec.get(0)),
                                     (long) rec.get(1)[1],
-                                    lossColumn == null ? "‖x‖²" : "column " + lossColumn,
+                                    lossText,
                                     rec.get(1)[2],
                                     rec.get(1)[3],
                                     rec.get(1)[0]);
@@ -239,6 +269,10 @@ public final class SparkEngine implements Engine {
                 ObjectNode rec = stageRecords.addObject();
                 rec.put("stage", s.name());
                 rec.set("options", s.resolvedOptions());
+                if (stageDetails != null) {
+                    rec.set("details", stageDetails);
+                    stageDetails = null;
+                }
                 rec.put("seconds", Math.round(seconds(t) * 1000) / 1000.0);
                 SparkMetrics.Snapshot after = metrics.settled(spark);
                 SparkMetrics.Snapshot work = after.minus(before);

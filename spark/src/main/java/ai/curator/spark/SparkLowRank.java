@@ -75,28 +75,24 @@ final class SparkLowRank {
     /**
      * Landmark mode (paper 003 §4.2) as one machine runs it, in the same order of random draws: the
      * SVD; leverage per row on the executors; the m landmarks with the largest Efraimidis–Spirakis
-     * keys ({@link KeyedSampling#weightedKey}, leverage + 1e-9); their losses (ℓ = ‖x‖², or a data
-     * column); kernel ridge fitted on the driver on the landmark rows; its predictions, clipped at 0,
+     * keys ({@link KeyedSampling#weightedKey}, leverage + 1e-9); their losses from {@code losses}
+     * (ℓ = ‖x‖², a data column, or a model on the driver); kernel ridge fitted on the driver on the landmark rows; its predictions, clipped at 0,
      * on the executors, landmarks keeping their true loss.
      *
-     * @param lossColumn the data column holding each row's loss, or null for ℓ = ‖x‖²
+     * @param losses the landmark rows' losses
      * @param record receives the singular values, ξ, the landmark count and the kernel ridge's bandwidth
      */
     static Dataset<Row> landmarks(
             SparkSession spark,
-            Dataset<Row> data,
             SparkTallMatrix x,
             LowRankSensitivity.Options o,
-            String lossColumn,
+            LandmarkLosses losses,
             SplittableRandom rnd,
             String column,
             List<double[]> record) {
         int k = o.rank();
         long n = x.rows();
         checkRank(x, k);
-        if (lossColumn != null) {
-            SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
-        }
         RandomizedSvd.Factors f = svd(x, o, rnd);
         SparkTallMatrix u = (SparkTallMatrix) f.u();
         long key = rnd.nextLong();
@@ -139,27 +135,13 @@ final class SparkLowRank {
         for (int j = 0; j < rows.length; j++) {
             xl.setRow(j, picked.get(j)._2(), 0);
         }
-        double[] losses;
-        if (lossColumn == null) {
-            losses = xl.rowSquaredNorms();
-        } else {
-            List<Row> l = data.filter(functions
-                            .col(SparkLoad.ROW)
-                            .isin(Arrays.stream(rows).boxed().toArray()))
-                    .select(SparkLoad.ROW, lossColumn)
-                    .orderBy(SparkLoad.ROW)
-                    .collectAsList();
-            losses = new double[rows.length];
-            for (int j = 0; j < rows.length; j++) {
-                losses[j] = ((Number) l.get(j).get(1)).doubleValue();
-            }
-        }
-        KernelRidgeRegression.Model model = KernelRidgeRegression.fit(xl, losses, o.krr(), rnd);
-        double xi = Double.isNaN(o.xi()) ? Arrays.stream(losses).max().orElse(0) : o.xi();
+        double[] landmarkLoss = losses.of(rows, xl, rnd);
+        KernelRidgeRegression.Model model = KernelRidgeRegression.fit(xl, landmarkLoss, o.krr(), rnd);
+        double xi = Double.isNaN(o.xi()) ? Arrays.stream(landmarkLoss).max().orElse(0) : o.xi();
         record.add(f.singularValues());
         record.add(new double[] {xi, rows.length, model.bandwidth(), model.lambda()});
         Broadcast<KernelRidgeRegression.Model> krr = jsc.broadcast(model);
-        Broadcast<double[]> landmarkLosses = jsc.broadcast(losses);
+        Broadcast<double[]> landmarkLosses = jsc.broadcast(landmarkLoss);
         float[] v = f.v().data();
         double gamma = o.gamma();
         double lambda = o.lambda();
@@ -183,6 +165,44 @@ final class SparkLowRank {
             return sigmaRows(first, sigma);
         });
         return frame(spark, out, column);
+    }
+
+    /** The losses of the landmark rows, asked once, on the driver. */
+    @FunctionalInterface
+    interface LandmarkLosses {
+        /**
+         * @param rows the landmarks' row positions, ascending
+         * @param xl their embeddings, one row each
+         * @param rnd the stage's random stream, as one machine gives its loss oracle
+         */
+        double[] of(long[] rows, FloatMatrix xl, SplittableRandom rnd);
+    }
+
+    /** ℓ = ‖x‖². */
+    static LandmarkLosses squaredNorm() {
+        return (rows, xl, rnd) -> xl.rowSquaredNorms();
+    }
+
+    /** A data column's values (checked finite and non-negative on every row first). */
+    static LandmarkLosses column(SparkSession spark, Dataset<Row> data, String lossColumn) {
+        SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
+        return (rows, xl, rnd) -> {
+            List<Row> keys = new ArrayList<>(rows.length);
+            for (long r : rows) {
+                keys.add(RowFactory.create(r));
+            }
+            Dataset<Row> wanted =
+                    spark.createDataFrame(keys, new StructType().add(SparkLoad.ROW, DataTypes.LongType, false));
+            List<Row> l = data.join(functions.broadcast(wanted), SparkLoad.ROW)
+                    .select(SparkLoad.ROW, lossColumn)
+                    .orderBy(SparkLoad.ROW)
+                    .collectAsList();
+            double[] out = new double[rows.length];
+            for (int j = 0; j < rows.length; j++) {
+                out[j] = ((Number) l.get(j).get(1)).doubleValue();
+            }
+            return out;
+        };
     }
 
     private static void checkRank(SparkTallMatrix x, int k) {

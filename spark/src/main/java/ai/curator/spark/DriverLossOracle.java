@@ -1,0 +1,310 @@
+package ai.curator.spark;
+
+import ai.curator.api.Column;
+import ai.curator.api.Progress;
+import ai.curator.api.Selection;
+import ai.curator.api.StageContext;
+import ai.curator.api.Table;
+import ai.curator.linalg.FloatMatrix;
+import ai.curator.pipeline.ProgressBars;
+import ai.curator.recipe.Json;
+import ai.curator.recipe.Recipe;
+import ai.curator.score.LossSpec;
+import ai.curator.score.MeteredLossOracle;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The landmark losses from any loss source that is not a closed form or a column — {@code openai},
+ * {@code lm}, or one a module adds — asked on the driver, as one machine asks them: the landmark
+ * rows are collected (their data columns, in row order), the recipe's loss source is built on that
+ * small table with the same options, work folder (so its loss cache is shared with one-machine runs
+ * and a failed run resumes) and the stage's random stream, and its cost is reported the same way.
+ * The executors never call the model: the landmarks are few (m = landmarks·N), and a served model's
+ * own concurrency (the {@code openai} source's {@code concurrency}) bounds the calls.
+ */
+final class DriverLossOracle {
+    private DriverLossOracle() {}
+
+    /**
+     * The losses of {@code rows} (sorted positions) from the source {@code spec} names.
+     *
+     * @param xl the landmark rows' embeddings, one per row of {@code rows}, for sources that use them
+     * @param details the stage's provenance record, which gets {@code details.oracle} as on one machine
+     */
+    static double[] losses(
+            SparkSession spark,
+            SparkLoad.Loaded loaded,
+            Dataset<Row> data,
+            long[] rows,
+            FloatMatrix xl,
+            LossSpec spec,
+            Recipe recipe,
+            SplittableRandom rnd,
+            long n,
+            PrintStream log,
+            ObjectNode details) {
+        Table table = table(spark, loaded, data, rows);
+        Context ctx = new Context(table, xl, recipe, rnd, log, details);
+        MeteredLossOracle oracle = new MeteredLossOracle(spec.create(ctx), spec.source());
+        int[] all = new int[rows.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        double[] losses = oracle.losses(all);
+        if (losses.length != rows.length) {
+            throw new IllegalStateException("loss source " + spec.source() + " returned " + losses.length
+                    + " losses for " + rows.length + " rows");
+        }
+        for (int i = 0; i < losses.length; i++) {
+            if (!Double.isFinite(losses[i]) || losses[i] < 0) {
+                throw new ai.curator.api.DataException("loss source " + spec.source() + " gave loss " + losses[i]
+                        + " for row id " + table.idText(i) + "; losses must be finite and non-negative");
+            }
+        }
+        oracle.report(ctx, (int) Math.min(Integer.MAX_VALUE, n));
+        return losses;
+    }
+
+    /** The data columns of {@code rows}, in row order; without an id column, the row positions are the ids. */
+    static Table table(SparkSession spark, SparkLoad.Loaded loaded, Dataset<Row> data, long[] rows) {
+        List<Row> keys = new ArrayList<>(rows.length);
+        for (long r : rows) {
+            keys.add(org.apache.spark.sql.RowFactory.create(r));
+        }
+        Dataset<Row> wanted =
+                spark.createDataFrame(keys, new StructType().add(SparkLoad.ROW, DataTypes.LongType, false));
+        List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+        cols.add(functions.col(SparkLoad.ROW));
+        for (String c : loaded.columns()) {
+            cols.add(functions.col("`" + c + "`"));
+        }
+        List<Row> got = data.join(functions.broadcast(wanted), SparkLoad.ROW)
+                .select(cols.toArray(new org.apache.spark.sql.Column[0]))
+                .orderBy(SparkLoad.ROW)
+                .collectAsList();
+        if (got.size() != rows.length) {
+            throw new IllegalStateException("collected " + got.size() + " of " + rows.length + " landmark rows");
+        }
+        StructType schema =
+                data.select(cols.toArray(new org.apache.spark.sql.Column[0])).schema();
+        List<Column> out = new ArrayList<>();
+        StructField[] fields = schema.fields();
+        for (int c = 0; c < fields.length; c++) {
+            out.add(column(fields[c], got, c));
+        }
+        return new Table(out, loaded.idColumn() != null ? loaded.idColumn() : SparkLoad.ROW, null);
+    }
+
+    private static Column column(StructField f, List<Row> rows, int c) {
+        int m = rows.size();
+        DataType t = f.dataType();
+        BitSet nulls = new BitSet();
+        if (t instanceof IntegralType) {
+            long[] v = new long[m];
+            for (int i = 0; i < m; i++) {
+                if (rows.get(i).isNullAt(c)) {
+                    nulls.set(i);
+                } else {
+                    v[i] = ((Number) rows.get(i).get(c)).longValue();
+                }
+            }
+            return Column.ofLongs(f.name(), v, nulls);
+        }
+        if (t instanceof DoubleType || t instanceof FloatType || t instanceof DecimalType) {
+            double[] v = new double[m];
+            for (int i = 0; i < m; i++) {
+                if (rows.get(i).isNullAt(c)) {
+                    nulls.set(i);
+                } else {
+                    v[i] = ((Number) rows.get(i).get(c)).doubleValue();
+                }
+            }
+            return Column.ofDoubles(f.name(), v, nulls);
+        }
+        if (t instanceof BooleanType) {
+            boolean[] v = new boolean[m];
+            for (int i = 0; i < m; i++) {
+                if (rows.get(i).isNullAt(c)) {
+                    nulls.set(i);
+                } else {
+                    v[i] = rows.get(i).getBoolean(c);
+                }
+            }
+            return Column.ofBools(f.name(), v, nulls);
+        }
+        String[] v = new String[m];
+        for (int i = 0; i < m; i++) {
+            v[i] = rows.get(i).isNullAt(c) ? null : rows.get(i).get(c).toString();
+        }
+        if (t instanceof StringType) {
+            return Column.ofStrings(f.name(), v);
+        }
+        // nested values (chat messages, lists): as JSON text, as one machine keeps them
+        for (int i = 0; i < m; i++) {
+            if (!rows.get(i).isNullAt(c)) {
+                v[i] = json(rows.get(i).get(c));
+            }
+        }
+        return Column.ofJson(f.name(), v);
+    }
+
+    private static String json(Object o) {
+        if (o instanceof Row r) {
+            return r.json();
+        }
+        if (o instanceof scala.collection.Iterable<?> it) {
+            StringBuilder b = new StringBuilder("[");
+            scala.collection.Iterator<?> i = it.iterator();
+            while (i.hasNext()) {
+                Object e = i.next();
+                b.append(
+                        e instanceof Row || e instanceof scala.collection.Iterable<?>
+                                ? json(e)
+                                : Json.MAPPER.valueToTree(e).toString());
+                if (i.hasNext()) {
+                    b.append(',');
+                }
+            }
+            return b.append(']').toString();
+        }
+        return Json.MAPPER.valueToTree(o).toString();
+    }
+
+    /** What a loss source sees of the run: the landmark table, the recipe's settings, the stage's stream. */
+    private static final class Context implements StageContext {
+        private final Table table;
+        private final FloatMatrix xl;
+        private final Recipe recipe;
+        private final SplittableRandom rnd;
+        private final PrintStream log;
+        private final ObjectNode details;
+
+        Context(Table table, FloatMatrix xl, Recipe recipe, SplittableRandom rnd, PrintStream log, ObjectNode details) {
+            this.table = table;
+            this.xl = xl;
+            this.recipe = recipe;
+            this.rnd = rnd;
+            this.log = log;
+            this.details = details;
+        }
+
+        @Override
+        public Table table() {
+            return table;
+        }
+
+        @Override
+        public List<String> texts() {
+            throw new ai.curator.api.RecipeException(
+                    "dataset.text does not reach a loss source on --engine spark yet; give the source its own"
+                            + " prompt/response templates");
+        }
+
+        @Override
+        public String labelColumn() {
+            return recipe.dataset().label();
+        }
+
+        @Override
+        public List<String> featureColumns() {
+            return recipe.dataset().features() == null
+                    ? List.of()
+                    : recipe.dataset().features();
+        }
+
+        @Override
+        public Optional<FloatMatrix> embeddings() {
+            return Optional.of(xl);
+        }
+
+        @Override
+        public void setEmbeddings(FloatMatrix embeddings, String source) {
+            throw new UnsupportedOperationException("a loss source sets no embeddings");
+        }
+
+        @Override
+        public Map<String, double[]> scores() {
+            return Map.of();
+        }
+
+        @Override
+        public void putScore(String name, double[] values) {
+            throw new UnsupportedOperationException("a loss source writes no score column");
+        }
+
+        @Override
+        public Optional<Selection> selection() {
+            return Optional.empty();
+        }
+
+        @Override
+        public void setSelection(Selection selection) {
+            throw new UnsupportedOperationException("a loss source selects nothing");
+        }
+
+        @Override
+        public SplittableRandom random() {
+            return rnd;
+        }
+
+        @Override
+        public long seed() {
+            return recipe.seed();
+        }
+
+        @Override
+        public Path outputDir() {
+            return recipe.output();
+        }
+
+        @Override
+        public Path workDir() {
+            return recipe.workDir();
+        }
+
+        @Override
+        public ObjectNode provenance() {
+            return Json.MAPPER.createObjectNode();
+        }
+
+        @Override
+        public void addOutput(Path file) {}
+
+        @Override
+        public void record(String key, Object value) {
+            details.set(key, Json.MAPPER.valueToTree(value));
+        }
+
+        @Override
+        public Progress progress(String task, long total) {
+            return ProgressBars.auto(false, log).start(task, total);
+        }
+
+        @Override
+        public void log(String message) {
+            log.println("  " + message);
+        }
+    }
+}
