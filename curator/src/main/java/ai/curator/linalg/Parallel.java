@@ -43,6 +43,13 @@ public final class Parallel {
     public static final int REDUCTION_CHUNK = 16_384;
 
     /**
+     * Rows per call of a text encoder ({@code embed: encoder}): fixed positions, each call's texts
+     * sorted by length and batched on their own, so a row's vector is the same bits wherever its
+     * chunk is embedded (one machine, or a Spark executor). Two reduction chunks.
+     */
+    public static final int EMBED_CHUNK = 2 * REDUCTION_CHUNK;
+
+    /**
      * Block size that gives about 32 blocks but never fewer than {@code min} rows per block. It
      * does not depend on the number of cores, so that no result does (a rule for every kernel here:
      * block boundaries and the order partial sums are added in are functions of the data's shape

@@ -22,9 +22,10 @@ public final class EncoderEmbedder implements Stage {
      * Texts handed to the encoder per call. The encoder sorts a call's texts by token count before
      * batching, so a bigger call pads less (1,024-text calls left GSM8K train's batches padded more
      * than one sort over all 7,473); the progress bar moves per batch, and a call's token ids (about
-     * 32,768 × tokens × 8 bytes) bound its memory.
+     * 32,768 × tokens × 8 bytes) bound its memory. Fixed positions, so the Spark engine's executors
+     * embed the same chunks.
      */
-    static final int CHUNK = 32_768;
+    static final int CHUNK = ai.curator.linalg.Parallel.EMBED_CHUNK;
 
     /**
      * Options of {@code embed: encoder} (the default embed method).

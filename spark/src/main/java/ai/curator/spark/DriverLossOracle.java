@@ -109,12 +109,17 @@ final class DriverLossOracle {
         }
         StructType schema =
                 data.select(cols.toArray(new org.apache.spark.sql.Column[0])).schema();
+        return table(schema, got, loaded.idColumn() != null ? loaded.idColumn() : SparkLoad.ROW);
+    }
+
+    /** Spark rows as a curator table: integral, floating, boolean and text columns as such, nested ones as JSON text. */
+    static Table table(StructType schema, List<Row> rows, String idColumn) {
         List<Column> out = new ArrayList<>();
         StructField[] fields = schema.fields();
         for (int c = 0; c < fields.length; c++) {
-            out.add(column(fields[c], got, c));
+            out.add(column(fields[c], rows, c));
         }
-        return new Table(out, loaded.idColumn() != null ? loaded.idColumn() : SparkLoad.ROW, null);
+        return new Table(out, idColumn, null);
     }
 
     private static Column column(StructField f, List<Row> rows, int c) {

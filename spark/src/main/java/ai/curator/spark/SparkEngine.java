@@ -47,6 +47,7 @@ public final class SparkEngine implements Engine {
     /** The stages this engine runs, as {@code role: method}. */
     static final List<String> SUPPORTED = List.of(
             "embed: features",
+            "embed: encoder",
             "score: uniform",
             "score: low_rank_sensitivity",
             "select: uniform",
@@ -129,6 +130,25 @@ public final class SparkEngine implements Engine {
                                 cols.size(),
                                 cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
                                 o.standardize() ? ", z-scored" : "");
+                    }
+                    case "embed: encoder" -> {
+                        SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));
+                        embeddings = e.matrix();
+                        ObjectNode details = Json.MAPPER.createObjectNode();
+                        details.put("encoder", e.encoder());
+                        details.put("dimension", embeddings.cols());
+                        details.put("tokens", e.tokens());
+                        details.put("truncated", e.truncated());
+                        stageDetails = details;
+                        what = String.format(
+                                Locale.ROOT,
+                                "embedded %,d rows × %d dims (%s)%s",
+                                n,
+                                embeddings.cols(),
+                                e.encoder(),
+                                e.truncated() > 0
+                                        ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
+                                        : "");
                     }
                     case "score: low_rank_sensitivity" -> {
                         LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
