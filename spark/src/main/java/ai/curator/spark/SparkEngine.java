@@ -75,7 +75,7 @@ public final class SparkEngine implements Engine {
         }
         String master = settings.master() == null ? "local[*]" : settings.master();
         DataFormat format = DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
-        String path = recipe.datasetPath().toString();
+        String path = dataPath(recipe);
         long t0 = System.nanoTime();
         SparkSession spark = session(recipe, master);
         SparkMetrics metrics = new SparkMetrics();
@@ -320,6 +320,19 @@ public final class SparkEngine implements Engine {
         }
     }
 
+    /**
+     * Where Spark reads the data: {@code dataset.path} as written when it is a URI with a scheme
+     * ({@code hdfs://nn/x.parquet}, {@code s3a://bucket/x.jsonl}, {@code file:///x.csv}: any file
+     * system Hadoop has on the class path), else resolved against the recipe's folder as on one machine.
+     */
+    static String dataPath(Recipe recipe) {
+        String p = recipe.dataset().path();
+        if (p != null && p.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            return p;
+        }
+        return recipe.datasetPath().toString();
+    }
+
     private static void checkSupported(Recipe recipe, PlannedStage s) {
         String where =
                 recipe.file() + (s.spec().line() > 0 ? " line " + s.spec().line() : "") + ", stages["
@@ -418,7 +431,7 @@ public final class SparkEngine implements Engine {
         r.set("overrides", Json.MAPPER.valueToTree(recipe.overrides()));
         r.put("text", recipe.text());
         ObjectNode d = p.putObject("dataset");
-        d.put("path", recipe.datasetPath().toString());
+        d.put("path", dataPath(recipe));
         d.put("rows", rows);
         p.set("stages", stages.deepCopy());
         return p;

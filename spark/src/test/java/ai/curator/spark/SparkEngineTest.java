@@ -117,6 +117,18 @@ class SparkEngineTest {
     }
 
     @Test
+    void aDataPathWithASchemeGoesToHadoopsFileSystemsAsWritten() throws IOException {
+        Path f = dir.resolve("uri.yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: \"" + data.toUri() + "\"}\nseed: 11\nstages:\n  - score: {method: uniform}\n"
+                        + "  - select: {method: uniform, budget: 0.1}\n  - export: {formats: [jsonl]}\noutput: out-uri\n");
+        Recipe byUri = RecipeReader.read(f);
+        assertEquals(data.toUri().toString(), SparkEngine.dataPath(byUri));
+        assertEquals(local(RecipeReader.read(recipe("uni-path", "{method: uniform, budget: 0.1}"))), spark(byUri));
+    }
+
+    @Test
     void sameSubsetAsOneMachine() throws IOException {
         for (String[] c : new String[][] {
             {"sens", "{method: sensitivity_sampling, budget: 25%}"},
