@@ -234,11 +234,40 @@ public final class SparkEngine implements Engine {
                     case "select: uniform" -> {
                         UniformSelector.Options o = (UniformSelector.Options) s.options();
                         int m = o.budget().resolve(n);
-                        selection = SparkSelect.uniform(spark, data, n, m, o.replace(), key);
                         method = "uniform";
                         draws = m;
-                        what = String.format(
-                                Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
+                        if (o.classQuota().equals("none")) {
+                            selection = SparkSelect.uniform(spark, data, n, m, o.replace(), key);
+                            what = String.format(
+                                    Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
+                        } else {
+                            if (recipe.dataset().label() == null) {
+                                throw new RecipeException("select: uniform with class_quota: " + o.classQuota()
+                                        + " draws within classes; set dataset.label");
+                            }
+                            SparkSelect.ClassDraw cd = SparkSelect.withinClasses(
+                                    spark, data, recipe.dataset().label(), m, o.classQuota(), key);
+                            selection = cd.selection();
+                            StringBuilder line = new StringBuilder();
+                            int c = 0;
+                            for (var e : cd.kept().entrySet()) {
+                                line.append(c == 0 ? "" : ", ")
+                                        .append(e.getKey())
+                                        .append(": ")
+                                        .append(e.getValue())
+                                        .append(" of ")
+                                        .append(cd.sizes()[c++]);
+                            }
+                            ObjectNode details = Json.MAPPER.createObjectNode();
+                            details.set("rows_by_class", Json.MAPPER.valueToTree(cd.kept()));
+                            stageDetails = details;
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "%,d rows without replacement, class_quota %s: kept by class %s",
+                                    m,
+                                    o.classQuota(),
+                                    line);
+                        }
                     }
                     case "select: sensitivity_sampling" -> {
                         SensitivitySamplingSelector.Options o = (SensitivitySamplingSelector.Options) s.options();
@@ -341,10 +370,6 @@ public final class SparkEngine implements Engine {
             throw new RecipeException(where + ": " + s.name() + " does not run on --engine spark yet; on Spark: load"
                     + " (jsonl, csv, tsv, parquet), " + String.join(", ", SUPPORTED)
                     + " (run the recipe without --engine for every stage)");
-        }
-        if (s.options() instanceof UniformSelector.Options o && !o.classQuota().equals("none")) {
-            throw new RecipeException(where + ": select: uniform with class_quota " + o.classQuota()
-                    + " does not run on --engine spark yet");
         }
         if (s.options() instanceof FileExporter.Options o && o.formats().contains("arrow")) {
             throw new RecipeException(

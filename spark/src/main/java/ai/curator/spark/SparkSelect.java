@@ -57,6 +57,82 @@ final class SparkSelect {
         return spark.createDataFrame(sel, SCHEMA);
     }
 
+    /**
+     * What {@code select: uniform} with a class quota drew: the selection, and the rows kept per
+     * class (by the class's label text, in one machine's class order).
+     */
+    record ClassDraw(Dataset<Row> selection, Map<String, Integer> kept, int[] sizes) {}
+
+    /**
+     * Uniform without replacement within the classes of {@code label}, as one machine: classes in
+     * {@link ai.curator.tabular.Labels} order (numeric labels by value, else by text), quotas from
+     * {@link ai.curator.select.algo.ClassQuotas} on the class sizes, each class's {@code quota}
+     * rows with the smallest {@link KeyedSampling#uniformKey}s (ties by position), weight
+     * {@code N_c / quota_c}.
+     *
+     * @throws DataException naming the first row without a label
+     */
+    static ClassDraw withinClasses(SparkSession spark, Dataset<Row> data, String label, int m, String mode, long key) {
+        if (!List.of(data.columns()).contains(label)) {
+            throw new ai.curator.api.RecipeException("dataset.label '" + label
+                    + "' is not a column of the data; columns are " + List.of(data.columns()));
+        }
+        List<Row> missing = data.filter(functions.col("`" + label + "`").isNull())
+                .select(SparkLoad.ROW)
+                .orderBy(SparkLoad.ROW)
+                .limit(1)
+                .collectAsList();
+        if (!missing.isEmpty()) {
+            throw new DataException("Label '" + label + "' is missing in row "
+                    + missing.get(0).getLong(0) + "; every row needs a label");
+        }
+        boolean numeric = data.schema().apply(label).dataType() instanceof org.apache.spark.sql.types.NumericType;
+        org.apache.spark.sql.Column lc = functions.col("`" + label + "`").cast(numeric ? "double" : "string");
+        List<Row> counts = new ArrayList<>(data.groupBy(lc.as("_c")).count().collectAsList());
+        counts.sort((a, b) -> numeric
+                ? Double.valueOf(a.getDouble(0)).compareTo(b.getDouble(0))
+                : a.getString(0).compareTo(b.getString(0)));
+        int classes = counts.size();
+        int[] size = new int[classes];
+        List<Row> plan = new ArrayList<>();
+        Map<String, Integer> kept = new java.util.LinkedHashMap<>();
+        for (int c = 0; c < classes; c++) {
+            size[c] = Math.toIntExact(counts.get(c).getLong(1));
+        }
+        int[] quota = mode.equals("equal")
+                ? ai.curator.select.algo.ClassQuotas.equal(size, m)
+                : ai.curator.select.algo.ClassQuotas.proportional(size, m);
+        for (int c = 0; c < classes; c++) {
+            Object v = counts.get(c).get(0);
+            String name = v instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : v.toString();
+            kept.put(name, quota[c]);
+            if (quota[c] > 0) {
+                plan.add(RowFactory.create(v, quota[c], (double) size[c] / quota[c]));
+            }
+        }
+        Dataset<Row> quotas = spark.createDataFrame(
+                plan,
+                new StructType()
+                        .add("_c", numeric ? DataTypes.DoubleType : DataTypes.StringType, false)
+                        .add("_q", DataTypes.IntegerType, false)
+                        .add("_w", DataTypes.DoubleType, false));
+        org.apache.spark.sql.expressions.UserDefinedFunction k = functions.udf(
+                (org.apache.spark.sql.api.java.UDF1<Long, Long>) row -> KeyedSampling.uniformKey(key, row),
+                DataTypes.LongType);
+        org.apache.spark.sql.expressions.WindowSpec byKey = org.apache.spark.sql.expressions.Window.partitionBy("_c")
+                .orderBy(functions.col("_k"), functions.col(SparkLoad.ROW));
+        Dataset<Row> sel = data.select(functions.col(SparkLoad.ROW), lc.as("_c"))
+                .join(functions.broadcast(quotas), "_c")
+                .withColumn("_k", k.apply(functions.col(SparkLoad.ROW)))
+                .withColumn("_r", functions.row_number().over(byKey))
+                .filter(functions.col("_r").leq(functions.col("_q")))
+                .select(
+                        functions.col(SparkLoad.ROW),
+                        functions.lit(1L).as(COUNT),
+                        functions.col("_w").as(WEIGHT));
+        return new ClassDraw(spark.createDataFrame(sel.javaRDD(), SCHEMA).persist(), kept, size);
+    }
+
     /** Orders (row, key) pairs by key, then row. */
     static final class KeyOrder implements java.util.Comparator<Row>, java.io.Serializable {
         @Override

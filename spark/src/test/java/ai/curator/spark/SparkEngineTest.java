@@ -117,6 +117,24 @@ class SparkEngineTest {
     }
 
     @Test
+    void classQuotasDrawWhatOneMachineDraws() throws IOException {
+        for (String[] c : new String[][] {
+            {"prop", "{method: uniform, budget: 7%, class_quota: proportional}"},
+            {"equal", "{method: uniform, budget: 1500, class_quota: equal}"}
+        }) {
+            Path f = dir.resolve("quota-" + c[0] + ".yaml");
+            Files.writeString(
+                    f,
+                    "dataset: {path: rows.jsonl, label: x}\nseed: 4\nstages:\n  - select: " + c[1]
+                            + "\n  - export: {formats: [jsonl]}\noutput: out-quota-" + c[0] + "\n");
+            Recipe r = RecipeReader.read(f);
+            List<String> one = local(r);
+            assertTrue(one.size() >= 700, c[0] + ": " + one.size() + " rows");
+            assertEquals(one, spark(r), c[0] + ": the spark engine drew another subset");
+        }
+    }
+
+    @Test
     void aDataPathWithASchemeGoesToHadoopsFileSystemsAsWritten() throws IOException {
         Path f = dir.resolve("uri.yaml");
         Files.writeString(

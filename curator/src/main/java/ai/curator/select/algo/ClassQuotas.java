@@ -19,11 +19,19 @@ public final class ClassQuotas {
      * when m allows. Also the quotas of the benchmark's {@code uniform_stratified} control.
      */
     public static int[] proportional(int[] y, int classes, int m) {
-        int n = y.length;
+        return proportional(Labels.counts(y, classes), m);
+    }
+
+    /** {@link #proportional(int[], int, int)} from the class sizes alone. */
+    public static int[] proportional(int[] size, int m) {
+        long n = 0;
+        for (int v : size) {
+            n += v;
+        }
+        int classes = size.length;
         if (m < 1 || m > n) {
             throw new IllegalArgumentException("class quotas need 1 <= m <= N = " + n + ", got " + m);
         }
-        int[] size = Labels.counts(y, classes);
         int[] quota = floorRows(size, m);
         int rest = m - Arrays.stream(quota).sum();
         int[] left = new int[classes];
@@ -43,7 +51,12 @@ public final class ClassQuotas {
      * (water-filling), so a class smaller than M/C is kept whole.
      */
     public static int[] equal(int[] y, int classes, int m) {
-        int[] size = Labels.counts(y, classes);
+        return equal(Labels.counts(y, classes), m);
+    }
+
+    /** {@link #equal(int[], int, int)} from the class sizes alone. */
+    public static int[] equal(int[] size, int m) {
+        int classes = size.length;
         double[] mass = new double[classes];
         for (int c = 0; c < classes; c++) {
             mass[c] = size[c] > 0 ? 1 : 0;
