@@ -44,6 +44,9 @@ import org.apache.spark.sql.functions;
  * computed on each run (no stage cache on this engine yet).
  */
 public final class SparkEngine implements Engine {
+    /** Subsets up to this many distinct rows are broadcast to the export's tasks instead of shuffled. */
+    static final long BROADCAST_ROWS = 2_000_000;
+
     /** The stages this engine runs, as {@code role: method}. */
     static final List<String> SUPPORTED = List.of(
             "embed: features",
@@ -95,6 +98,9 @@ public final class SparkEngine implements Engine {
             long n = loaded.rows();
             settings.log().printf(Locale.ROOT, "[load] %,d rows of %s (%.1f s)%n", n, path, seconds(t));
             Dataset<Row> data = loaded.data();
+            // score columns live apart from the data (row + scores: a few bytes a row), so scoring and
+            // selecting never shuffle the data's own columns; export joins the chosen rows back
+            Dataset<Row> scored = data.select(SparkLoad.ROW);
             List<String> scores = new ArrayList<>();
             Dataset<Row> selection = null;
             SparkTallMatrix embeddings = null;
@@ -222,12 +228,12 @@ public final class SparkEngine implements Engine {
                                     rec.get(1)[3],
                                     rec.get(1)[0]);
                         }
-                        data = data.join(sigma, SparkLoad.ROW);
+                        scored = scored.join(sigma, SparkLoad.ROW);
                         scores.add(o.column());
                     }
                     case "score: uniform" -> {
                         String col = ((UniformScorer.Options) s.options()).column();
-                        data = data.withColumn(col, functions.lit(1.0));
+                        scored = scored.withColumn(col, functions.lit(1.0));
                         scores.add(col);
                         what = "score column " + col + " = 1";
                     }
@@ -237,7 +243,7 @@ public final class SparkEngine implements Engine {
                         method = "uniform";
                         draws = m;
                         if (o.classQuota().equals("none")) {
-                            selection = SparkSelect.uniform(spark, data, n, m, o.replace(), key);
+                            selection = SparkSelect.uniform(spark, scored, n, m, o.replace(), key);
                             what = String.format(
                                     Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
                         } else {
@@ -273,7 +279,7 @@ public final class SparkEngine implements Engine {
                         SensitivitySamplingSelector.Options o = (SensitivitySamplingSelector.Options) s.options();
                         String col = scoreColumn(o.score(), scores, s);
                         int m = o.budget().resolve(n);
-                        selection = SparkSelect.sensitivity(spark, data, col, n, m, key);
+                        selection = SparkSelect.sensitivity(spark, scored, col, n, m, key);
                         method = "sensitivity_sampling:" + col;
                         draws = m;
                         what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
@@ -282,7 +288,7 @@ public final class SparkEngine implements Engine {
                         TopMSelector.Options o = (TopMSelector.Options) s.options();
                         String col = scoreColumn(o.score(), scores, s);
                         int m = o.budget().resolve(n);
-                        selection = SparkSelect.topM(spark, data, col, n, m, o.descending());
+                        selection = SparkSelect.topM(spark, scored, col, n, m, o.descending());
                         method = "top_m:" + col;
                         draws = m;
                         what = String.format(
@@ -292,12 +298,17 @@ public final class SparkEngine implements Engine {
                         FileExporter.Options o = (FileExporter.Options) s.options();
                         Dataset<Row> rows;
                         if (selection == null) {
-                            rows = data.withColumn(SparkSelect.COUNT, functions.lit(1L))
+                            rows = (scores.isEmpty() ? data : data.join(scored, SparkLoad.ROW))
+                                    .withColumn(SparkSelect.COUNT, functions.lit(1L))
                                     .withColumn(SparkSelect.WEIGHT, functions.lit(1.0));
                             method = "all";
                             draws = n;
                         } else {
-                            rows = data.join(selection, SparkLoad.ROW);
+                            Dataset<Row> picked = scores.isEmpty() ? selection : selection.join(scored, SparkLoad.ROW);
+                            // a subset of up to ~2·10⁶ rows goes to every task: the data is filtered where it lies
+                            rows = data.join(
+                                    selection.count() <= BROADCAST_ROWS ? functions.broadcast(picked) : picked,
+                                    SparkLoad.ROW);
                         }
                         List<org.apache.spark.sql.Column> cols =
                                 new ArrayList<>(SparkExport.columns(loaded, scores, method, o.columnPrefix()));

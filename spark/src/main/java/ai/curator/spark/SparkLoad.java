@@ -7,15 +7,12 @@ import ai.curator.recipe.DatasetSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The load stage on Spark: JSON Lines, CSV, TSV or Parquet through Spark's readers, from any path
@@ -83,22 +80,35 @@ final class SparkLoad {
         if (columns.contains(ROW)) {
             throw new RecipeException(path + ": the data has a column '" + ROW + "', which the spark engine adds");
         }
-        StructType schema = raw.schema().add(ROW, DataTypes.LongType, false);
-        JavaRDD<Row> indexed;
+        // Each row's position in the file: Spark reads a file's splits in order, partition by
+        // partition; monotonically_increasing_id() is (partition << 33) + the row's index inside its
+        // partition, so the position is the rows of the partitions before it plus that index. Stays
+        // in Spark SQL's rows (an RDD's zipWithIndex converted every row to an external Row twice).
+        Dataset<Row> data;
         try {
-            indexed = raw.javaRDD().zipWithIndex().map(t -> {
-                Row r = t._1();
-                Object[] v = new Object[r.size() + 1];
-                for (int i = 0; i < r.size(); i++) {
-                    v[i] = r.get(i);
-                }
-                v[r.size()] = t._2();
-                return RowFactory.create(v);
-            });
+            List<Row> perPartition = raw.select(functions.spark_partition_id().as("p"))
+                    .groupBy("p")
+                    .count()
+                    .collectAsList();
+            int parts = raw.rdd().getNumPartitions();
+            long[] offset = new long[parts + 1];
+            for (Row r : perPartition) {
+                offset[r.getInt(0) + 1] = r.getLong(1);
+            }
+            for (int p = 0; p < parts; p++) {
+                offset[p + 1] += offset[p];
+            }
+            org.apache.spark.sql.expressions.UserDefinedFunction position = functions
+                    .udf(
+                            (org.apache.spark.sql.api.java.UDF1<Long, Long>)
+                                    mid -> offset[(int) (mid >>> 33)] + (mid & ((1L << 33) - 1)),
+                            DataTypes.LongType)
+                    .asNonNullable();
+            data = raw.withColumn(ROW, position.apply(functions.monotonically_increasing_id()))
+                    .cache();
         } catch (Exception e) {
             throw new DataException("Cannot read " + path + " on Spark: " + firstLine(e), e);
         }
-        Dataset<Row> data = spark.createDataFrame(indexed, schema).cache();
         long rows;
         try {
             rows = data.count();
