@@ -33,6 +33,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@code curator run RECIPE --engine spark [--master URL]}: the recipe's stages as Spark work over
@@ -88,7 +89,7 @@ public final class SparkEngine implements Engine {
             settings.log()
                     .printf(
                             Locale.ROOT,
-                            "[spark] session on %s (Spark %s, %d cores) in %.1f s%n",
+                            "[spark] session on %s (Spark %s, default parallelism %d) in %.1f s%n",
                             master,
                             spark.version(),
                             spark.sparkContext().defaultParallelism(),
@@ -228,7 +229,9 @@ public final class SparkEngine implements Engine {
                                     rec.get(1)[3],
                                     rec.get(1)[0]);
                         }
-                        scored = scored.join(sigma, SparkLoad.ROW);
+                        // σ is computed once (kernel ridge predictions per row), then read by select and export
+                        scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
+                        scored.count();
                         scores.add(o.column());
                     }
                     case "score: uniform" -> {
