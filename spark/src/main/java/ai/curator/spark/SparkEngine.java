@@ -84,6 +84,8 @@ public final class SparkEngine implements Engine {
         SparkSession spark = session(recipe, master);
         SparkMetrics metrics = new SparkMetrics();
         spark.sparkContext().addSparkListener(metrics);
+        SparkProgress progress = new SparkProgress(ai.curator.pipeline.ProgressBars.auto(false, settings.log()));
+        spark.sparkContext().addSparkListener(progress);
         SparkMetrics.Snapshot start = metrics.snapshot();
         try {
             settings.log()
@@ -119,6 +121,7 @@ public final class SparkEngine implements Engine {
                             before.minus(start).line());
             for (PlannedStage s : stages) {
                 t = System.nanoTime();
+                progress.stage(s.name());
                 long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
                 String what;
                 switch (s.name()) {
