@@ -52,6 +52,7 @@ public final class SparkEngine implements Engine {
     static final List<String> SUPPORTED = List.of(
             "embed: features",
             "embed: encoder",
+            "embed: column",
             "score: uniform",
             "score: low_rank_sensitivity",
             "select: uniform",
@@ -140,6 +141,11 @@ public final class SparkEngine implements Engine {
                                 cols.size(),
                                 cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
                                 o.standardize() ? ", z-scored" : "");
+                    }
+                    case "embed: column" -> {
+                        String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
+                        embeddings = SparkFeatures.vectors(loaded, data, n, col);
+                        what = String.format(Locale.ROOT, "%,d x %d from column %s", n, embeddings.cols(), col);
                     }
                     case "embed: encoder" -> {
                         SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));

@@ -67,33 +67,23 @@ final class SparkFeatures {
             sel.add(functions.col("`" + c + "`").cast("double"));
         }
         List<String> names = List.copyOf(cols);
-        JavaPairRDD<Integer, double[]> raw = data.select(sel.toArray(new org.apache.spark.sql.Column[0]))
-                .javaRDD()
-                .mapToPair(r -> {
-                    long row = r.getLong(0);
-                    double[] v = new double[d];
-                    for (int j = 0; j < d; j++) {
-                        if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
-                            throw new DataException("Feature '" + names.get(j) + "' is "
-                                    + (r.isNullAt(j + 1) ? "missing" : Double.toString(r.getDouble(j + 1))) + " in row "
-                                    + row + "; features must be finite");
-                        }
-                        v[j] = r.getDouble(j + 1);
-                    }
-                    return new Tuple2<>((int) (row / per), new Tuple2<>(row, v));
-                })
-                .groupByKey()
-                .mapValues(it -> {
-                    List<Tuple2<Long, double[]>> l = new ArrayList<>();
-                    it.forEach(l::add);
-                    l.sort((a, b) -> Long.compare(a._1(), b._1()));
-                    double[] chunk = new double[l.size() * d];
-                    for (int i = 0; i < l.size(); i++) {
-                        System.arraycopy(l.get(i)._2(), 0, chunk, i * d, d);
-                    }
-                    return chunk;
-                })
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        JavaPairRDD<Integer, double[]> raw = chunks(
+                data.select(sel.toArray(new org.apache.spark.sql.Column[0]))
+                        .javaRDD()
+                        .mapToPair(r -> {
+                            long row = r.getLong(0);
+                            double[] v = new double[d];
+                            for (int j = 0; j < d; j++) {
+                                if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
+                                    throw new DataException("Feature '" + names.get(j) + "' is "
+                                            + (r.isNullAt(j + 1) ? "missing" : Double.toString(r.getDouble(j + 1)))
+                                            + " in row " + row + "; features must be finite");
+                                }
+                                v[j] = r.getDouble(j + 1);
+                            }
+                            return new Tuple2<>((int) (row / per), new Tuple2<>(row, v));
+                        }),
+                d);
         try {
             double[] mean = new double[d];
             double[] sd = new double[d];
@@ -113,6 +103,92 @@ final class SparkFeatures {
             throw unwrap(e);
         } finally {
             raw.unpersist(false);
+        }
+    }
+
+    /** Rows (chunk id → (row, values)) gathered into row-major chunks in row order, kept. */
+    static JavaPairRDD<Integer, double[]> chunks(JavaPairRDD<Integer, Tuple2<Long, double[]>> rows, int d) {
+        return rows.groupByKey()
+                .mapValues(it -> {
+                    List<Tuple2<Long, double[]>> l = new ArrayList<>();
+                    it.forEach(l::add);
+                    l.sort((a, b) -> Long.compare(a._1(), b._1()));
+                    double[] chunk = new double[l.size() * d];
+                    for (int i = 0; i < l.size(); i++) {
+                        System.arraycopy(l.get(i)._2(), 0, chunk, i * d, d);
+                    }
+                    return chunk;
+                })
+                .persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    /**
+     * {@code embed: column}: a column of equally long lists of numbers as the embeddings, each number
+     * {@code (float)} of its double value, as {@link ai.curator.tabular.VectorColumnEmbedder} on one machine.
+     *
+     * @throws DataException naming the row (position and id) whose value is missing, not a list of
+     *     finite numbers, or of another length than the first row's
+     */
+    static SparkTallMatrix vectors(SparkLoad.Loaded loaded, Dataset<Row> data, long n, String column) {
+        if (!loaded.columns().contains(column)) {
+            throw new RecipeException(
+                    "embed: column: column '" + column + "' is not in the data; columns are " + loaded.columns());
+        }
+        DataType t = data.schema().apply(column).dataType();
+        if (!(t instanceof org.apache.spark.sql.types.ArrayType a && a.elementType() instanceof NumericType)) {
+            throw new DataException(
+                    "embed: column: column '" + column + "' is " + t.simpleString() + ", not a list of numbers");
+        }
+        String idCol = loaded.idColumn();
+        org.apache.spark.sql.Column id = idCol == null
+                ? functions.col(SparkLoad.ROW).cast("string")
+                : functions.col("`" + idCol + "`").cast("string");
+        Dataset<Row> v = data.select(functions.col(SparkLoad.ROW), functions.col("`" + column + "`"), id);
+        List<Row> first = v.filter(functions.col(SparkLoad.ROW).equalTo(0L)).collectAsList();
+        int d = first.isEmpty() || first.get(0).isNullAt(1)
+                ? 0
+                : first.get(0).getList(1).size();
+        int per = Parallel.REDUCTION_CHUNK;
+        try {
+            JavaPairRDD<Integer, double[]> raw = chunks(
+                    v.javaRDD().mapToPair(r -> {
+                        long row = r.getLong(0);
+                        String where = "column '" + column + "', row " + row + " (id " + r.getString(2) + ")";
+                        if (r.isNullAt(1)) {
+                            throw new DataException(
+                                    where + ": no vector; embed: column needs a list of numbers in every row");
+                        }
+                        List<Object> l = r.getList(1);
+                        if (l.isEmpty() || (d > 0 && l.size() != d) || d == 0) {
+                            throw new DataException(where + ": a vector of " + l.size() + " numbers; "
+                                    + (d == 0 ? "the first row has none" : "the first row's has " + d));
+                        }
+                        double[] x = new double[d];
+                        for (int j = 0; j < d; j++) {
+                            Object o = l.get(j);
+                            double e = o == null ? Double.NaN : ((Number) o).doubleValue();
+                            if (!Double.isFinite(e) || Math.abs(e) > Float.MAX_VALUE) {
+                                throw new DataException(
+                                        where + ": element " + j + " is " + e + "; vectors must be finite floats");
+                            }
+                            x[j] = e;
+                        }
+                        return new Tuple2<>((int) (row / per), new Tuple2<>(row, x));
+                    }),
+                    d);
+            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> {
+                        float[] f = new float[c.length];
+                        for (int i = 0; i < c.length; i++) {
+                            f[i] = (float) c[i];
+                        }
+                        return f;
+                    })
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            x.count();
+            raw.unpersist(false);
+            return new SparkTallMatrix(x, (int) n, d);
+        } catch (Exception e) {
+            throw unwrap(e);
         }
     }
 
