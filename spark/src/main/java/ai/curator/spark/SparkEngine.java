@@ -78,7 +78,8 @@ public final class SparkEngine implements Engine {
         for (PlannedStage s : stages) {
             checkSupported(recipe, s);
         }
-        String master = settings.master() == null ? "local[*]" : settings.master();
+        // spark-submit passes its --master as the spark.master property; otherwise one machine's cores
+        String master = settings.master() != null ? settings.master() : System.getProperty("spark.master", "local[*]");
         DataFormat format = DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
         String path = dataPath(recipe);
         long t0 = System.nanoTime();
