@@ -44,6 +44,7 @@ final class SparkBench {
             int workerCores,
             String executorMemory,
             String driverMemory,
+            String oneMachineMemory,
             boolean oneMachine,
             boolean local,
             boolean cluster,
@@ -179,8 +180,8 @@ final class SparkBench {
         }
         int at = cmd.size() - 2; // before -cp CLASSPATH
         List<String> jvm = new ArrayList<>();
-        jvm.add("-Xmx" + o.driverMemory());
         boolean spark = cluster != null || engine.startsWith("local");
+        jvm.add("-Xmx" + (spark ? o.driverMemory() : o.oneMachineMemory()));
         if (spark) {
             // an even split of the file into `partitions` read tasks (Parquet splits at row groups)
             jvm.add("-Dspark.sql.files.maxPartitionBytes=" + (fileBytes / partitions + 1));

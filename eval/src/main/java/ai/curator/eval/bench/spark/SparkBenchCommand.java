@@ -83,8 +83,12 @@ public final class SparkBenchCommand implements Callable<Integer> {
     @Option(
             names = "--driver-memory",
             defaultValue = "12g",
-            description = "Heap of the one-machine JVM and of the Spark driver (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Heap of the Spark driver (and of the one-machine JVM unless --one-machine-memory; default: ${DEFAULT-VALUE}).")
     String driverMemory;
+
+    @Option(names = "--one-machine-memory", description = "Heap of the one-machine JVM (default: --driver-memory).")
+    String oneMachineMemory;
 
     @Option(names = "--no-one-machine", description = "Skip the one-machine runs.")
     boolean noOne;
@@ -137,6 +141,7 @@ public final class SparkBenchCommand implements Callable<Integer> {
                     workerCores,
                     executorMemory,
                     driverMemory,
+                    oneMachineMemory == null ? driverMemory : oneMachineMemory,
                     !noOne,
                     !noLocal,
                     !noCluster,

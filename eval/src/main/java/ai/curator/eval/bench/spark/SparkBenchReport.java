@@ -17,7 +17,7 @@ final class SparkBenchReport {
                 Locale.ROOT,
                 "# curator bench spark%n%nRecipe: %d given float32 dimensions -> low-rank sensitivity (rank %d, %.3g of"
                         + " rows as landmarks, losses from a column, kernel ridge) -> sensitivity sampling at %s ->"
-                        + " Parquet. Seed %d. Each run in a fresh JVM (driver heap %s); standalone: %d workers x %d"
+                        + " Parquet. Seed %d. Each run in a fresh JVM (one machine's heap %s, Spark driver's %s); standalone: %d workers x %d"
                         + " cores, executors %s. Stage seconds are the run's own log; peak RSS is VmHWM of each"
                         + " process; task seconds, bytes read (input files and cached blocks) and shuffle bytes are Spark's event log; subset is the first 16 hex digits of"
                         + " SHA-256 over the exported rows' (id, count, weight bits, σ bits): equal digests, equal"
@@ -27,6 +27,7 @@ final class SparkBenchReport {
                 o.landmarks(),
                 o.budget(),
                 o.seed(),
+                o.oneMachineMemory(),
                 o.driverMemory(),
                 o.workers(),
                 o.workerCores(),
