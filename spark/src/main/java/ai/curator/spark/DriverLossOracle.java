@@ -2,8 +2,6 @@ package ai.curator.spark;
 
 import ai.curator.api.Column;
 import ai.curator.api.Progress;
-import ai.curator.api.Selection;
-import ai.curator.api.StageContext;
 import ai.curator.api.Table;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.pipeline.ProgressBars;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
@@ -198,21 +195,20 @@ final class DriverLossOracle {
     }
 
     /** What a loss source sees of the run: the landmark table, the recipe's settings, the stage's stream. */
-    private static final class Context implements StageContext {
+    private static final class Context extends PartialStageContext {
         private final Table table;
         private final FloatMatrix xl;
         private final Recipe recipe;
         private final SplittableRandom rnd;
         private final PrintStream log;
-        private final ObjectNode details;
 
         Context(Table table, FloatMatrix xl, Recipe recipe, SplittableRandom rnd, PrintStream log, ObjectNode details) {
+            super("a loss source", details);
             this.table = table;
             this.xl = xl;
             this.recipe = recipe;
             this.rnd = rnd;
             this.log = log;
-            this.details = details;
         }
 
         @Override
@@ -245,31 +241,6 @@ final class DriverLossOracle {
         }
 
         @Override
-        public void setEmbeddings(FloatMatrix embeddings, String source) {
-            throw new UnsupportedOperationException("a loss source sets no embeddings");
-        }
-
-        @Override
-        public Map<String, double[]> scores() {
-            return Map.of();
-        }
-
-        @Override
-        public void putScore(String name, double[] values) {
-            throw new UnsupportedOperationException("a loss source writes no score column");
-        }
-
-        @Override
-        public Optional<Selection> selection() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void setSelection(Selection selection) {
-            throw new UnsupportedOperationException("a loss source selects nothing");
-        }
-
-        @Override
         public SplittableRandom random() {
             return rnd;
         }
@@ -287,19 +258,6 @@ final class DriverLossOracle {
         @Override
         public Path workDir() {
             return recipe.workDir();
-        }
-
-        @Override
-        public ObjectNode provenance() {
-            return Json.MAPPER.createObjectNode();
-        }
-
-        @Override
-        public void addOutput(Path file) {}
-
-        @Override
-        public void record(String key, Object value) {
-            details.set(key, Json.MAPPER.valueToTree(value));
         }
 
         @Override

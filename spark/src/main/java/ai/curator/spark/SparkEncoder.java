@@ -1,10 +1,7 @@
 package ai.curator.spark;
 
-import ai.curator.api.Progress;
 import ai.curator.api.RecipeException;
-import ai.curator.api.Selection;
 import ai.curator.api.Stage;
-import ai.curator.api.StageContext;
 import ai.curator.api.Table;
 import ai.curator.linalg.FloatMatrix;
 import ai.curator.linalg.Parallel;
@@ -16,13 +13,10 @@ import ai.curator.recipe.RecipeOverrides;
 import ai.curator.recipe.RecipeReader;
 import ai.curator.recipe.TextTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
@@ -151,18 +145,13 @@ final class SparkEncoder {
     }
 
     /** What an embed stage sees on an executor: the chunk's texts; it hands back vectors and details. */
-    private static final class ChunkContext implements StageContext {
+    private static final class ChunkContext extends PartialStageContext {
         private final List<String> texts;
-        private final ObjectNode details = Json.MAPPER.createObjectNode();
         private FloatMatrix embeddings;
 
         ChunkContext(List<String> texts) {
+            super("an embed stage", Json.MAPPER.createObjectNode());
             this.texts = texts;
-        }
-
-        @Override
-        public Table table() {
-            throw new UnsupportedOperationException("an embed stage on Spark sees row texts only");
         }
 
         @Override
@@ -171,79 +160,8 @@ final class SparkEncoder {
         }
 
         @Override
-        public String labelColumn() {
-            return null;
-        }
-
-        @Override
-        public List<String> featureColumns() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<FloatMatrix> embeddings() {
-            return Optional.empty();
-        }
-
-        @Override
         public void setEmbeddings(FloatMatrix embeddings, String source) {
             this.embeddings = embeddings;
         }
-
-        @Override
-        public Map<String, double[]> scores() {
-            return Map.of();
-        }
-
-        @Override
-        public void putScore(String name, double[] values) {
-            throw new UnsupportedOperationException("an embed stage writes no score column");
-        }
-
-        @Override
-        public Optional<Selection> selection() {
-            return Optional.empty();
-        }
-
-        @Override
-        public void setSelection(Selection selection) {
-            throw new UnsupportedOperationException("an embed stage selects nothing");
-        }
-
-        @Override
-        public SplittableRandom random() {
-            throw new UnsupportedOperationException("an embed stage on Spark draws no random numbers");
-        }
-
-        @Override
-        public long seed() {
-            throw new UnsupportedOperationException("an embed stage on Spark draws no random numbers");
-        }
-
-        @Override
-        public Path outputDir() {
-            throw new UnsupportedOperationException("an embed stage on Spark writes no files");
-        }
-
-        @Override
-        public ObjectNode provenance() {
-            return Json.MAPPER.createObjectNode();
-        }
-
-        @Override
-        public void addOutput(Path file) {}
-
-        @Override
-        public void record(String key, Object value) {
-            details.set(key, Json.MAPPER.valueToTree(value));
-        }
-
-        @Override
-        public Progress progress(String task, long total) {
-            return Progress.none();
-        }
-
-        @Override
-        public void log(String message) {}
     }
 }
