@@ -9,17 +9,14 @@ import ai.curator.pipeline.RunSettings;
 import ai.curator.pipeline.StageRegistry;
 import ai.curator.recipe.Recipe;
 import ai.curator.recipe.RecipeReader;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,47 +59,18 @@ class SparkStandaloneIT {
         Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
         List<String> one = SubsetRows.file(dir.resolve("one/subset.jsonl"), "low_rank_sensitivity");
 
-        // a Spark "distribution" is its jars: the workers launch executors from SPARK_HOME/jars plus
-        // the class path given below (this test's, classes folders included)
-        Path home = Files.createDirectories(dir.resolve("spark-home/jars"));
-        Files.writeString(
-                home.resolveSibling("RELEASE"), "curator test: a Spark home of jars only\n"); // marks a release layout
         String cp = System.getProperty("java.class.path");
-        int port = freePort();
-        String master = "spark://127.0.0.1:" + port;
-        List<Process> procs = new ArrayList<>();
-        try {
-            int ui = freePort();
-            procs.add(start(
-                    home.getParent(),
-                    cp,
-                    "org.apache.spark.deploy.master.Master",
-                    "master.log",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    Integer.toString(port),
-                    "--webui-port",
-                    Integer.toString(ui)));
-            for (int w = 0; w < 2; w++) {
-                procs.add(start(
-                        home.getParent(),
-                        cp,
-                        "org.apache.spark.deploy.worker.Worker",
-                        "worker" + w + ".log",
-                        master,
-                        "--host",
-                        "127.0.0.1",
-                        "--cores",
-                        "1",
-                        "--memory",
-                        "1g",
-                        "--webui-port",
-                        Integer.toString(freePort()),
-                        "--work-dir",
-                        dir.resolve("work" + w).toString()));
+        List<String> java = new ArrayList<>();
+        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : System.getProperty("curator.test.jvm.args", "").split(" ")) {
+            if (!a.isBlank()) {
+                java.add(a);
             }
-            waitForWorkers(ui, 2);
+        }
+        java.addAll(List.of("-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", withSimpleLogger(cp)));
+        LocalSparkCluster cluster = new LocalSparkCluster(dir, 2, 1, "1g", java);
+        String master = cluster.master();
+        try {
             String opens = System.getProperty("curator.test.jvm.args", "");
             System.setProperty("spark.driver.host", "127.0.0.1");
             System.setProperty("spark.driver.bindAddress", "127.0.0.1");
@@ -126,15 +94,11 @@ class SparkStandaloneIT {
                     "spark.extraListeners")) {
                 System.clearProperty(p);
             }
-            for (Process p : procs) {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-                p.waitFor(20, TimeUnit.SECONDS);
-            }
+            cluster.close();
         }
-        List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "low_rank_sensitivity");
+        List<String> spark = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "low_rank_sensitivity");
         assertTrue(one.size() > 1000, one.size() + " rows");
-        assertEquals(one, cluster);
+        assertEquals(one, spark);
         assertTrue(KillOneExecutor.killed != null, "no executor was killed");
         long executors = 0;
         for (int w = 0; w < 2; w++) {
@@ -193,26 +157,6 @@ class SparkStandaloneIT {
         }
     }
 
-    private Process start(Path sparkHome, String cp, String main, String log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(System.getProperty("curator.test.jvm.args", "").split(" ")));
-        cmd.add("-Xmx512m");
-        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        cmd.add("-cp");
-        cmd.add(withSimpleLogger(cp));
-        cmd.add(main);
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(
-                        cmd.stream().filter(s -> !s.isBlank()).toList())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile());
-        pb.environment().put("SPARK_HOME", sparkHome.toString());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
-        return pb.start();
-    }
-
     /** The class path with SLF4J's simple provider for the no-op one, so the daemons' logs say what they do. */
     private static String withSimpleLogger(String cp) {
         List<String> out = new ArrayList<>();
@@ -225,35 +169,5 @@ class SparkStandaloneIT {
             }
         }
         return String.join(java.io.File.pathSeparator, out);
-    }
-
-    /** Polls the master's JSON page until {@code n} workers are alive (the daemons log nothing here). */
-    private static void waitForWorkers(int ui, int n) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + ui + "/json/");
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        String last = "no answer";
-        while (System.nanoTime() < end) {
-            try {
-                String body = http.send(
-                                java.net.http.HttpRequest.newBuilder(uri).build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString())
-                        .body();
-                last = body;
-                if (new ObjectMapper().readTree(body).path("aliveworkers").asInt() >= n) {
-                    return;
-                }
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the master never had " + n + " workers: " + last);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -3,6 +3,7 @@ package ai.curator.eval.bench.spark;
 import ai.curator.eval.bench.ChildJvm;
 import ai.curator.io.AtomicFiles;
 import ai.curator.recipe.Json;
+import ai.curator.spark.LocalSparkCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,11 +99,19 @@ final class SparkBench {
                     if (o.cluster()) {
                         if (cluster == null) {
                             long t = System.nanoTime();
+                            List<String> java = new ArrayList<>();
+                            for (String a : ChildJvm.javaCommand()) {
+                                if (!a.startsWith("-Xmx")) {
+                                    java.add(a);
+                                }
+                            }
+                            java.add(java.size() - 2, "-Xmx512m"); // the daemons' own heap, before -cp
                             cluster = new LocalSparkCluster(
                                     Files.createDirectories(o.work().resolve("cluster")),
                                     o.workers(),
                                     o.workerCores(),
-                                    o.executorMemory());
+                                    o.executorMemory(),
+                                    java);
                             log.printf(
                                     Locale.ROOT,
                                     "bench spark: standalone cluster %s, %d workers x %d cores, up in %.1f s%n",

@@ -1,6 +1,5 @@
-package ai.curator.eval.bench.spark;
+package ai.curator.spark;
 
-import ai.curator.eval.bench.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,15 +11,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Spark standalone cluster on this machine, loopback only: a master and {@code workers} workers
- * (each {@code cores} cores, {@code memory} for executors) in their own JVMs, started from this
- * JVM's class path (which holds Spark), with a Spark home that is a folder of jars only. Executors
- * are launched by the workers, as on a real cluster.
+ * (each {@code cores} cores, {@code memory} for executors) in their own JVMs, started with a given
+ * {@code java} command line (whose class path holds Spark), with a Spark home that is a folder of
+ * jars only. Executors are launched by the workers, as on a real cluster. For tests and {@code
+ * curator bench spark}; daemons' output goes to {@code master.log}, {@code worker<i>.log} in {@code dir}.
  */
-final class LocalSparkCluster implements AutoCloseable {
+public final class LocalSparkCluster implements AutoCloseable {
     private final List<Process> daemons = new ArrayList<>();
     private final String master;
+    private final List<String> javaCommand;
 
-    LocalSparkCluster(Path dir, int workers, int cores, String memory) throws IOException, InterruptedException {
+    /**
+     * @param java the command that starts a daemon's JVM up to its main class: {@code java}, JVM
+     *     options, {@code -cp}, a class path with Spark
+     */
+    public LocalSparkCluster(Path dir, int workers, int cores, String memory, List<String> java)
+            throws IOException, InterruptedException {
+        this.javaCommand = List.copyOf(java);
         Path home = Files.createDirectories(dir.resolve("spark-home/jars"));
         Files.writeString(home.resolveSibling("RELEASE"), "curator bench: a Spark home of jars only\n");
         int port = freePort();
@@ -63,23 +70,18 @@ final class LocalSparkCluster implements AutoCloseable {
         }
     }
 
-    String master() {
+    /** {@code spark://127.0.0.1:PORT}. */
+    public String master() {
         return master;
     }
 
     /** The daemons (master, workers); executors are their descendants. */
-    List<ProcessHandle> daemons() {
+    public List<ProcessHandle> daemons() {
         return daemons.stream().map(Process::toHandle).toList();
     }
 
-    private static Process start(Path dir, Path sparkHome, String log, String main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        for (String a : ChildJvm.javaCommand()) {
-            if (!a.startsWith("-Xmx")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add(cmd.size() - 2, "-Xmx512m"); // before -cp CLASSPATH
+    private Process start(Path dir, Path sparkHome, String log, String main, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(javaCommand);
         cmd.add(main);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -115,12 +117,14 @@ final class LocalSparkCluster implements AutoCloseable {
         throw new IOException("the local Spark master never had " + n + " workers: " + last);
     }
 
-    private static int freePort() throws IOException {
+    /** A free TCP port on this machine. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
+    /** Stops the daemons and the executors they launched. */
     @Override
     public void close() {
         for (Process p : daemons) {
