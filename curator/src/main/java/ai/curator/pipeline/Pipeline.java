@@ -507,7 +507,12 @@ public final class Pipeline {
         return c;
     }
 
-    private static void prepareOutput(Path out) {
+    /**
+     * Creates the output directory and checks that a file can be written there (before any work).
+     *
+     * @throws RecipeException naming the directory when it cannot be written
+     */
+    public static void prepareOutput(Path out) {
         try {
             Files.createDirectories(out);
             Path probe = Files.createTempFile(out, ".write-check", AtomicFiles.TMP_MARK + "probe");

@@ -82,6 +82,9 @@ public final class SparkEngine implements Engine {
         String master = settings.master() != null ? settings.master() : System.getProperty("spark.master", "local[*]");
         DataFormat format = DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
         String path = dataPath(recipe);
+        if (stages.stream().anyMatch(s -> s.name().startsWith("export"))) {
+            Pipeline.prepareOutput(recipe.output()); // an unwritable output stops the run before any work
+        }
         long t0 = System.nanoTime();
         SparkSession spark = session(recipe, master);
         SparkMetrics metrics = new SparkMetrics();

@@ -44,6 +44,14 @@ class SparkRunCommandTest {
         StringWriter bad = new StringWriter();
         assertEquals(2, exec(bad, "run", r.toString(), "--master", "local[2]"));
         assertTrue(bad.toString().contains("--master local[2] needs a cluster engine"), bad.toString());
+        StringWriter unwritable = new StringWriter();
+        String under = dir.resolve("t.csv/out").toString(); // below a file: no directory can be made
+        assertEquals(
+                2, exec(unwritable, "run", r.toString(), "--engine", "spark", "--master", "local[1]", "-o", under));
+        assertTrue(
+                unwritable.toString().contains("Output directory '" + under + "' is not writable"),
+                unwritable.toString());
+        assertTrue(!unwritable.toString().contains("[spark] session"), "refused before Spark starts");
         StringWriter none = new StringWriter();
         assertEquals(2, exec(none, "run", r.toString(), "--engine", "flink"));
         assertTrue(none.toString().contains("engines: local, spark"), none.toString());
