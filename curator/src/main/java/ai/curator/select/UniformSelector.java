@@ -98,6 +98,21 @@ public final class UniformSelector implements Stage {
         Selectors.plan(plan, options.budget(), false);
     }
 
+    /** {@code a: 3 of 40, b: 2 of 9}: rows kept of each class's rows, classes in order. */
+    public static String keptLine(Map<String, Integer> kept, int[] size) {
+        StringBuilder line = new StringBuilder();
+        int c = 0;
+        for (var e : kept.entrySet()) {
+            line.append(c == 0 ? "" : ", ")
+                    .append(e.getKey())
+                    .append(": ")
+                    .append(e.getValue())
+                    .append(" of ")
+                    .append(size[c++]);
+        }
+        return line.toString();
+    }
+
     @Override
     public void run(StageContext context) {
         int n = context.table().rows();
@@ -113,18 +128,11 @@ public final class UniformSelector implements Stage {
         WeightedSample w = UniformSampling.withinClasses(labels.y(), labels.classCount(), quota, context.random());
         int[] size = Labels.counts(labels.y(), labels.classCount());
         Map<String, Integer> kept = new LinkedHashMap<>();
-        StringBuilder line = new StringBuilder();
         for (int c = 0; c < quota.length; c++) {
             kept.put(labels.classes().get(c), quota[c]);
-            line.append(c == 0 ? "" : ", ")
-                    .append(labels.classes().get(c))
-                    .append(": ")
-                    .append(quota[c])
-                    .append(" of ")
-                    .append(size[c]);
         }
         context.record("rows_by_class", kept);
-        context.log("uniform (class_quota " + options.classQuota() + "): kept by class " + line);
+        context.log("uniform (class_quota " + options.classQuota() + "): kept by class " + keptLine(kept, size));
         context.setSelection(Selectors.fromSample(w, "uniform"));
     }
 

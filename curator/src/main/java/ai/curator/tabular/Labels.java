@@ -35,14 +35,18 @@ public record Labels(int[] y, List<String> classes) {
         int k = 0;
         for (var e : index.entrySet()) {
             e.setValue(k++);
-            Object key = e.getKey();
-            names.add(key instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : key.toString());
+            names.add(name(e.getKey()));
         }
         int[] y = new int[t.rows()];
         for (int i = 0; i < y.length; i++) {
             y[i] = index.get(numeric ? (Object) c.number(i) : c.text(i));
         }
         return new Labels(y, List.copyOf(names));
+    }
+
+    /** A class's label text: a whole number without its ".0", anything else as its text. */
+    public static String name(Object key) {
+        return key instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : key.toString();
     }
 
     public int classCount() {

@@ -23,7 +23,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -86,26 +85,14 @@ final class DriverLossOracle {
 
     /** The data columns of {@code rows}, in row order; without an id column, the row positions are the ids. */
     static Table table(SparkSession spark, SparkLoad.Loaded loaded, Dataset<Row> data, long[] rows) {
-        List<Row> keys = new ArrayList<>(rows.length);
-        for (long r : rows) {
-            keys.add(org.apache.spark.sql.RowFactory.create(r));
-        }
-        Dataset<Row> wanted =
-                spark.createDataFrame(keys, new StructType().add(SparkLoad.ROW, DataTypes.LongType, false));
         List<org.apache.spark.sql.Column> cols = new ArrayList<>();
         cols.add(functions.col(SparkLoad.ROW));
         for (String c : loaded.columns()) {
             cols.add(functions.col("`" + c + "`"));
         }
-        List<Row> got = data.join(functions.broadcast(wanted), SparkLoad.ROW)
-                .select(cols.toArray(new org.apache.spark.sql.Column[0]))
-                .orderBy(SparkLoad.ROW)
-                .collectAsList();
-        if (got.size() != rows.length) {
-            throw new IllegalStateException("collected " + got.size() + " of " + rows.length + " landmark rows");
-        }
-        StructType schema =
-                data.select(cols.toArray(new org.apache.spark.sql.Column[0])).schema();
+        org.apache.spark.sql.Column[] selected = cols.toArray(new org.apache.spark.sql.Column[0]);
+        List<Row> got = SparkLoad.collectRows(spark, data, rows, selected);
+        StructType schema = data.select(selected).schema();
         return table(schema, got, loaded.idColumn() != null ? loaded.idColumn() : SparkLoad.ROW);
     }
 

@@ -190,16 +190,14 @@ public final class SparkEngine implements Engine {
                                     + rec.get(1)[0];
                         } else {
                             String source = o.loss().source();
+                            String lossColumn = source.equals("column")
+                                    ? ((ColumnLossSource.Options) o.loss().options()).column()
+                                    : null;
                             ObjectNode details = Json.MAPPER.createObjectNode();
                             SparkLowRank.LandmarkLosses losses =
                                     switch (source) {
                                         case "squared_norm" -> SparkLowRank.squaredNorm();
-                                        case "column" -> SparkLowRank.column(
-                                                spark,
-                                                data,
-                                                ((ColumnLossSource.Options)
-                                                                o.loss().options())
-                                                        .column());
+                                        case "column" -> SparkLowRank.column(spark, data, lossColumn);
                                         case "logistic" -> throw new RecipeException(s.name() + ": loss source"
                                                 + " logistic fits a model on every row and does not run on --engine"
                                                 + " spark yet");
@@ -224,10 +222,7 @@ public final class SparkEngine implements Engine {
                             String lossText =
                                     switch (source) {
                                         case "squared_norm" -> "‖x‖²";
-                                        case "column" -> "column "
-                                                + ((ColumnLossSource.Options)
-                                                                o.loss().options())
-                                                        .column();
+                                        case "column" -> "column " + lossColumn;
                                         default -> "source " + source;
                                     };
                             what = String.format(
@@ -270,16 +265,6 @@ public final class SparkEngine implements Engine {
                             SparkSelect.ClassDraw cd = SparkSelect.withinClasses(
                                     spark, data, recipe.dataset().label(), m, o.classQuota(), key);
                             selection = cd.selection();
-                            StringBuilder line = new StringBuilder();
-                            int c = 0;
-                            for (var e : cd.kept().entrySet()) {
-                                line.append(c == 0 ? "" : ", ")
-                                        .append(e.getKey())
-                                        .append(": ")
-                                        .append(e.getValue())
-                                        .append(" of ")
-                                        .append(cd.sizes()[c++]);
-                            }
                             ObjectNode details = Json.MAPPER.createObjectNode();
                             details.set("rows_by_class", Json.MAPPER.valueToTree(cd.kept()));
                             stageDetails = details;
@@ -288,7 +273,7 @@ public final class SparkEngine implements Engine {
                                     "%,d rows without replacement, class_quota %s: kept by class %s",
                                     m,
                                     o.classQuota(),
-                                    line);
+                                    UniformSelector.keptLine(cd.kept(), cd.sizes()));
                         }
                     }
                     case "select: sensitivity_sampling" -> {
@@ -319,18 +304,18 @@ public final class SparkEngine implements Engine {
                                     .withColumn(SparkSelect.WEIGHT, functions.lit(1.0));
                             method = "all";
                             draws = n;
+                            selected = n;
                         } else {
+                            selected = selection.count();
                             Dataset<Row> picked = scores.isEmpty() ? selection : selection.join(scored, SparkLoad.ROW);
                             // a subset of up to ~2·10⁶ rows goes to every task: the data is filtered where it lies
                             rows = data.join(
-                                    selection.count() <= BROADCAST_ROWS ? functions.broadcast(picked) : picked,
-                                    SparkLoad.ROW);
+                                    selected <= BROADCAST_ROWS ? functions.broadcast(picked) : picked, SparkLoad.ROW);
                         }
                         List<org.apache.spark.sql.Column> cols =
                                 new ArrayList<>(SparkExport.columns(loaded, scores, method, o.columnPrefix()));
                         cols.add(functions.col(SparkLoad.ROW));
                         Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
-                        selected = selection == null ? n : selection.count();
                         ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
                         outputs.addAll(SparkExport.write(out, o, recipe.output(), prov, selected, draws, method));
                         what = "wrote "

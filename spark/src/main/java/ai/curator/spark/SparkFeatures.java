@@ -159,7 +159,7 @@ final class SparkFeatures {
                                     where + ": no vector; embed: column needs a list of numbers in every row");
                         }
                         List<Object> l = r.getList(1);
-                        if (l.isEmpty() || (d > 0 && l.size() != d) || d == 0) {
+                        if (d == 0 || l.size() != d) {
                             throw new DataException(where + ": a vector of " + l.size() + " numbers; "
                                     + (d == 0 ? "the first row has none" : "the first row's has " + d));
                         }
@@ -176,13 +176,7 @@ final class SparkFeatures {
                         return new Tuple2<>((int) (row / per), new Tuple2<>(row, x));
                     }),
                     d);
-            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> {
-                        float[] f = new float[c.length];
-                        for (int i = 0; i < c.length; i++) {
-                            f[i] = (float) c[i];
-                        }
-                        return f;
-                    })
+            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> FeatureEmbedder.toFloats(c, d, null, null, false))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             x.count();
             raw.unpersist(false);

@@ -182,6 +182,31 @@ final class SparkLoad {
         }
     }
 
+    /**
+     * The given columns of the rows at {@code rows} (positions), in row order, collected to the
+     * driver: a broadcast join with the few positions asked, so the data is filtered where it lies.
+     *
+     * @param cols the columns to collect ({@link #ROW} first, as the order key)
+     * @throws IllegalStateException when a position is not in the data
+     */
+    static List<Row> collectRows(
+            SparkSession spark, Dataset<Row> data, long[] rows, org.apache.spark.sql.Column... cols) {
+        List<Row> keys = new ArrayList<>(rows.length);
+        for (long r : rows) {
+            keys.add(org.apache.spark.sql.RowFactory.create(r));
+        }
+        Dataset<Row> wanted = spark.createDataFrame(
+                keys, new org.apache.spark.sql.types.StructType().add(ROW, DataTypes.LongType, false));
+        List<Row> got = data.join(functions.broadcast(wanted), ROW)
+                .select(cols)
+                .orderBy(ROW)
+                .collectAsList();
+        if (got.size() != rows.length) {
+            throw new IllegalStateException("collected " + got.size() + " of " + rows.length + " rows");
+        }
+        return got;
+    }
+
     static String firstLine(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && !(t instanceof AnalysisException)) {

@@ -187,16 +187,8 @@ final class SparkLowRank {
     static LandmarkLosses column(SparkSession spark, Dataset<Row> data, String lossColumn) {
         SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
         return (rows, xl, rnd) -> {
-            List<Row> keys = new ArrayList<>(rows.length);
-            for (long r : rows) {
-                keys.add(RowFactory.create(r));
-            }
-            Dataset<Row> wanted =
-                    spark.createDataFrame(keys, new StructType().add(SparkLoad.ROW, DataTypes.LongType, false));
-            List<Row> l = data.join(functions.broadcast(wanted), SparkLoad.ROW)
-                    .select(SparkLoad.ROW, lossColumn)
-                    .orderBy(SparkLoad.ROW)
-                    .collectAsList();
+            List<Row> l = SparkLoad.collectRows(
+                    spark, data, rows, functions.col(SparkLoad.ROW), functions.col("`" + lossColumn + "`"));
             double[] out = new double[rows.length];
             for (int j = 0; j < rows.length; j++) {
                 out[j] = ((Number) l.get(j).get(1)).doubleValue();

@@ -104,8 +104,7 @@ final class SparkSelect {
                 : ai.curator.select.algo.ClassQuotas.proportional(size, m);
         for (int c = 0; c < classes; c++) {
             Object v = counts.get(c).get(0);
-            String name = v instanceof Double d && d == Math.rint(d) ? String.valueOf(d.longValue()) : v.toString();
-            kept.put(name, quota[c]);
+            kept.put(ai.curator.tabular.Labels.name(v), quota[c]);
             if (quota[c] > 0) {
                 plan.add(RowFactory.create(v, quota[c], (double) size[c] / quota[c]));
             }

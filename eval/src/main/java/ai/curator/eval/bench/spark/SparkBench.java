@@ -99,19 +99,12 @@ final class SparkBench {
                     if (o.cluster()) {
                         if (cluster == null) {
                             long t = System.nanoTime();
-                            List<String> java = new ArrayList<>();
-                            for (String a : ChildJvm.javaCommand()) {
-                                if (!a.startsWith("-Xmx")) {
-                                    java.add(a);
-                                }
-                            }
-                            java.add(java.size() - 2, "-Xmx512m"); // the daemons' own heap, before -cp
                             cluster = new LocalSparkCluster(
                                     Files.createDirectories(o.work().resolve("cluster")),
                                     o.workers(),
                                     o.workerCores(),
                                     o.executorMemory(),
-                                    java);
+                                    java("512m", List.of())); // the daemons' own heap
                             log.printf(
                                     Locale.ROOT,
                                     "bench spark: standalone cluster %s, %d workers x %d cores, up in %.1f s%n",
@@ -181,16 +174,8 @@ final class SparkBench {
         Path dir = o.work().resolve("runs").resolve(id);
         AtomicFiles.deleteRecursively(dir);
         Path events = Files.createDirectories(dir.resolve("events"));
-        List<String> cmd = new ArrayList<>();
-        for (String a : ChildJvm.javaCommand()) {
-            if (!a.startsWith("-Xmx")) {
-                cmd.add(a);
-            }
-        }
-        int at = cmd.size() - 2; // before -cp CLASSPATH
         List<String> jvm = new ArrayList<>();
         boolean spark = cluster != null || engine.startsWith("local");
-        jvm.add("-Xmx" + (spark ? o.driverMemory() : o.oneMachineMemory()));
         if (spark) {
             // an even split of the file into `partitions` read tasks (Parquet splits at row groups)
             jvm.add("-Dspark.sql.files.maxPartitionBytes=" + (fileBytes / partitions + 1));
@@ -210,7 +195,7 @@ final class SparkBench {
                         + " --add-modules=jdk.incubator.vector");
             }
         }
-        cmd.addAll(at, jvm);
+        List<String> cmd = java(spark ? o.driverMemory() : o.oneMachineMemory(), jvm);
         cmd.add("ai.curator.cli.CuratorCli");
         cmd.add("run");
         cmd.add(recipe.toString());
@@ -295,6 +280,24 @@ final class SparkBench {
             lines.subList(Math.max(0, lines.size() - 8), lines.size()).forEach(l -> log.println("    " + l));
         }
         return r;
+    }
+
+    /**
+     * This JVM's {@code java} command line (options, class path) with the heap {@code xmx} instead of
+     * its own and {@code options} added, ready for a main class.
+     */
+    private static List<String> java(String xmx, List<String> options) {
+        List<String> cmd = new ArrayList<>();
+        for (String a : ChildJvm.javaCommand()) {
+            if (!a.startsWith("-Xmx")) {
+                cmd.add(a);
+            }
+        }
+        List<String> add = new ArrayList<>();
+        add.add("-Xmx" + xmx);
+        add.addAll(options);
+        cmd.addAll(cmd.size() - 2, add); // before -cp CLASSPATH
+        return cmd;
     }
 
     private static final String EXECUTOR_MAIN = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
