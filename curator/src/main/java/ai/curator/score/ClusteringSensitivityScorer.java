@@ -44,7 +44,8 @@ public final class ClusteringSensitivityScorer implements Stage {
             algorithm(clusters, lambda, smoothing, maxIterations, restarts);
         }
 
-        ClusteringSensitivity.Options algorithm() {
+        /** The algorithm's options. */
+        public ClusteringSensitivity.Options algorithm() {
             return algorithm(clusters, lambda, smoothing, maxIterations, restarts);
         }
 

@@ -44,7 +44,9 @@ final class DriverLossOracle {
     private DriverLossOracle() {}
 
     /**
-     * The losses of {@code rows} (sorted positions) from the source {@code spec} names.
+     * The losses of {@code rows} (sorted positions) from the source {@code spec} names, asked in the
+     * order {@code order} (indices into {@code rows}: one machine's order of asking, which a source
+     * may batch by) and returned in that order.
      *
      * @param xl the landmark rows' embeddings, one per row of {@code rows}, for sources that use them
      * @param details the stage's provenance record, which gets {@code details.oracle} as on one machine
@@ -55,6 +57,7 @@ final class DriverLossOracle {
             Dataset<Row> data,
             long[] rows,
             FloatMatrix xl,
+            int[] order,
             LossSpec spec,
             Recipe recipe,
             SplittableRandom rnd,
@@ -64,19 +67,15 @@ final class DriverLossOracle {
         Table table = table(spark, loaded, data, rows);
         Context ctx = new Context(table, xl, recipe, rnd, log, details);
         MeteredLossOracle oracle = new MeteredLossOracle(spec.create(ctx), spec.source());
-        int[] all = new int[rows.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        double[] losses = oracle.losses(all);
-        if (losses.length != rows.length) {
+        double[] losses = oracle.losses(order);
+        if (losses.length != order.length) {
             throw new IllegalStateException("loss source " + spec.source() + " returned " + losses.length
-                    + " losses for " + rows.length + " rows");
+                    + " losses for " + order.length + " rows");
         }
         for (int i = 0; i < losses.length; i++) {
             if (!Double.isFinite(losses[i]) || losses[i] < 0) {
                 throw new ai.curator.api.DataException("loss source " + spec.source() + " gave loss " + losses[i]
-                        + " for row id " + table.idText(i) + "; losses must be finite and non-negative");
+                        + " for row id " + table.idText(order[i]) + "; losses must be finite and non-negative");
             }
         }
         oracle.report(ctx, (int) Math.min(Integer.MAX_VALUE, n));

@@ -11,6 +11,7 @@ import ai.curator.pipeline.StageRegistry;
 import ai.curator.provenance.Version;
 import ai.curator.recipe.Json;
 import ai.curator.recipe.Recipe;
+import ai.curator.score.ClusteringSensitivityScorer;
 import ai.curator.score.ColumnLossSource;
 import ai.curator.score.LossOracles;
 import ai.curator.score.LowRankSensitivityScorer;
@@ -39,7 +40,7 @@ import org.apache.spark.storage.StorageLevel;
  * {@code curator run RECIPE --engine spark [--master URL]}: the recipe's stages as Spark work over
  * rows keyed by their position in the data file, drawing the subset one machine draws for the same
  * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code embed: features}, {@code
- * score: uniform}, {@code score: low_rank_sensitivity} (basis mode, closed-form loss), {@code select:
+ * score: uniform}, {@code score: low_rank_sensitivity}, {@code score: clustering_sensitivity}, {@code select:
  * uniform} (without class quotas), {@code select: sensitivity_sampling} and {@code top_m}, {@code export: files}
  * (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
  * computed on each run (no stage cache on this engine yet).
@@ -55,6 +56,7 @@ public final class SparkEngine implements Engine {
             "embed: column",
             "score: uniform",
             "score: low_rank_sensitivity",
+            "score: clustering_sensitivity",
             "select: uniform",
             "select: sensitivity_sampling",
             "select: top_m",
@@ -190,41 +192,15 @@ public final class SparkEngine implements Engine {
                                     + rec.get(1)[0];
                         } else {
                             String source = o.loss().source();
-                            String lossColumn = source.equals("column")
-                                    ? ((ColumnLossSource.Options) o.loss().options()).column()
-                                    : null;
                             ObjectNode details = Json.MAPPER.createObjectNode();
                             SparkLowRank.LandmarkLosses losses =
-                                    switch (source) {
-                                        case "squared_norm" -> SparkLowRank.squaredNorm();
-                                        case "column" -> SparkLowRank.column(spark, data, lossColumn);
-                                        case "logistic" -> throw new RecipeException(s.name() + ": loss source"
-                                                + " logistic fits a model on every row and does not run on --engine"
-                                                + " spark yet");
-                                        default -> (rows, xl, r) -> DriverLossOracle.losses(
-                                                spark,
-                                                loaded,
-                                                loaded.data(),
-                                                rows,
-                                                xl,
-                                                o.loss(),
-                                                recipe,
-                                                r,
-                                                n,
-                                                settings.log(),
-                                                details);
-                                    };
+                                    losses(spark, loaded, s, o.loss(), recipe, n, settings, details);
                             sigma = SparkLowRank.landmarks(
                                     spark, embeddings, o.algorithm(), losses, rnd, o.column(), rec);
                             if (!details.isEmpty()) {
                                 stageDetails = details;
                             }
-                            String lossText =
-                                    switch (source) {
-                                        case "squared_norm" -> "‖x‖²";
-                                        case "column" -> "column " + lossColumn;
-                                        default -> "source " + source;
-                                    };
+                            String lossText = lossText(o.loss());
                             what = String.format(
                                     Locale.ROOT,
                                     "rank %d: singular values %s; %,d landmarks (loss %s), kernel ridge bandwidth %.4g,"
@@ -238,6 +214,41 @@ public final class SparkEngine implements Engine {
                                     rec.get(1)[0]);
                         }
                         // σ is computed once (kernel ridge predictions per row), then read by select and export
+                        scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
+                        scored.count();
+                        scores.add(o.column());
+                    }
+                    case "score: clustering_sensitivity" -> {
+                        ClusteringSensitivityScorer.Options o = (ClusteringSensitivityScorer.Options) s.options();
+                        if (embeddings == null) {
+                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                        }
+                        if (o.clusters() > n) {
+                            throw new RecipeException("clustering_sensitivity.clusters must be <= the number of rows ("
+                                    + n + "), got " + o.clusters());
+                        }
+                        List<double[]> rec = new ArrayList<>();
+                        ObjectNode details = Json.MAPPER.createObjectNode();
+                        Dataset<Row> sigma = SparkKMeans.sensitivity(
+                                spark,
+                                embeddings,
+                                o.algorithm(),
+                                losses(spark, loaded, s, o.loss(), recipe, n, settings, details),
+                                new SplittableRandom(s.seed(recipe.seed())),
+                                o.column(),
+                                rec);
+                        details.put("inertia", rec.get(0)[0]);
+                        details.put("iterations", (int) rec.get(0)[1]);
+                        details.put("oracle_calls", (long) rec.get(0)[2]);
+                        stageDetails = details;
+                        what = String.format(
+                                Locale.ROOT,
+                                "k-means: %d clusters, inertia %.4g after %d iterations; %,d representatives (loss %s)",
+                                o.clusters(),
+                                rec.get(0)[0],
+                                (int) rec.get(0)[1],
+                                (long) rec.get(0)[2],
+                                lossText(o.loss()));
                         scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
                         scored.count();
                         scores.add(o.column());
@@ -372,6 +383,38 @@ public final class SparkEngine implements Engine {
             return p;
         }
         return recipe.datasetPath().toString();
+    }
+
+    /**
+     * Where a scorer's oracle rows get their losses: ℓ = ‖x‖², a data column (checked on every row),
+     * or any other source asked on the driver ({@link DriverLossOracle}); {@code logistic} refused.
+     */
+    private static SparkLowRank.LandmarkLosses losses(
+            SparkSession spark,
+            SparkLoad.Loaded loaded,
+            PlannedStage s,
+            ai.curator.score.LossSpec loss,
+            Recipe recipe,
+            long n,
+            Settings settings,
+            ObjectNode details) {
+        return switch (loss.source()) {
+            case "squared_norm" -> SparkLowRank.squaredNorm();
+            case "column" -> SparkLowRank.column(
+                    spark, loaded.data(), ((ColumnLossSource.Options) loss.options()).column());
+            case "logistic" -> throw new RecipeException(s.name() + ": loss source logistic fits a model on every"
+                    + " row and does not run on --engine spark yet");
+            default -> (rows, xl, order, r) -> DriverLossOracle.losses(
+                    spark, loaded, loaded.data(), rows, xl, order, loss, recipe, r, n, settings.log(), details);
+        };
+    }
+
+    private static String lossText(ai.curator.score.LossSpec loss) {
+        return switch (loss.source()) {
+            case "squared_norm" -> "‖x‖²";
+            case "column" -> "column " + ((ColumnLossSource.Options) loss.options()).column();
+            default -> "source " + loss.source();
+        };
     }
 
     private static void checkSupported(Recipe recipe, PlannedStage s) {

@@ -116,26 +116,8 @@ final class SparkLowRank {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<long[]> landmarkRows = jsc.broadcast(rows);
         int d = x.cols();
-        List<Tuple2<Long, float[]>> picked = new ArrayList<>(x.chunks()
-                .flatMap(t -> {
-                    long[] lr = landmarkRows.value();
-                    float[] a = t._2();
-                    long first = (long) t._1() * per;
-                    List<Tuple2<Long, float[]>> out = new ArrayList<>();
-                    for (int i = 0; i < a.length / d; i++) {
-                        if (Arrays.binarySearch(lr, first + i) >= 0) {
-                            out.add(new Tuple2<>(first + i, Arrays.copyOfRange(a, i * d, (i + 1) * d)));
-                        }
-                    }
-                    return out.iterator();
-                })
-                .collect());
-        picked.sort((p, q) -> Long.compare(p._1(), q._1()));
-        FloatMatrix xl = new FloatMatrix(rows.length, d);
-        for (int j = 0; j < rows.length; j++) {
-            xl.setRow(j, picked.get(j)._2(), 0);
-        }
-        double[] landmarkLoss = losses.of(rows, xl, rnd);
+        FloatMatrix xl = rowsOf(x, landmarkRows);
+        double[] landmarkLoss = losses.of(rows, xl, identity(rows.length), rnd);
         KernelRidgeRegression.Model model = KernelRidgeRegression.fit(xl, landmarkLoss, o.krr(), rnd);
         double xi = Double.isNaN(o.xi()) ? Arrays.stream(landmarkLoss).max().orElse(0) : o.xi();
         record.add(f.singularValues());
@@ -173,27 +155,47 @@ final class SparkLowRank {
         /**
          * @param rows the landmarks' row positions, ascending
          * @param xl their embeddings, one row each
+         * @param order the order to ask in (indices into {@code rows}; one machine's order)
          * @param rnd the stage's random stream, as one machine gives its loss oracle
+         * @return the losses of {@code rows[order[0]], rows[order[1]], …}
          */
-        double[] of(long[] rows, FloatMatrix xl, SplittableRandom rnd);
+        double[] of(long[] rows, FloatMatrix xl, int[] order, SplittableRandom rnd);
     }
 
     /** ℓ = ‖x‖². */
     static LandmarkLosses squaredNorm() {
-        return (rows, xl, rnd) -> xl.rowSquaredNorms();
+        return (rows, xl, order, rnd) -> inOrder(xl.rowSquaredNorms(), order);
+    }
+
+    /** {@code v[order[0]], v[order[1]], …}. */
+    static double[] inOrder(double[] v, int[] order) {
+        double[] out = new double[order.length];
+        for (int j = 0; j < order.length; j++) {
+            out[j] = v[order[j]];
+        }
+        return out;
+    }
+
+    /** 0, 1, …, m − 1. */
+    static int[] identity(int m) {
+        int[] o = new int[m];
+        for (int i = 0; i < m; i++) {
+            o[i] = i;
+        }
+        return o;
     }
 
     /** A data column's values (checked finite and non-negative on every row first). */
     static LandmarkLosses column(SparkSession spark, Dataset<Row> data, String lossColumn) {
         SparkSelect.checkScores(data, lossColumn, "loss column '" + lossColumn + "'");
-        return (rows, xl, rnd) -> {
+        return (rows, xl, order, rnd) -> {
             List<Row> l = SparkLoad.collectRows(
                     spark, data, rows, functions.col(SparkLoad.ROW), functions.col("`" + lossColumn + "`"));
             double[] out = new double[rows.length];
             for (int j = 0; j < rows.length; j++) {
                 out[j] = ((Number) l.get(j).get(1)).doubleValue();
             }
-            return out;
+            return inOrder(out, order);
         };
     }
 
@@ -213,8 +215,38 @@ final class SparkLowRank {
         }
     }
 
+    /** The vectors of the rows at the sorted positions {@code rows}, in that order, collected to the driver. */
+    static FloatMatrix rowsOf(SparkTallMatrix x, Broadcast<long[]> rows) {
+        int per = ai.curator.linalg.Parallel.REDUCTION_CHUNK;
+        int d = x.cols();
+        List<Tuple2<Long, float[]>> picked = new ArrayList<>(x.chunks()
+                .flatMap(t -> {
+                    long[] lr = rows.value();
+                    float[] a = t._2();
+                    long first = (long) t._1() * per;
+                    List<Tuple2<Long, float[]>> out = new ArrayList<>();
+                    for (int i = 0; i < a.length / d; i++) {
+                        if (Arrays.binarySearch(lr, first + i) >= 0) {
+                            out.add(new Tuple2<>(first + i, Arrays.copyOfRange(a, i * d, (i + 1) * d)));
+                        }
+                    }
+                    return out.iterator();
+                })
+                .collect());
+        picked.sort((p, q) -> Long.compare(p._1(), q._1()));
+        long[] want = rows.value();
+        if (picked.size() != want.length) {
+            throw new IllegalStateException("collected " + picked.size() + " of " + want.length + " rows");
+        }
+        FloatMatrix xl = new FloatMatrix(want.length, d);
+        for (int j = 0; j < want.length; j++) {
+            xl.setRow(j, picked.get(j)._2(), 0);
+        }
+        return xl;
+    }
+
     /** (row, σ) for a chunk's rows, the first at position {@code first}. */
-    private static java.util.Iterator<Row> sigmaRows(long first, double[] sigma) {
+    static java.util.Iterator<Row> sigmaRows(long first, double[] sigma) {
         List<Row> out = new ArrayList<>(sigma.length);
         for (int i = 0; i < sigma.length; i++) {
             out.add(RowFactory.create(first + i, sigma[i]));
@@ -223,7 +255,7 @@ final class SparkLowRank {
     }
 
     /** The (row, σ) rows as a data set with the score column's name. */
-    private static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, String column) {
+    static Dataset<Row> frame(SparkSession spark, JavaRDD<Row> rows, String column) {
         StructType schema =
                 new StructType().add(SparkLoad.ROW, DataTypes.LongType, false).add(column, DataTypes.DoubleType, false);
         return spark.createDataFrame(rows, schema);

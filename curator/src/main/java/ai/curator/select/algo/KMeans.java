@@ -90,6 +90,11 @@ public final class KMeans {
     /**
      * k-means++ seeding: first centre uniform, then each next centre drawn with probability ∝ squared
      * distance to the nearest chosen centre (uniform among unchosen rows when all distances are 0).
+     *
+     * <p>The D² draw sums the distances in fixed chunks of {@link Parallel#REDUCTION_CHUNK} rows
+     * (each chunk in row order, the chunk totals in chunk order) and walks the chunk the draw falls
+     * in ({@link #drawChunk}, {@link #drawInChunk}), so a cluster engine holding the rows in those
+     * chunks draws the same centres. Up to 16,384 rows this is the plain running sum.
      */
     public static FloatMatrix seedPlusPlus(FloatMatrix x, int k, SplittableRandom rnd) {
         int n = x.rows();
@@ -99,44 +104,29 @@ public final class KMeans {
         double[] minD = new double[n];
         Arrays.fill(minD, Double.POSITIVE_INFINITY);
         boolean[] chosen = new boolean[n];
+        int per = Parallel.REDUCTION_CHUNK;
+        double[] totals = new double[Parallel.reductionChunks(n)];
         int first = rnd.nextInt(n);
         for (int j = 0; j < k; j++) {
             int pick;
             if (j == 0) {
                 pick = first;
             } else {
-                double total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += minD[i];
-                }
+                IntStream.range(0, totals.length)
+                        .parallel()
+                        .forEach(ch -> totals[ch] = chunkSum(minD, ch * per, Math.min(n, (ch + 1) * per)));
+                double total = total(totals);
                 if (total > 0) {
                     double u = rnd.nextDouble() * total;
-                    double acc = 0;
-                    pick = -1;
-                    for (int i = 0; i < n; i++) {
-                        acc += minD[i];
-                        if (acc > u && minD[i] > 0) {
-                            pick = i;
-                            break;
-                        }
-                    }
-                    if (pick < 0) { // rounding at the very end: last positive row
-                        for (int i = n - 1; i >= 0; i--) {
-                            if (minD[i] > 0) {
-                                pick = i;
-                                break;
-                            }
-                        }
-                    }
+                    int ch = drawChunk(totals, u);
+                    int from = ch * per;
+                    pick = from
+                            + drawInChunk(
+                                    Arrays.copyOfRange(minD, from, Math.min(n, from + per)),
+                                    prefixBefore(totals, ch),
+                                    u);
                 } else {
-                    int t = rnd.nextInt(n - j);
-                    pick = -1;
-                    for (int i = 0; i < n; i++) {
-                        if (!chosen[i] && t-- == 0) {
-                            pick = i;
-                            break;
-                        }
-                    }
+                    pick = unchosen(chosen, rnd.nextInt(n - j));
                 }
             }
             chosen[pick] = true;
@@ -152,6 +142,74 @@ public final class KMeans {
             });
         }
         return c;
+    }
+
+    /** {@code v[from] + … + v[to − 1]}, in that order from 0. */
+    public static double chunkSum(double[] v, int from, int to) {
+        double acc = 0;
+        for (int i = from; i < to; i++) {
+            acc += v[i];
+        }
+        return acc;
+    }
+
+    /** The chunk totals added in chunk order. */
+    public static double total(double[] chunkTotals) {
+        return chunkSum(chunkTotals, 0, chunkTotals.length);
+    }
+
+    /** The running sum of the totals of the chunks before {@code chunk}. */
+    public static double prefixBefore(double[] chunkTotals, int chunk) {
+        return chunkSum(chunkTotals, 0, chunk);
+    }
+
+    /**
+     * The chunk a D² draw {@code u} (in [0, total)) falls in: the first whose running total exceeds
+     * {@code u}, else (rounding at the very end) the last chunk with a positive total.
+     */
+    public static int drawChunk(double[] chunkTotals, double u) {
+        double acc = 0;
+        int lastPositive = -1;
+        for (int ch = 0; ch < chunkTotals.length; ch++) {
+            acc += chunkTotals[ch];
+            if (chunkTotals[ch] > 0) {
+                if (acc > u) {
+                    return ch;
+                }
+                lastPositive = ch;
+            }
+        }
+        return lastPositive;
+    }
+
+    /**
+     * The row (index into {@code minD}, a chunk's distances) a D² draw {@code u} falls on, the
+     * running sum starting at {@code before} (the earlier chunks' total): the first positive row
+     * where it exceeds {@code u}, else (rounding) the chunk's last positive row.
+     */
+    public static int drawInChunk(double[] minD, double before, double u) {
+        double acc = before;
+        int lastPositive = -1;
+        for (int i = 0; i < minD.length; i++) {
+            acc += minD[i];
+            if (minD[i] > 0) {
+                if (acc > u) {
+                    return i;
+                }
+                lastPositive = i;
+            }
+        }
+        return lastPositive;
+    }
+
+    /** The {@code t}-th (from 0) row not yet chosen. */
+    public static int unchosen(boolean[] chosen, int t) {
+        for (int i = 0; i < chosen.length; i++) {
+            if (!chosen[i] && t-- == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("fewer unchosen rows than " + t);
     }
 
     /**
@@ -327,19 +385,64 @@ public final class KMeans {
         return best;
     }
 
-    /** Mean over features of the per-feature variance (the scale of scikit-learn's tolerance). */
+    /**
+     * Mean over features of the per-feature variance (the scale of scikit-learn's tolerance), summed
+     * in fixed chunks of {@link Parallel#REDUCTION_CHUNK} rows added in order ({@link #columnSums},
+     * {@link #means}, {@link #squaredDeviations}), as a cluster engine sums the same chunks.
+     */
     static double meanVariance(FloatMatrix x) {
         int n = x.rows();
         int d = x.cols();
-        double[] mean = x.columnMeans();
-        double s = 0;
-        for (int i = 0; i < n; i++) {
+        int chunks = Parallel.reductionChunks(n);
+        int per = Parallel.REDUCTION_CHUNK;
+        double[][] colSums = new double[chunks][];
+        IntStream.range(0, chunks)
+                .parallel()
+                .forEach(ch -> colSums[ch] = columnSums(x.data(), d, ch * per, Math.min(n, (ch + 1) * per)));
+        double[] mean = means(java.util.Arrays.asList(colSums), n, d);
+        double[] sq = new double[chunks];
+        IntStream.range(0, chunks)
+                .parallel()
+                .forEach(ch -> sq[ch] = squaredDeviations(x.data(), d, ch * per, Math.min(n, (ch + 1) * per), mean));
+        return total(sq) / ((double) n * d);
+    }
+
+    /** Column sums of rows {@code from … to − 1} of a row-major {@code d}-column array, in row order. */
+    public static double[] columnSums(float[] rows, int d, int from, int to) {
+        double[] m = new double[d];
+        for (int i = from; i < to; i++) {
             int o = i * d;
             for (int j = 0; j < d; j++) {
-                double v = x.data()[o + j] - mean[j];
+                m[j] += rows[o + j];
+            }
+        }
+        return m;
+    }
+
+    /** Column means from per-chunk column sums given in chunk order. */
+    public static double[] means(java.util.List<double[]> chunkColumnSums, long n, int d) {
+        double[] m = new double[d];
+        for (double[] c : chunkColumnSums) {
+            for (int j = 0; j < d; j++) {
+                m[j] += c[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            m[j] /= Math.max(1, n);
+        }
+        return m;
+    }
+
+    /** Σ (x − mean)² over rows {@code from … to − 1} and every column, in row order. */
+    public static double squaredDeviations(float[] rows, int d, int from, int to, double[] mean) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+                double v = rows[o + j] - mean[j];
                 s += v * v;
             }
         }
-        return s / ((double) n * d);
+        return s;
     }
 }
