@@ -16,6 +16,7 @@ import ai.curator.score.ColumnLossSource;
 import ai.curator.score.LossOracles;
 import ai.curator.score.LowRankSensitivityScorer;
 import ai.curator.score.UniformScorer;
+import ai.curator.select.KMeansSelector;
 import ai.curator.select.SensitivitySamplingSelector;
 import ai.curator.select.TopMSelector;
 import ai.curator.select.UniformSelector;
@@ -41,7 +42,7 @@ import org.apache.spark.storage.StorageLevel;
  * rows keyed by their position in the data file, drawing the subset one machine draws for the same
  * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code embed: features}, {@code
  * score: uniform}, {@code score: low_rank_sensitivity}, {@code score: clustering_sensitivity}, {@code select:
- * uniform} (without class quotas), {@code select: sensitivity_sampling} and {@code top_m}, {@code export: files}
+ * uniform} (with class quotas), {@code select: sensitivity_sampling}, {@code top_m} and {@code k_means}, {@code export: files}
  * (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
  * computed on each run (no stage cache on this engine yet).
  */
@@ -60,6 +61,7 @@ public final class SparkEngine implements Engine {
             "select: uniform",
             "select: sensitivity_sampling",
             "select: top_m",
+            "select: k_means",
             "export: files");
 
     @Override
@@ -295,6 +297,34 @@ public final class SparkEngine implements Engine {
                         method = "sensitivity_sampling:" + col;
                         draws = m;
                         what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
+                    }
+                    case "select: k_means" -> {
+                        KMeansSelector.Options o = (KMeansSelector.Options) s.options();
+                        if (embeddings == null) {
+                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                        }
+                        int k = o.budget().resolve(n);
+                        List<double[]> rec = new ArrayList<>();
+                        selection = SparkKMeans.select(
+                                spark,
+                                embeddings,
+                                new ai.curator.select.algo.KMeans.Options(k, o.maxIterations(), 1e-4, o.restarts()),
+                                new SplittableRandom(s.seed(recipe.seed())),
+                                rec);
+                        method = "k_means";
+                        draws = (long) rec.get(0)[2];
+                        ObjectNode details = Json.MAPPER.createObjectNode();
+                        details.put("inertia", rec.get(0)[0]);
+                        details.put("iterations", (int) rec.get(0)[1]);
+                        stageDetails = details;
+                        what = String.format(
+                                Locale.ROOT,
+                                "the row nearest each of %,d k-means centroids (inertia %.4g after %d iterations),"
+                                        + " weighted by cluster size: %,d rows",
+                                k,
+                                rec.get(0)[0],
+                                (int) rec.get(0)[1],
+                                draws);
                     }
                     case "select: top_m" -> {
                         TopMSelector.Options o = (TopMSelector.Options) s.options();

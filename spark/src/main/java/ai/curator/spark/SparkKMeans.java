@@ -493,4 +493,30 @@ final class SparkKMeans {
                 });
         return SparkLowRank.frame(spark, rows, column);
     }
+
+    /**
+     * {@code select: k_means} ({@link ai.curator.select.algo.CentroidNearestSelection}): the member
+     * nearest each centroid, one copy, weighted by its cluster's size; empty clusters give no row.
+     *
+     * @return (row, count, weight) rows, and in {@code record} {inertia, iterations, rows}
+     */
+    static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> select(
+            org.apache.spark.sql.SparkSession spark,
+            SparkTallMatrix x,
+            KMeans.Options o,
+            SplittableRandom rnd,
+            List<double[]> record) {
+        Fit fit = fit(JavaSparkContext.fromSparkContext(spark.sparkContext()), x, o, rnd);
+        long[] reps = nearestMembers(x, fit);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int j = 0; j < reps.length; j++) {
+            if (reps[j] >= 0) {
+                rows.add(org.apache.spark.sql.RowFactory.create(reps[j], 1L, (double) fit.sizes()[j]));
+            }
+        }
+        rows.sort((a, b) -> Long.compare(a.getLong(0), b.getLong(0)));
+        fit.assignment().unpersist(false);
+        record.add(new double[] {fit.inertia(), fit.iterations(), rows.size()});
+        return spark.createDataFrame(rows, SparkSelect.SCHEMA);
+    }
 }

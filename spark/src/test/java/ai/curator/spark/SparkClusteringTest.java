@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with restarts, Lloyd, representatives' losses from a column or ‖x‖², σ, then sensitivity
  * sampling. 40,000 rows are three chunks of the k-means sums, so the D² draws, centroid means and
  * inertia are summed across chunks (and partitions); a data set with 6 distinct points and 9
- * clusters takes the zero-distance draws and the empty-cluster re-seeding. Same σ to the last bit,
- * same subset.
+ * clusters takes the zero-distance draws and the empty-cluster re-seeding; {@code select: k_means}
+ * keeps the row nearest each centroid. Same σ to the last bit, same subset and weights.
  */
 class SparkClusteringTest {
     @TempDir
@@ -54,7 +54,10 @@ class SparkClusteringTest {
                 "{method: clustering_sensitivity, clusters: 12, restarts: 2, lambda: 0.5,"
                         + " loss: {source: column, column: loss}}"
             },
-            {"{method: features, columns: [p, q], standardize: false}", "{method: clustering_sensitivity, clusters: 9}"}
+            {"{method: features, columns: [p, q], standardize: false}", "{method: clustering_sensitivity, clusters: 9}"
+            },
+            // select: k_means: the row nearest each of 40 centroids, weighted by cluster size (no score stage)
+            {"{method: features, columns: [a, b, c, d, e]}", null}
         };
         for (String[] c : cases) {
             Path f = dir.resolve("cs.yaml");
@@ -62,12 +65,15 @@ class SparkClusteringTest {
                     f,
                     "dataset: {path: t.csv}\nseed: 11\nstages:\n"
                             + "  - embed: " + c[0] + "\n"
-                            + "  - score: " + c[1] + "\n"
-                            + "  - select: {method: sensitivity_sampling, budget: 5%}\n"
+                            + (c[1] == null
+                                    ? "  - select: {method: k_means, budget: 40, restarts: 2}\n"
+                                    : "  - score: " + c[1] + "\n"
+                                            + "  - select: {method: sensitivity_sampling, budget: 5%}\n")
                             + "  - export: {formats: [jsonl]}\noutput: one\n");
             Recipe recipe = RecipeReader.read(f);
             Pipeline.build(recipe, StageRegistry.load()).run(RunSettings.quiet(true));
-            List<String> one = SubsetRows.file(dir.resolve("one/subset.jsonl"), "clustering_sensitivity");
+            String score = c[1] == null ? null : "clustering_sensitivity";
+            List<String> one = SubsetRows.file(dir.resolve("one/subset.jsonl"), score);
 
             System.setProperty("spark.sql.files.maxPartitionBytes", "524288");
             try {
@@ -79,8 +85,8 @@ class SparkClusteringTest {
             } finally {
                 System.clearProperty("spark.sql.files.maxPartitionBytes");
             }
-            List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), "clustering_sensitivity");
-            assertTrue(one.size() >= 300, one.size() + " rows");
+            List<String> cluster = SubsetRows.folder(dir.resolve("cluster/subset.jsonl"), score);
+            assertTrue(one.size() >= (c[1] == null ? 40 : 300), one.size() + " rows");
             assertEquals(one, cluster, c[1]);
         }
     }

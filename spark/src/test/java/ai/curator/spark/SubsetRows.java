@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The rows of a subset as comparable lines: id, count, weight and a score's exact bits. */
+/** The rows of a subset as comparable lines: id, count, weight and a score's exact bits (unless score is null). */
 final class SubsetRows {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,8 +36,10 @@ final class SubsetRows {
             for (String line : Files.readAllLines(f)) {
                 JsonNode n = JSON.readTree(line);
                 out.add(n.get("id").asText() + " " + n.get("count").asLong() + " "
-                        + n.get("weight").asDouble() + " "
-                        + Double.doubleToLongBits(n.get(score).asDouble()));
+                        + n.get("weight").asDouble()
+                        + (score == null
+                                ? ""
+                                : " " + Double.doubleToLongBits(n.get(score).asDouble())));
             }
         }
         return out;
