@@ -216,8 +216,9 @@ public final class CuratorCli implements Runnable {
         @Option(
                 names = {"-o", "--output"},
                 paramLabel = "DIR",
-                description = "Output directory (overrides the recipe's 'output').")
-        Path output;
+                description = "Output directory (overrides the recipe's 'output'); with --engine spark also a URI"
+                        + " (hdfs://nn/out, s3a://bucket/out, file:///out).")
+        String output;
 
         @Option(
                 names = {"-q", "--quiet"},
@@ -242,7 +243,9 @@ public final class CuratorCli implements Runnable {
         public Integer call() {
             Recipe r = args.read();
             if (output != null) {
-                r = r.withOutput(output.toAbsolutePath().normalize());
+                r = Recipe.isUri(output)
+                        ? r.withOutputUri(output)
+                        : r.withOutput(Path.of(output).toAbsolutePath().normalize());
             }
             if (!engine.equals("local")) {
                 return onEngine(r);
@@ -303,8 +306,8 @@ public final class CuratorCli implements Runnable {
                     ai.curator.api.Plural.of(res.rows(), "row"),
                     res.method());
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Outputs in " + r.output() + ":");
-            for (Path f : res.outputs()) {
+            out.println("Outputs in " + r.outputText() + ":");
+            for (String f : res.outputs()) {
                 out.println("  " + f);
             }
             out.flush();

@@ -3,7 +3,6 @@ package ai.curator.pipeline;
 import ai.curator.api.RecipeException;
 import ai.curator.recipe.Recipe;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -44,9 +43,9 @@ public interface Engine {
      * @param rows rows loaded
      * @param selected distinct rows selected
      * @param method the selection's method
-     * @param outputs files and folders written
+     * @param outputs files and folders written (local paths or URIs)
      */
-    record Result(long rows, long selected, String method, List<Path> outputs) {}
+    record Result(long rows, long selected, String method, List<String> outputs) {}
 
     /**
      * The engine named {@code name}.

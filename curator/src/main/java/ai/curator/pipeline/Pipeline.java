@@ -292,6 +292,11 @@ public final class Pipeline {
     }
 
     private RunResult runLocked(RunSettings settings) {
+        if (recipe.outputUri() != null) {
+            throw new RecipeException(
+                    "output '" + recipe.outputUri() + "' is a URI, which only --engine spark writes"
+                            + " to (through Hadoop's file systems); set a local output directory (-o DIR) or add --engine spark");
+        }
         Path out = recipe.output();
         prepareOutput(out);
         Path work = recipe.workDir();

@@ -18,6 +18,10 @@ import java.util.List;
  * @param workDir the cache directory for stage results (default {@code <output>/.work})
  * @param overrides the command line's {@code --set KEY=VALUE} changes applied to {@code text}, in
  *     order (recorded in provenance; empty if none)
+ * @param outputUri the output as a URI with a scheme ({@code hdfs://nn/out}, {@code s3a://bucket/out},
+ *     {@code file:///out}), which the Spark engine writes through Hadoop's file systems; {@code null}
+ *     for a local directory. With a URI, {@code output} is the local folder the work directory
+ *     defaults under ({@code out/<name>} next to the recipe)
  */
 public record Recipe(
         Path file,
@@ -28,7 +32,13 @@ public record Recipe(
         List<StageSpec> stages,
         Path output,
         Path workDir,
-        List<String> overrides) {
+        List<String> overrides,
+        String outputUri) {
+
+    /** Output URIs: a scheme of letters, digits, {@code + . -}, then {@code ://}. */
+    public static boolean isUri(String path) {
+        return path != null && path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+    }
 
     public Recipe {
         stages = List.copyOf(stages);
@@ -45,7 +55,12 @@ public record Recipe(
             List<StageSpec> stages,
             Path output,
             Path workDir) {
-        this(file, text, name, seed, dataset, stages, output, workDir, List.of());
+        this(file, text, name, seed, dataset, stages, output, workDir, List.of(), null);
+    }
+
+    /** Where outputs go, as the user wrote it: the URI, else the local directory. */
+    public String outputText() {
+        return outputUri != null ? outputUri : output.toString();
     }
 
     /** The directory relative paths in the recipe are resolved against. */
@@ -74,6 +89,11 @@ public record Recipe(
     /** This recipe with another output directory (and its default work directory under it). */
     public Recipe withOutput(Path newOutput) {
         Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
-        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work, overrides);
+        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work, overrides, null);
+    }
+
+    /** This recipe writing to {@code uri} (see {@link #outputUri}); the work directory stays where it is. */
+    public Recipe withOutputUri(String uri) {
+        return new Recipe(file, text, name, seed, dataset, stages, output, workDir, overrides, uri);
     }
 }

@@ -37,7 +37,8 @@ import java.util.TreeSet;
  * stages:
  *   - select: {method: uniform, budget: 100}
  *   - export: {formats: [jsonl, parquet]}
- * output: ../out/quickstart   # optional, default out/&lt;name&gt; next to the recipe
+ * output: ../out/quickstart   # optional, default out/&lt;name&gt; next to the recipe; a URI
+ *                             # (hdfs://, s3a://, file://) with --engine spark
  * work_dir: ...               # optional, default &lt;output&gt;/.work
  * </pre>
  */
@@ -153,15 +154,23 @@ public final class RecipeReader {
         }
 
         Path base = file.toAbsolutePath().getParent();
-        Path output =
-                base.resolve(optText(root, "output", "out/" + name, where)).normalize();
+        String outputText = optText(root, "output", "out/" + name, where);
+        String outputUri = null;
+        if (Recipe.isUri(outputText)) { // the Spark engine's; work and caches stay local, under out/<name>
+            outputUri = outputText;
+            outputText = "out/" + name;
+        }
+        Path output = base.resolve(outputText).normalize();
         Path work = optText(root, "work_dir", null, where) != null
                 ? base.resolve(optText(root, "work_dir", null, where)).normalize()
                 : output.resolve(".work");
         boolean outputSet = overrides.stream().anyMatch(o -> o.key().equals("output"));
         boolean workSet = overrides.stream().anyMatch(o -> o.key().equals("work_dir"));
         if (!overrides.isEmpty() && !outputSet) {
-            Path plain = base.resolve(plainOutput != null ? plainOutput : "out/" + name)
+            if (outputUri != null) {
+                outputUri = outputUri + RecipeOverrides.outputSuffix(overrides);
+            }
+            Path plain = base.resolve(plainOutput != null && !Recipe.isUri(plainOutput) ? plainOutput : "out/" + name)
                     .normalize();
             output = plain.resolveSibling(plain.getFileName() + RecipeOverrides.outputSuffix(overrides));
             if (!workSet) {
@@ -177,7 +186,8 @@ public final class RecipeReader {
                 stages,
                 output,
                 work,
-                overrides.stream().map(RecipeOverrides.Setting::toString).toList());
+                overrides.stream().map(RecipeOverrides.Setting::toString).toList(),
+                outputUri);
     }
 
     private static StageSpec stage(int i, JsonNode entry, Where where) {

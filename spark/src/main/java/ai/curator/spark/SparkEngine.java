@@ -86,7 +86,8 @@ public final class SparkEngine implements Engine {
         String master = settings.master() != null ? settings.master() : System.getProperty("spark.master", "local[*]");
         DataFormat format = DataFormat.of(recipe.dataset().format(), recipe.datasetPath());
         String path = dataPath(recipe);
-        if (stages.stream().anyMatch(s -> s.name().startsWith("export"))) {
+        boolean exports = stages.stream().anyMatch(s -> s.name().startsWith("export"));
+        if (exports && recipe.outputUri() == null) {
             Pipeline.prepareOutput(recipe.output()); // an unwritable output stops the run before any work
         }
         long t0 = System.nanoTime();
@@ -105,6 +106,9 @@ public final class SparkEngine implements Engine {
                             spark.version(),
                             spark.sparkContext().defaultParallelism(),
                             seconds(t0));
+            if (exports && recipe.outputUri() != null) {
+                SparkExport.prepare(recipe.outputUri(), spark.sparkContext().hadoopConfiguration());
+            }
             long t = System.nanoTime();
             SparkLoad.Loaded loaded = SparkLoad.load(spark, recipe.dataset(), path, format);
             long n = loaded.rows();
@@ -118,7 +122,7 @@ public final class SparkEngine implements Engine {
             SparkTallMatrix embeddings = null;
             String method = null;
             long draws = 0;
-            List<Path> outputs = new ArrayList<>();
+            List<String> outputs = new ArrayList<>();
             long selected = n;
             ArrayNode stageRecords = Json.MAPPER.createArrayNode();
             ObjectNode stageDetails = null;
@@ -358,7 +362,21 @@ public final class SparkEngine implements Engine {
                         cols.add(functions.col(SparkLoad.ROW));
                         Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
                         ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
-                        outputs.addAll(SparkExport.write(out, o, recipe.output(), prov, selected, draws, method));
+                        if (recipe.outputUri() != null) {
+                            outputs.addAll(SparkExport.write(
+                                    out,
+                                    o,
+                                    recipe.outputUri(),
+                                    spark.sparkContext().hadoopConfiguration(),
+                                    prov,
+                                    selected,
+                                    draws,
+                                    method));
+                        } else {
+                            SparkExport.write(out, o, recipe.output(), prov, selected, draws, method).stream()
+                                    .map(Path::toString)
+                                    .forEach(outputs::add);
+                        }
                         what = "wrote "
                                 + String.join(
                                         ", ",

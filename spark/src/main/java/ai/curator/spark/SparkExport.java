@@ -86,15 +86,8 @@ final class SparkExport {
                 }
                 deleteTree(target);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                ObjectNode prov = provenance.deepCopy();
-                ObjectNode o = prov.putObject("output");
-                o.put("folder", target.getFileName().toString());
-                o.put("format", f);
-                o.put("layout", "Spark part files (part-*), rows in input order across the parts");
-                o.put("rows", count);
-                o.put("draws", draws);
-                o.put("method", method);
-                o.set("columns", Json.MAPPER.valueToTree(List.of(ordered.columns())));
+                ObjectNode prov =
+                        provenance(provenance, target.getFileName().toString(), f, count, draws, method, ordered);
                 Path provFile = target.resolveSibling(target.getFileName() + ".provenance.json");
                 AtomicFiles.write(
                         provFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(prov));
@@ -105,6 +98,100 @@ final class SparkExport {
             }
         }
         return written;
+    }
+
+    /**
+     * Checks that the output URI's file system takes a folder and a file there (created and deleted),
+     * before any work.
+     *
+     * @throws RecipeException naming the URI and why not
+     */
+    static void prepare(String uri, org.apache.hadoop.conf.Configuration conf) {
+        try {
+            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+            org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+            fs.mkdirs(dir);
+            org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, ".write-check.tmp");
+            try (java.io.OutputStream out = fs.create(probe, true)) {
+                out.write(0);
+            }
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            throw new RecipeException(
+                    "Output '" + uri + "' is not writable (" + e.getClass().getSimpleName() + ": "
+                            + SparkLoad.firstLine(e) + "); set 'output' in the recipe or pass --output DIR|URI");
+        }
+    }
+
+    /**
+     * As {@link #write(Dataset, FileExporter.Options, Path, ObjectNode, long, long, String)}, to a
+     * folder on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file://}): each
+     * format's part files written under a temporary name and renamed (atomic on HDFS; a copy on
+     * object stores such as S3), the provenance file likewise. Returns the URIs written.
+     */
+    static List<String> write(
+            Dataset<Row> rows,
+            FileExporter.Options options,
+            String outputUri,
+            org.apache.hadoop.conf.Configuration conf,
+            ObjectNode provenance,
+            long count,
+            long draws,
+            String method) {
+        List<String> written = new ArrayList<>();
+        Dataset<Row> ordered = rows.orderBy(SparkLoad.ROW).drop(SparkLoad.ROW);
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(outputUri);
+        for (String f : options.formats()) {
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, options.name() + "." + f);
+            org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dir, "." + options.name() + "." + f + ".tmp");
+            try {
+                org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+                fs.mkdirs(dir);
+                fs.delete(tmp, true);
+                switch (f) {
+                    case "jsonl" -> ordered.write().json(tmp.toString());
+                    case "parquet" -> ordered.write().parquet(tmp.toString());
+                    default -> throw new RecipeException(
+                            "export format " + f + " does not run on --engine spark; use jsonl or parquet");
+                }
+                fs.delete(target, true);
+                if (!fs.rename(tmp, target)) {
+                    throw new IOException("rename " + tmp + " -> " + target + " failed");
+                }
+                ObjectNode prov = provenance(provenance, target.getName(), f, count, draws, method, ordered);
+                org.apache.hadoop.fs.Path provFile =
+                        new org.apache.hadoop.fs.Path(dir, target.getName() + ".provenance.json");
+                org.apache.hadoop.fs.Path provTmp =
+                        new org.apache.hadoop.fs.Path(dir, "." + provFile.getName() + ".tmp");
+                try (java.io.OutputStream out = fs.create(provTmp, true)) {
+                    out.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(prov));
+                }
+                fs.delete(provFile, false);
+                if (!fs.rename(provTmp, provFile)) {
+                    throw new IOException("rename " + provTmp + " -> " + provFile + " failed");
+                }
+                written.add(fs.makeQualified(target).toString());
+                written.add(fs.makeQualified(provFile).toString());
+            } catch (IOException e) {
+                throw new StageException("Cannot write " + target + ": " + e.getMessage(), e);
+            }
+        }
+        return written;
+    }
+
+    /** The export's provenance: the run's, plus what this output holds. */
+    private static ObjectNode provenance(
+            ObjectNode run, String folder, String format, long count, long draws, String method, Dataset<Row> rows) {
+        ObjectNode prov = run.deepCopy();
+        ObjectNode o = prov.putObject("output");
+        o.put("folder", folder);
+        o.put("format", format);
+        o.put("layout", "Spark part files (part-*), rows in input order across the parts");
+        o.put("rows", count);
+        o.put("draws", draws);
+        o.put("method", method);
+        o.set("columns", Json.MAPPER.valueToTree(List.of(rows.columns())));
+        return prov;
     }
 
     private static void deleteTree(Path p) throws IOException {

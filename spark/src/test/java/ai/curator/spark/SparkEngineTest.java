@@ -95,7 +95,7 @@ class SparkEngineTest {
                 .run(
                         r.withOutput(r.output().resolveSibling(r.output().getFileName() + "-spark")),
                         new Engine.Settings("local[2]", false, QUIET));
-        Path folder = res.outputs().get(0);
+        Path folder = Path.of(res.outputs().get(0));
         assertTrue(Files.isDirectory(folder), folder + " is Spark's folder of part files");
         try (Stream<Path> parts = Files.list(folder)) {
             return rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
@@ -144,6 +144,50 @@ class SparkEngineTest {
         Recipe byUri = RecipeReader.read(f);
         assertEquals(data.toUri().toString(), SparkEngine.dataPath(byUri));
         assertEquals(local(RecipeReader.read(recipe("uni-path", "{method: uniform, budget: 0.1}"))), spark(byUri));
+    }
+
+    @Test
+    void anOutputUriIsWrittenThroughHadoopsFileSystems() throws IOException {
+        Path target = dir.resolve("hadoop-out");
+        Path f = dir.resolve("out-uri.yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: rows.jsonl}\nseed: 11\nstages:\n  - score: {method: uniform}\n"
+                        + "  - select: {method: uniform, budget: 0.1}\n  - export: {formats: [jsonl, parquet]}\n"
+                        + "output: \"" + target.toUri() + "\"\n");
+        Recipe r = RecipeReader.read(f);
+        assertEquals(target.toUri().toString(), r.outputUri());
+        // one machine writes local folders only, and says so before any work
+        RecipeException e = assertThrows(RecipeException.class, () -> Pipeline.build(r, StageRegistry.load())
+                .run(RunSettings.quiet(true)));
+        assertTrue(e.getMessage().contains("only --engine spark writes"), e.getMessage());
+
+        Engine.Result res = new SparkEngine().run(r, new Engine.Settings("local[2]", false, QUIET));
+        assertEquals(4, res.outputs().size(), res.outputs().toString());
+        assertTrue(res.outputs().get(0).startsWith("file:"), res.outputs().get(0));
+        try (Stream<Path> parts = Files.list(target.resolve("subset.jsonl"))) {
+            List<String> got = rows(parts.filter(p -> p.getFileName().toString().startsWith("part-"))
+                    .sorted());
+            assertEquals(local(RecipeReader.read(recipe("uni-uri", "{method: uniform, budget: 0.1}"))), got);
+        }
+        assertTrue(Files.isDirectory(target.resolve("subset.parquet")));
+        JsonNode prov =
+                JSON.readTree(target.resolve("subset.jsonl.provenance.json").toFile());
+        assertEquals("subset.jsonl", prov.at("/output/folder").asText());
+        try (Stream<Path> left = Files.list(target)) {
+            assertEquals(
+                    List.of(),
+                    left.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".tmp"))
+                            .toList(),
+                    "temporary files left");
+        }
+
+        RecipeException unwritable = assertThrows(RecipeException.class, () -> new SparkEngine()
+                .run(r.withOutputUri("file:///proc/curator-out"), new Engine.Settings("local[2]", false, QUIET)));
+        assertTrue(
+                unwritable.getMessage().contains("'file:///proc/curator-out' is not writable"),
+                unwritable.getMessage());
     }
 
     @Test
@@ -223,11 +267,11 @@ class SparkEngineTest {
         Files.writeString(
                 f,
                 "dataset: {path: rows.jsonl}\nstages:\n  - embed: {method: features, columns: [x]}\n"
-                        + "  - select: {method: k_means, budget: 10}\n  - export: {formats: [jsonl]}\n");
+                        + "  - select: {method: k_center_greedy, budget: 10}\n  - export: {formats: [jsonl]}\n");
         RecipeException e = assertThrows(RecipeException.class, () -> new SparkEngine()
                 .run(RecipeReader.read(f), new Engine.Settings("local[2]", false, QUIET)));
         assertTrue(
-                e.getMessage().contains("stages[1]: select: k_means does not run on --engine spark yet"),
+                e.getMessage().contains("stages[1]: select: k_center_greedy does not run on --engine spark yet"),
                 e.getMessage());
         Path g = dir.resolve("missing.yaml");
         Files.writeString(
