@@ -117,9 +117,15 @@ final class SparkExport {
             }
             fs.delete(probe, false);
         } catch (IOException | RuntimeException e) {
+            String why = SparkLoad.firstLine(e);
+            String hint = why.contains("FileSystem") && (why.contains("not found") || why.contains("No FileSystem"))
+                    ? "; Hadoop has no file system for this scheme on the class path (hdfs:// and file:// are"
+                            + " bundled; for s3a:// put hadoop-aws and the AWS SDK bundle of the same Hadoop version"
+                            + " in the distribution's lib/ or pass them to spark-submit --jars)"
+                    : "";
             throw new RecipeException(
-                    "Output '" + uri + "' is not writable (" + e.getClass().getSimpleName() + ": "
-                            + SparkLoad.firstLine(e) + "); set 'output' in the recipe or pass --output DIR|URI");
+                    "Output '" + uri + "' is not writable (" + e.getClass().getSimpleName() + ": " + why + ")" + hint
+                            + "; set 'output' in the recipe or pass --output DIR|URI");
         }
     }
 
