@@ -38,8 +38,7 @@ final class SparkLoad {
 
     static Loaded load(SparkSession spark, DatasetSpec spec, String path, DataFormat format) {
         if (spec.task() != null) {
-            throw new RecipeException("dataset.task (" + spec.task() + ") does not run on --engine spark yet; give"
-                    + " dataset.path (the task's JSONL file) instead");
+            return loadTask(spark, spec, path);
         }
         Dataset<Row> raw;
         try {
@@ -127,6 +126,43 @@ final class SparkLoad {
             checkIds(data, id, path);
         }
         return new Loaded(data, id, rows, new ArrayList<>(columns));
+    }
+
+    /**
+     * A task split ({@code dataset.task}): read on the driver by the task's own reader, as one
+     * machine reads it ({@link ai.curator.pipeline.DatasetLoader}: {@code id}, the raw fields,
+     * {@code prompt}, {@code response}), then handed to Spark as text columns with each row's
+     * position. Task splits are benchmark-sized (thousands of rows); a corpus at cluster scale is a
+     * {@code dataset.path} read by Spark's readers.
+     */
+    private static Loaded loadTask(SparkSession spark, DatasetSpec spec, String path) {
+        if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw new RecipeException("dataset.task (" + spec.task() + ") reads its split on the driver, from a local"
+                    + " file; " + path + " is a URI: copy the split to a local path or give dataset.path without task");
+        }
+        ai.curator.api.Table table = ai.curator.pipeline.DatasetLoader.load(spec, java.nio.file.Path.of(path));
+        int n = table.rows();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+        List<String> columns = new ArrayList<>();
+        for (ai.curator.api.Column c : table.columns()) {
+            schema = schema.add(c.name(), DataTypes.StringType, true);
+            columns.add(c.name());
+        }
+        schema = schema.add(ROW, DataTypes.LongType, false);
+        List<Row> rows = new ArrayList<>(n);
+        int cols = columns.size();
+        for (int r = 0; r < n; r++) {
+            Object[] v = new Object[cols + 1];
+            for (int c = 0; c < cols; c++) {
+                ai.curator.api.Column col = table.columns().get(c);
+                v[c] = col.isNull(r) ? null : col.text(r);
+            }
+            v[cols] = (long) r;
+            rows.add(org.apache.spark.sql.RowFactory.create(v));
+        }
+        Dataset<Row> data = spark.createDataFrame(rows, schema).cache();
+        data.count();
+        return new Loaded(data, ai.curator.pipeline.DatasetLoader.ID, n, columns);
     }
 
     /**
