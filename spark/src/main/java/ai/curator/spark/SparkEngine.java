@@ -24,7 +24,6 @@ import ai.curator.tabular.FeatureEmbedder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -362,21 +361,17 @@ public final class SparkEngine implements Engine {
                         cols.add(functions.col(SparkLoad.ROW));
                         Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
                         ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
-                        if (recipe.outputUri() != null) {
-                            outputs.addAll(SparkExport.write(
-                                    out,
-                                    o,
-                                    recipe.outputUri(),
-                                    spark.sparkContext().hadoopConfiguration(),
-                                    prov,
-                                    selected,
-                                    draws,
-                                    method));
-                        } else {
-                            SparkExport.write(out, o, recipe.output(), prov, selected, draws, method).stream()
-                                    .map(Path::toString)
-                                    .forEach(outputs::add);
-                        }
+                        outputs.addAll(SparkExport.write(
+                                out,
+                                o,
+                                recipe.outputUri() != null
+                                        ? recipe.outputUri()
+                                        : recipe.output().toUri().toString(),
+                                spark.sparkContext().hadoopConfiguration(),
+                                prov,
+                                selected,
+                                draws,
+                                method));
                         what = "wrote "
                                 + String.join(
                                         ", ",

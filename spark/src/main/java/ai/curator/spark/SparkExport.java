@@ -3,13 +3,11 @@ package ai.curator.spark;
 import ai.curator.api.RecipeException;
 import ai.curator.api.StageException;
 import ai.curator.export.FileExporter;
-import ai.curator.io.AtomicFiles;
 import ai.curator.recipe.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -61,45 +59,6 @@ final class SparkExport {
         return out;
     }
 
-    /** Writes the selected rows; returns the folders and provenance files written. */
-    static List<Path> write(
-            Dataset<Row> rows,
-            FileExporter.Options options,
-            Path outputDir,
-            ObjectNode provenance,
-            long count,
-            long draws,
-            String method) {
-        List<Path> written = new ArrayList<>();
-        Dataset<Row> ordered = rows.orderBy(SparkLoad.ROW).drop(SparkLoad.ROW);
-        for (String f : options.formats()) {
-            Path target = outputDir.resolve(options.name() + "." + f);
-            Path tmp = outputDir.resolve("." + options.name() + "." + f + ".tmp");
-            try {
-                Files.createDirectories(outputDir);
-                deleteTree(tmp);
-                switch (f) {
-                    case "jsonl" -> ordered.write().json(tmp.toString());
-                    case "parquet" -> ordered.write().parquet(tmp.toString());
-                    default -> throw new RecipeException(
-                            "export format " + f + " does not run on --engine spark; use jsonl or parquet");
-                }
-                deleteTree(target);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                ObjectNode prov =
-                        provenance(provenance, target.getFileName().toString(), f, count, draws, method, ordered);
-                Path provFile = target.resolveSibling(target.getFileName() + ".provenance.json");
-                AtomicFiles.write(
-                        provFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(prov));
-                written.add(target);
-                written.add(provFile);
-            } catch (IOException e) {
-                throw new StageException("Cannot write " + target + ": " + e.getMessage(), e);
-            }
-        }
-        return written;
-    }
-
     /**
      * Checks that the output URI's file system takes a folder and a file there (created and deleted),
      * before any work.
@@ -109,7 +68,7 @@ final class SparkExport {
     static void prepare(String uri, org.apache.hadoop.conf.Configuration conf) {
         try {
             org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
-            org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+            org.apache.hadoop.fs.FileSystem fs = fileSystem(dir, conf);
             fs.mkdirs(dir);
             org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, ".write-check.tmp");
             try (java.io.OutputStream out = fs.create(probe, true)) {
@@ -130,10 +89,11 @@ final class SparkExport {
     }
 
     /**
-     * As {@link #write(Dataset, FileExporter.Options, Path, ObjectNode, long, long, String)}, to a
-     * folder on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file://}): each
-     * format's part files written under a temporary name and renamed (atomic on HDFS; a copy on
-     * object stores such as S3), the provenance file likewise. Returns the URIs written.
+     * Writes the selected rows to a folder on any Hadoop file system ({@code hdfs://}, {@code
+     * s3a://}, {@code file://}; a local folder is its {@code file:} URI): each format's part files
+     * written under a temporary name and renamed (atomic on HDFS and local disks; a copy on object
+     * stores such as S3), the provenance file likewise. Returns what was written: local paths for
+     * local folders, else URIs.
      */
     static List<String> write(
             Dataset<Row> rows,
@@ -151,7 +111,7 @@ final class SparkExport {
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, options.name() + "." + f);
             org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dir, "." + options.name() + "." + f + ".tmp");
             try {
-                org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+                org.apache.hadoop.fs.FileSystem fs = fileSystem(dir, conf);
                 fs.mkdirs(dir);
                 fs.delete(tmp, true);
                 switch (f) {
@@ -176,13 +136,25 @@ final class SparkExport {
                 if (!fs.rename(provTmp, provFile)) {
                     throw new IOException("rename " + provTmp + " -> " + provFile + " failed");
                 }
-                written.add(fs.makeQualified(target).toString());
-                written.add(fs.makeQualified(provFile).toString());
+                written.add(shown(fs, target));
+                written.add(shown(fs, provFile));
             } catch (IOException e) {
                 throw new StageException("Cannot write " + target + ": " + e.getMessage(), e);
             }
         }
         return written;
+    }
+
+    /** The folder's file system; local folders without Hadoop's {@code .crc} side files. */
+    private static org.apache.hadoop.fs.FileSystem fileSystem(
+            org.apache.hadoop.fs.Path dir, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
+        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+
+    private static String shown(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path p) {
+        org.apache.hadoop.fs.Path q = fs.makeQualified(p);
+        return "file".equals(q.toUri().getScheme()) ? q.toUri().getPath() : q.toString();
     }
 
     /** The export's provenance: the run's, plus what this output holds. */

@@ -189,10 +189,7 @@ final class SparkKMeans {
                 state = next;
                 FloatMatrix nc = update(next, c, k, d, chunks);
                 bc.unpersist(false);
-                double shift = 0;
-                for (int j = 0; j < k; j++) {
-                    shift += Kernels.squaredDistance(nc.data(), j * d, c.data(), j * d, d);
-                }
+                double shift = KMeans.shift(nc, c);
                 c = nc;
                 if (!changed || shift <= tol) {
                     break;

@@ -262,10 +262,7 @@ public final class KMeans {
             boolean changed = a == null || !Arrays.equals(a, na);
             a = na;
             FloatMatrix nc = update(x, a, k, c);
-            double shift = 0;
-            for (int j = 0; j < k; j++) {
-                shift += Kernels.squaredDistance(nc.data(), j * d, c.data(), j * d, d);
-            }
+            double shift = shift(nc, c);
             c = nc;
             if (!changed || shift <= tol) {
                 break;
@@ -294,6 +291,16 @@ public final class KMeans {
             inertia += v;
         }
         return new Result(c, a, sizes, inertia, it);
+    }
+
+    /** Σ_j ‖a_j − b_j‖² over the rows of two centroid matrices (Lloyd's stopping test). */
+    public static double shift(FloatMatrix a, FloatMatrix b) {
+        int d = a.cols();
+        double shift = 0;
+        for (int j = 0; j < a.rows(); j++) {
+            shift += Kernels.squaredDistance(a.data(), j * d, b.data(), j * d, d);
+        }
+        return shift;
     }
 
     /** New centroids = cluster means (double partial sums per chunk); empty clusters re-seeded. */
