@@ -297,6 +297,11 @@ public final class Pipeline {
                     "output '" + recipe.outputUri() + "' is a URI, which only --engine spark writes"
                             + " to (through Hadoop's file systems); set a local output directory (-o DIR) or add --engine spark");
         }
+        if (recipe.workUri() != null) {
+            throw new RecipeException(
+                    "work_dir '" + recipe.workUri() + "' is a URI, which only --engine spark uses (for"
+                            + " its stage cache); set a local work_dir or add --engine spark");
+        }
         Path out = recipe.output();
         prepareOutput(out);
         Path work = recipe.workDir();

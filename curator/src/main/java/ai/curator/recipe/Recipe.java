@@ -22,6 +22,9 @@ import java.util.List;
  *     {@code file:///out}), which the Spark engine writes through Hadoop's file systems; {@code null}
  *     for a local directory. With a URI, {@code output} is the local folder the work directory
  *     defaults under ({@code out/<name>} next to the recipe)
+ * @param workUri {@code work_dir} as a URI, where the Spark engine keeps its stage cache on a file
+ *     system every executor sees; {@code null} when local. With a URI, {@code workDir} is the local
+ *     folder for what the driver keeps (loss caches), {@code <output>/.work}
  */
 public record Recipe(
         Path file,
@@ -33,7 +36,8 @@ public record Recipe(
         Path output,
         Path workDir,
         List<String> overrides,
-        String outputUri) {
+        String outputUri,
+        String workUri) {
 
     /** Output URIs: a scheme of letters, digits, {@code + . -}, then {@code ://}. */
     public static boolean isUri(String path) {
@@ -55,7 +59,7 @@ public record Recipe(
             List<StageSpec> stages,
             Path output,
             Path workDir) {
-        this(file, text, name, seed, dataset, stages, output, workDir, List.of(), null);
+        this(file, text, name, seed, dataset, stages, output, workDir, List.of(), null, null);
     }
 
     /** Where outputs go, as the user wrote it: the URI, else the local directory. */
@@ -89,11 +93,11 @@ public record Recipe(
     /** This recipe with another output directory (and its default work directory under it). */
     public Recipe withOutput(Path newOutput) {
         Path work = workDir.equals(output.resolve(".work")) ? newOutput.resolve(".work") : workDir;
-        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work, overrides, null);
+        return new Recipe(file, text, name, seed, dataset, stages, newOutput, work, overrides, null, workUri);
     }
 
     /** This recipe writing to {@code uri} (see {@link #outputUri}); the work directory stays where it is. */
     public Recipe withOutputUri(String uri) {
-        return new Recipe(file, text, name, seed, dataset, stages, output, workDir, overrides, uri);
+        return new Recipe(file, text, name, seed, dataset, stages, output, workDir, overrides, uri, workUri);
     }
 }

@@ -39,7 +39,8 @@ import java.util.TreeSet;
  *   - export: {formats: [jsonl, parquet]}
  * output: ../out/quickstart   # optional, default out/&lt;name&gt; next to the recipe; a URI
  *                             # (hdfs://, s3a://, file://) with --engine spark
- * work_dir: ...               # optional, default &lt;output&gt;/.work
+ * work_dir: ...               # optional, default &lt;output&gt;/.work; a URI (hdfs://) keeps
+ *                             # --engine spark's stage cache where every executor sees it
  * </pre>
  */
 public final class RecipeReader {
@@ -161,9 +162,13 @@ public final class RecipeReader {
             outputText = "out/" + name;
         }
         Path output = base.resolve(outputText).normalize();
-        Path work = optText(root, "work_dir", null, where) != null
-                ? base.resolve(optText(root, "work_dir", null, where)).normalize()
-                : output.resolve(".work");
+        String workText = optText(root, "work_dir", null, where);
+        String workUri = null;
+        if (Recipe.isUri(workText)) { // the Spark engine's stage cache; the driver's own caches stay local
+            workUri = workText;
+            workText = null;
+        }
+        Path work = workText != null ? base.resolve(workText).normalize() : output.resolve(".work");
         boolean outputSet = overrides.stream().anyMatch(o -> o.key().equals("output"));
         boolean workSet = overrides.stream().anyMatch(o -> o.key().equals("work_dir"));
         if (!overrides.isEmpty() && !outputSet) {
@@ -174,7 +179,9 @@ public final class RecipeReader {
                     .normalize();
             output = plain.resolveSibling(plain.getFileName() + RecipeOverrides.outputSuffix(overrides));
             if (!workSet) {
-                work = plainWork != null ? base.resolve(plainWork).normalize() : plain.resolve(".work");
+                work = plainWork != null && !Recipe.isUri(plainWork)
+                        ? base.resolve(plainWork).normalize()
+                        : plain.resolve(".work");
             }
         }
         return new Recipe(
@@ -187,7 +194,8 @@ public final class RecipeReader {
                 output,
                 work,
                 overrides.stream().map(RecipeOverrides.Setting::toString).toList(),
-                outputUri);
+                outputUri,
+                workUri);
     }
 
     private static StageSpec stage(int i, JsonNode entry, Where where) {

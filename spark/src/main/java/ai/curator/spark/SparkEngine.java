@@ -125,6 +125,15 @@ public final class SparkEngine implements Engine {
             long selected = n;
             ArrayNode stageRecords = Json.MAPPER.createArrayNode();
             ObjectNode stageDetails = null;
+            SparkStageCache cache = SparkStageCache.of(recipe, master, spark, path, settings.force());
+            settings.log()
+                    .println(
+                            cache.enabled()
+                                    ? "[spark] stage cache: " + cache.where()
+                                    : "[spark] stage cache: off (work_dir " + recipe.workDir()
+                                            + " is a local folder and the"
+                                            + " master is not local[N]; set work_dir to a URI every executor sees, e.g."
+                                            + " hdfs://nn/curator-work)");
             SparkMetrics.Snapshot before = metrics.settled(spark);
             settings.log()
                     .printf(
@@ -136,250 +145,310 @@ public final class SparkEngine implements Engine {
                 progress.stage(s.name());
                 long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
                 String what;
-                switch (s.name()) {
-                    case "embed: features" -> {
-                        FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
-                        List<String> cols = SparkFeatures.columns(
-                                loaded,
-                                o.columns(),
-                                recipe.dataset().features(),
-                                recipe.dataset().label());
-                        embeddings = SparkFeatures.embed(data, n, cols, o.standardize());
-                        what = String.format(
-                                Locale.ROOT,
-                                "%,d x %d from %s%s",
-                                n,
-                                cols.size(),
-                                cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
-                                o.standardize() ? ", z-scored" : "");
-                    }
-                    case "embed: column" -> {
-                        String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
-                        embeddings = SparkFeatures.vectors(loaded, data, n, col);
-                        what = String.format(Locale.ROOT, "%,d x %d from column %s", n, embeddings.cols(), col);
-                    }
-                    case "embed: encoder" -> {
-                        SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));
-                        embeddings = e.matrix();
-                        ObjectNode details = Json.MAPPER.createObjectNode();
-                        details.put("encoder", e.encoder());
-                        details.put("dimension", embeddings.cols());
-                        details.put("tokens", e.tokens());
-                        details.put("truncated", e.truncated());
-                        stageDetails = details;
-                        what = String.format(
-                                Locale.ROOT,
-                                "embedded %,d rows × %d dims (%s)%s",
-                                n,
-                                embeddings.cols(),
-                                e.encoder(),
-                                e.truncated() > 0
-                                        ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
-                                        : "");
-                    }
-                    case "score: low_rank_sensitivity" -> {
-                        LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
-                        if (embeddings == null) {
-                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                org.apache.hadoop.fs.Path folder = cache.next(s, recipe.seed());
+                boolean cachable = cachable(s);
+                ObjectNode hit = cachable ? cache.finished(folder) : null;
+                if (hit != null) {
+                    what = hit.path("what").asText() + " (cached)";
+                    stageDetails = hit.has("details") ? (ObjectNode) hit.get("details") : null;
+                    switch (s.spec().role()) {
+                        case "embed" -> embeddings = SparkStageCache.readMatrix(
+                                spark,
+                                folder,
+                                hit.path("rows").asInt(),
+                                hit.path("cols").asInt(),
+                                data.rdd().getNumPartitions());
+                        case "score" -> {
+                            String col = hit.path("column").asText();
+                            scored = scored.join(SparkStageCache.readFrame(spark, folder, "scores"), SparkLoad.ROW)
+                                    .persist(StorageLevel.MEMORY_AND_DISK());
+                            scored.count();
+                            scores.add(col);
                         }
-                        List<double[]> rec = new ArrayList<>();
-                        SplittableRandom rnd = new SplittableRandom(s.seed(recipe.seed()));
-                        Dataset<Row> sigma;
-                        if (o.mode().equals("basis")) {
-                            double[] bl = LossOracles.basisLosses(o.loss(), o.rank());
-                            if (bl == null) {
-                                throw new RecipeException(s.name() + ": mode basis runs on --engine spark with a"
-                                        + " closed-form loss (squared_norm) so far, not loss source "
-                                        + o.loss().source());
-                            }
-                            sigma = SparkLowRank.basis(spark, embeddings, o.algorithm(), bl, rnd, o.column(), rec);
-                            what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0)) + ", ξ = "
-                                    + rec.get(1)[0];
-                        } else {
-                            String source = o.loss().source();
-                            ObjectNode details = Json.MAPPER.createObjectNode();
-                            SparkLowRank.LandmarkLosses losses =
-                                    losses(spark, loaded, s, o.loss(), recipe, n, settings, details);
-                            sigma = SparkLowRank.landmarks(
-                                    spark, embeddings, o.algorithm(), losses, rnd, o.column(), rec);
-                            if (!details.isEmpty()) {
-                                stageDetails = details;
-                            }
-                            String lossText = lossText(o.loss());
+                        default -> {
+                            selection = SparkStageCache.readFrame(spark, folder, "selection")
+                                    .persist(StorageLevel.MEMORY_AND_DISK());
+                            method = hit.path("method").asText();
+                            draws = hit.path("draws").asLong();
+                        }
+                    }
+                } else {
+                    switch (s.name()) {
+                        case "embed: features" -> {
+                            FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
+                            List<String> cols = SparkFeatures.columns(
+                                    loaded,
+                                    o.columns(),
+                                    recipe.dataset().features(),
+                                    recipe.dataset().label());
+                            embeddings = SparkFeatures.embed(data, n, cols, o.standardize());
                             what = String.format(
                                     Locale.ROOT,
-                                    "rank %d: singular values %s; %,d landmarks (loss %s), kernel ridge bandwidth %.4g,"
-                                            + " λ %.3g; ξ = %.4g",
-                                    o.rank(),
-                                    Arrays.toString(rec.get(0)),
-                                    (long) rec.get(1)[1],
-                                    lossText,
-                                    rec.get(1)[2],
-                                    rec.get(1)[3],
-                                    rec.get(1)[0]);
+                                    "%,d x %d from %s%s",
+                                    n,
+                                    cols.size(),
+                                    cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
+                                    o.standardize() ? ", z-scored" : "");
                         }
-                        // σ is computed once (kernel ridge predictions per row), then read by select and export
-                        scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
-                        scored.count();
-                        scores.add(o.column());
-                    }
-                    case "score: clustering_sensitivity" -> {
-                        ClusteringSensitivityScorer.Options o = (ClusteringSensitivityScorer.Options) s.options();
-                        if (embeddings == null) {
-                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                        case "embed: column" -> {
+                            String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
+                            embeddings = SparkFeatures.vectors(loaded, data, n, col);
+                            what = String.format(Locale.ROOT, "%,d x %d from column %s", n, embeddings.cols(), col);
                         }
-                        if (o.clusters() > n) {
-                            throw new RecipeException("clustering_sensitivity.clusters must be <= the number of rows ("
-                                    + n + "), got " + o.clusters());
-                        }
-                        List<double[]> rec = new ArrayList<>();
-                        ObjectNode details = Json.MAPPER.createObjectNode();
-                        Dataset<Row> sigma = SparkKMeans.sensitivity(
-                                spark,
-                                embeddings,
-                                o.algorithm(),
-                                losses(spark, loaded, s, o.loss(), recipe, n, settings, details),
-                                new SplittableRandom(s.seed(recipe.seed())),
-                                o.column(),
-                                rec);
-                        details.put("inertia", rec.get(0)[0]);
-                        details.put("iterations", (int) rec.get(0)[1]);
-                        details.put("oracle_calls", (long) rec.get(0)[2]);
-                        stageDetails = details;
-                        what = String.format(
-                                Locale.ROOT,
-                                "k-means: %d clusters, inertia %.4g after %d iterations; %,d representatives (loss %s)",
-                                o.clusters(),
-                                rec.get(0)[0],
-                                (int) rec.get(0)[1],
-                                (long) rec.get(0)[2],
-                                lossText(o.loss()));
-                        scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
-                        scored.count();
-                        scores.add(o.column());
-                    }
-                    case "score: uniform" -> {
-                        String col = ((UniformScorer.Options) s.options()).column();
-                        scored = scored.withColumn(col, functions.lit(1.0));
-                        scores.add(col);
-                        what = "score column " + col + " = 1";
-                    }
-                    case "select: uniform" -> {
-                        UniformSelector.Options o = (UniformSelector.Options) s.options();
-                        int m = o.budget().resolve(n);
-                        method = "uniform";
-                        draws = m;
-                        if (o.classQuota().equals("none")) {
-                            selection = SparkSelect.uniform(spark, scored, n, m, o.replace(), key);
-                            what = String.format(
-                                    Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
-                        } else {
-                            if (recipe.dataset().label() == null) {
-                                throw new RecipeException("select: uniform with class_quota: " + o.classQuota()
-                                        + " draws within classes; set dataset.label");
-                            }
-                            SparkSelect.ClassDraw cd = SparkSelect.withinClasses(
-                                    spark, data, recipe.dataset().label(), m, o.classQuota(), key);
-                            selection = cd.selection();
+                        case "embed: encoder" -> {
+                            SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));
+                            embeddings = e.matrix();
                             ObjectNode details = Json.MAPPER.createObjectNode();
-                            details.set("rows_by_class", Json.MAPPER.valueToTree(cd.kept()));
+                            details.put("encoder", e.encoder());
+                            details.put("dimension", embeddings.cols());
+                            details.put("tokens", e.tokens());
+                            details.put("truncated", e.truncated());
                             stageDetails = details;
                             what = String.format(
                                     Locale.ROOT,
-                                    "%,d rows without replacement, class_quota %s: kept by class %s",
-                                    m,
-                                    o.classQuota(),
-                                    UniformSelector.keptLine(cd.kept(), cd.sizes()));
+                                    "embedded %,d rows × %d dims (%s)%s",
+                                    n,
+                                    embeddings.cols(),
+                                    e.encoder(),
+                                    e.truncated() > 0
+                                            ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
+                                            : "");
                         }
-                    }
-                    case "select: sensitivity_sampling" -> {
-                        SensitivitySamplingSelector.Options o = (SensitivitySamplingSelector.Options) s.options();
-                        String col = scoreColumn(o.score(), scores, s);
-                        int m = o.budget().resolve(n);
-                        selection = SparkSelect.sensitivity(spark, scored, col, n, m, key);
-                        method = "sensitivity_sampling:" + col;
-                        draws = m;
-                        what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
-                    }
-                    case "select: k_means" -> {
-                        KMeansSelector.Options o = (KMeansSelector.Options) s.options();
-                        if (embeddings == null) {
-                            throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                        case "score: low_rank_sensitivity" -> {
+                            LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
+                            List<double[]> rec = new ArrayList<>();
+                            SplittableRandom rnd = new SplittableRandom(s.seed(recipe.seed()));
+                            Dataset<Row> sigma;
+                            if (o.mode().equals("basis")) {
+                                double[] bl = LossOracles.basisLosses(o.loss(), o.rank());
+                                if (bl == null) {
+                                    throw new RecipeException(s.name() + ": mode basis runs on --engine spark with a"
+                                            + " closed-form loss (squared_norm) so far, not loss source "
+                                            + o.loss().source());
+                                }
+                                sigma = SparkLowRank.basis(spark, embeddings, o.algorithm(), bl, rnd, o.column(), rec);
+                                what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0))
+                                        + ", ξ = " + rec.get(1)[0];
+                            } else {
+                                String source = o.loss().source();
+                                ObjectNode details = Json.MAPPER.createObjectNode();
+                                SparkLowRank.LandmarkLosses losses =
+                                        losses(spark, loaded, s, o.loss(), recipe, n, settings, details);
+                                sigma = SparkLowRank.landmarks(
+                                        spark, embeddings, o.algorithm(), losses, rnd, o.column(), rec);
+                                if (!details.isEmpty()) {
+                                    stageDetails = details;
+                                }
+                                String lossText = lossText(o.loss());
+                                what = String.format(
+                                        Locale.ROOT,
+                                        "rank %d: singular values %s; %,d landmarks (loss %s), kernel ridge bandwidth %.4g,"
+                                                + " λ %.3g; ξ = %.4g",
+                                        o.rank(),
+                                        Arrays.toString(rec.get(0)),
+                                        (long) rec.get(1)[1],
+                                        lossText,
+                                        rec.get(1)[2],
+                                        rec.get(1)[3],
+                                        rec.get(1)[0]);
+                            }
+                            // σ is computed once (kernel ridge predictions per row), then read by select and export
+                            scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
+                            scored.count();
+                            scores.add(o.column());
                         }
-                        int k = o.budget().resolve(n);
-                        List<double[]> rec = new ArrayList<>();
-                        selection = SparkKMeans.select(
-                                spark,
-                                embeddings,
-                                new ai.curator.select.algo.KMeans.Options(k, o.maxIterations(), 1e-4, o.restarts()),
-                                new SplittableRandom(s.seed(recipe.seed())),
-                                rec);
-                        method = "k_means";
-                        draws = (long) rec.get(0)[2];
-                        ObjectNode details = Json.MAPPER.createObjectNode();
-                        details.put("inertia", rec.get(0)[0]);
-                        details.put("iterations", (int) rec.get(0)[1]);
-                        stageDetails = details;
-                        what = String.format(
-                                Locale.ROOT,
-                                "the row nearest each of %,d k-means centroids (inertia %.4g after %d iterations),"
-                                        + " weighted by cluster size: %,d rows",
-                                k,
-                                rec.get(0)[0],
-                                (int) rec.get(0)[1],
-                                draws);
-                    }
-                    case "select: top_m" -> {
-                        TopMSelector.Options o = (TopMSelector.Options) s.options();
-                        String col = scoreColumn(o.score(), scores, s);
-                        int m = o.budget().resolve(n);
-                        selection = SparkSelect.topM(spark, scored, col, n, m, o.descending());
-                        method = "top_m:" + col;
-                        draws = m;
-                        what = String.format(
-                                Locale.ROOT, "the %,d %s %s", m, o.descending() ? "highest" : "lowest", col);
-                    }
-                    case "export: files" -> {
-                        FileExporter.Options o = (FileExporter.Options) s.options();
-                        Dataset<Row> rows;
-                        if (selection == null) {
-                            rows = (scores.isEmpty() ? data : data.join(scored, SparkLoad.ROW))
-                                    .withColumn(SparkSelect.COUNT, functions.lit(1L))
-                                    .withColumn(SparkSelect.WEIGHT, functions.lit(1.0));
-                            method = "all";
-                            draws = n;
-                            selected = n;
-                        } else {
-                            selected = selection.count();
-                            Dataset<Row> picked = scores.isEmpty() ? selection : selection.join(scored, SparkLoad.ROW);
-                            // a subset of up to ~2·10⁶ rows goes to every task: the data is filtered where it lies
-                            rows = data.join(
-                                    selected <= BROADCAST_ROWS ? functions.broadcast(picked) : picked, SparkLoad.ROW);
+                        case "score: clustering_sensitivity" -> {
+                            ClusteringSensitivityScorer.Options o = (ClusteringSensitivityScorer.Options) s.options();
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
+                            if (o.clusters() > n) {
+                                throw new RecipeException(
+                                        "clustering_sensitivity.clusters must be <= the number of rows (" + n
+                                                + "), got " + o.clusters());
+                            }
+                            List<double[]> rec = new ArrayList<>();
+                            ObjectNode details = Json.MAPPER.createObjectNode();
+                            Dataset<Row> sigma = SparkKMeans.sensitivity(
+                                    spark,
+                                    embeddings,
+                                    o.algorithm(),
+                                    losses(spark, loaded, s, o.loss(), recipe, n, settings, details),
+                                    new SplittableRandom(s.seed(recipe.seed())),
+                                    o.column(),
+                                    rec);
+                            details.put("inertia", rec.get(0)[0]);
+                            details.put("iterations", (int) rec.get(0)[1]);
+                            details.put("oracle_calls", (long) rec.get(0)[2]);
+                            stageDetails = details;
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "k-means: %d clusters, inertia %.4g after %d iterations; %,d representatives (loss %s)",
+                                    o.clusters(),
+                                    rec.get(0)[0],
+                                    (int) rec.get(0)[1],
+                                    (long) rec.get(0)[2],
+                                    lossText(o.loss()));
+                            scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
+                            scored.count();
+                            scores.add(o.column());
                         }
-                        List<org.apache.spark.sql.Column> cols =
-                                new ArrayList<>(SparkExport.columns(loaded, scores, method, o.columnPrefix()));
-                        cols.add(functions.col(SparkLoad.ROW));
-                        Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
-                        ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
-                        outputs.addAll(SparkExport.write(
-                                out,
-                                o,
-                                recipe.outputUri() != null
-                                        ? recipe.outputUri()
-                                        : recipe.output().toUri().toString(),
-                                spark.sparkContext().hadoopConfiguration(),
-                                prov,
-                                selected,
-                                draws,
-                                method));
-                        what = "wrote "
-                                + String.join(
-                                        ", ",
-                                        o.formats().stream()
-                                                .map(f -> o.name() + "." + f + "/")
-                                                .toList());
+                        case "score: uniform" -> {
+                            String col = ((UniformScorer.Options) s.options()).column();
+                            scored = scored.withColumn(col, functions.lit(1.0));
+                            scores.add(col);
+                            what = "score column " + col + " = 1";
+                        }
+                        case "select: uniform" -> {
+                            UniformSelector.Options o = (UniformSelector.Options) s.options();
+                            int m = o.budget().resolve(n);
+                            method = "uniform";
+                            draws = m;
+                            if (o.classQuota().equals("none")) {
+                                selection = SparkSelect.uniform(spark, scored, n, m, o.replace(), key);
+                                what = String.format(
+                                        Locale.ROOT, "%,d draws %s replacement", m, o.replace() ? "with" : "without");
+                            } else {
+                                if (recipe.dataset().label() == null) {
+                                    throw new RecipeException("select: uniform with class_quota: " + o.classQuota()
+                                            + " draws within classes; set dataset.label");
+                                }
+                                SparkSelect.ClassDraw cd = SparkSelect.withinClasses(
+                                        spark, data, recipe.dataset().label(), m, o.classQuota(), key);
+                                selection = cd.selection();
+                                ObjectNode details = Json.MAPPER.createObjectNode();
+                                details.set("rows_by_class", Json.MAPPER.valueToTree(cd.kept()));
+                                stageDetails = details;
+                                what = String.format(
+                                        Locale.ROOT,
+                                        "%,d rows without replacement, class_quota %s: kept by class %s",
+                                        m,
+                                        o.classQuota(),
+                                        UniformSelector.keptLine(cd.kept(), cd.sizes()));
+                            }
+                        }
+                        case "select: sensitivity_sampling" -> {
+                            SensitivitySamplingSelector.Options o = (SensitivitySamplingSelector.Options) s.options();
+                            String col = scoreColumn(o.score(), scores, s);
+                            int m = o.budget().resolve(n);
+                            selection = SparkSelect.sensitivity(spark, scored, col, n, m, key);
+                            method = "sensitivity_sampling:" + col;
+                            draws = m;
+                            what = String.format(Locale.ROOT, "%,d draws with replacement ∝ %s", m, col);
+                        }
+                        case "select: k_means" -> {
+                            KMeansSelector.Options o = (KMeansSelector.Options) s.options();
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
+                            int k = o.budget().resolve(n);
+                            List<double[]> rec = new ArrayList<>();
+                            selection = SparkKMeans.select(
+                                    spark,
+                                    embeddings,
+                                    new ai.curator.select.algo.KMeans.Options(k, o.maxIterations(), 1e-4, o.restarts()),
+                                    new SplittableRandom(s.seed(recipe.seed())),
+                                    rec);
+                            method = "k_means";
+                            draws = (long) rec.get(0)[2];
+                            ObjectNode details = Json.MAPPER.createObjectNode();
+                            details.put("inertia", rec.get(0)[0]);
+                            details.put("iterations", (int) rec.get(0)[1]);
+                            stageDetails = details;
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "the row nearest each of %,d k-means centroids (inertia %.4g after %d iterations),"
+                                            + " weighted by cluster size: %,d rows",
+                                    k,
+                                    rec.get(0)[0],
+                                    (int) rec.get(0)[1],
+                                    draws);
+                        }
+                        case "select: top_m" -> {
+                            TopMSelector.Options o = (TopMSelector.Options) s.options();
+                            String col = scoreColumn(o.score(), scores, s);
+                            int m = o.budget().resolve(n);
+                            selection = SparkSelect.topM(spark, scored, col, n, m, o.descending());
+                            method = "top_m:" + col;
+                            draws = m;
+                            what = String.format(
+                                    Locale.ROOT, "the %,d %s %s", m, o.descending() ? "highest" : "lowest", col);
+                        }
+                        case "export: files" -> {
+                            FileExporter.Options o = (FileExporter.Options) s.options();
+                            Dataset<Row> rows;
+                            if (selection == null) {
+                                rows = (scores.isEmpty() ? data : data.join(scored, SparkLoad.ROW))
+                                        .withColumn(SparkSelect.COUNT, functions.lit(1L))
+                                        .withColumn(SparkSelect.WEIGHT, functions.lit(1.0));
+                                method = "all";
+                                draws = n;
+                                selected = n;
+                            } else {
+                                selected = selection.count();
+                                Dataset<Row> picked =
+                                        scores.isEmpty() ? selection : selection.join(scored, SparkLoad.ROW);
+                                // a subset of up to ~2·10⁶ rows goes to every task: the data is filtered where it lies
+                                rows = data.join(
+                                        selected <= BROADCAST_ROWS ? functions.broadcast(picked) : picked,
+                                        SparkLoad.ROW);
+                            }
+                            List<org.apache.spark.sql.Column> cols =
+                                    new ArrayList<>(SparkExport.columns(loaded, scores, method, o.columnPrefix()));
+                            cols.add(functions.col(SparkLoad.ROW));
+                            Dataset<Row> out = rows.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+                            ObjectNode prov = provenance(recipe, master, spark, n, stageRecords);
+                            outputs.addAll(SparkExport.write(
+                                    out,
+                                    o,
+                                    recipe.outputUri() != null
+                                            ? new org.apache.hadoop.fs.Path(recipe.outputUri())
+                                            : new org.apache.hadoop.fs.Path(
+                                                    recipe.output().toUri()),
+                                    spark.sparkContext().hadoopConfiguration(),
+                                    prov,
+                                    selected,
+                                    draws,
+                                    method));
+                            what = "wrote "
+                                    + String.join(
+                                            ", ",
+                                            o.formats().stream()
+                                                    .map(f -> o.name() + "." + f + "/")
+                                                    .toList());
+                        }
+                        default -> throw new IllegalStateException(s.name());
                     }
-                    default -> throw new IllegalStateException(s.name());
+                    if (cachable) { // kept for the next run: a new budget or selector reuses embeddings and scores
+                        cache.clear(folder);
+                        ObjectNode kept = Json.MAPPER.createObjectNode();
+                        kept.put("stage", s.name());
+                        kept.put("what", what);
+                        if (stageDetails != null) {
+                            kept.set("details", stageDetails.deepCopy());
+                        }
+                        switch (s.spec().role()) {
+                            case "embed" -> {
+                                cache.writeMatrix(spark, folder, embeddings);
+                                kept.put("rows", embeddings.rows());
+                                kept.put("cols", embeddings.cols());
+                            }
+                            case "score" -> {
+                                String col = scores.get(scores.size() - 1);
+                                cache.writeFrame(folder, "scores", scored.select(SparkLoad.ROW, "`" + col + "`"));
+                                kept.put("column", col);
+                            }
+                            default -> {
+                                cache.writeFrame(folder, "selection", selection);
+                                kept.put("method", method);
+                                kept.put("draws", draws);
+                            }
+                        }
+                        cache.finish(folder, kept);
+                    }
                 }
                 ObjectNode rec = stageRecords.addObject();
                 rec.put("stage", s.name());
@@ -426,6 +495,13 @@ public final class SparkEngine implements Engine {
             return p;
         }
         return recipe.datasetPath().toString();
+    }
+
+    /** Embed, score and select stages keep their results (a constant score is not worth a file). */
+    private static boolean cachable(PlannedStage s) {
+        String role = s.spec().role();
+        return (role.equals("embed") || role.equals("score") || role.equals("select"))
+                && !s.name().equals("score: uniform");
     }
 
     /**

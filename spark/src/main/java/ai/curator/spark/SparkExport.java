@@ -90,7 +90,8 @@ final class SparkExport {
 
     /**
      * Writes the selected rows to a folder on any Hadoop file system ({@code hdfs://}, {@code
-     * s3a://}, {@code file://}; a local folder is its {@code file:} URI): each format's part files
+     * s3a://}, {@code file://}; a local folder as {@code new Path(folder.toUri())}, so that
+     * characters such as {@code %} stay themselves): each format's part files
      * written under a temporary name and renamed (atomic on HDFS and local disks; a copy on object
      * stores such as S3), the provenance file likewise. Returns what was written: local paths for
      * local folders, else URIs.
@@ -98,7 +99,7 @@ final class SparkExport {
     static List<String> write(
             Dataset<Row> rows,
             FileExporter.Options options,
-            String outputUri,
+            org.apache.hadoop.fs.Path dir,
             org.apache.hadoop.conf.Configuration conf,
             ObjectNode provenance,
             long count,
@@ -106,7 +107,6 @@ final class SparkExport {
             String method) {
         List<String> written = new ArrayList<>();
         Dataset<Row> ordered = rows.orderBy(SparkLoad.ROW).drop(SparkLoad.ROW);
-        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(outputUri);
         for (String f : options.formats()) {
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, options.name() + "." + f);
             org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dir, "." + options.name() + "." + f + ".tmp");
