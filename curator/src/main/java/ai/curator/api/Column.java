@@ -33,6 +33,7 @@ public final class Column {
     private final String[] strings; // STRING and JSON
     private final long[] longs;
     private final double[] doubles;
+    private final float[] floats; // FLOAT64 values read from single-precision storage: half the memory
     private final boolean[] bools;
     private final BitSet nulls; // primitive types only
 
@@ -43,6 +44,7 @@ public final class Column {
             String[] strings,
             long[] longs,
             double[] doubles,
+            float[] floats,
             boolean[] bools,
             BitSet nulls) {
         this.name = Objects.requireNonNull(name, "name");
@@ -51,33 +53,43 @@ public final class Column {
         this.strings = strings;
         this.longs = longs;
         this.doubles = doubles;
+        this.floats = floats;
         this.bools = bools;
         this.nulls = nulls == null ? new BitSet() : nulls;
     }
 
     /** A text column; null entries are nulls. The array is taken, not copied. */
     public static Column ofStrings(String name, String[] values) {
-        return new Column(name, Type.STRING, values.length, values, null, null, null, null);
+        return new Column(name, Type.STRING, values.length, values, null, null, null, null, null);
     }
 
     /** A column of canonical JSON texts; null entries are nulls. The array is taken, not copied. */
     public static Column ofJson(String name, String[] json) {
-        return new Column(name, Type.JSON, json.length, json, null, null, null, null);
+        return new Column(name, Type.JSON, json.length, json, null, null, null, null, null);
     }
 
     /** An integer column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofLongs(String name, long[] values, BitSet nulls) {
-        return new Column(name, Type.INT64, values.length, null, values, null, null, nulls);
+        return new Column(name, Type.INT64, values.length, null, values, null, null, null, nulls);
     }
 
     /** A floating-point column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofDoubles(String name, double[] values, BitSet nulls) {
-        return new Column(name, Type.FLOAT64, values.length, null, null, values, null, nulls);
+        return new Column(name, Type.FLOAT64, values.length, null, null, values, null, null, nulls);
+    }
+
+    /**
+     * A floating-point column of single-precision values (Parquet/Arrow {@code float}): a FLOAT64
+     * column whose every value is {@code (double)} of the float, kept in half the memory. Arrays are
+     * taken.
+     */
+    public static Column ofFloats(String name, float[] values, BitSet nulls) {
+        return new Column(name, Type.FLOAT64, values.length, null, null, null, values, null, nulls);
     }
 
     /** A boolean column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofBools(String name, boolean[] values, BitSet nulls) {
-        return new Column(name, Type.BOOL, values.length, null, null, null, values, nulls);
+        return new Column(name, Type.BOOL, values.length, null, null, null, null, values, nulls);
     }
 
     public String name() {
@@ -117,7 +129,7 @@ public final class Column {
             return nulls.get(row) ? Double.NaN : longs[row];
         }
         requireType(Type.FLOAT64);
-        return nulls.get(row) ? Double.NaN : doubles[row];
+        return nulls.get(row) ? Double.NaN : floats != null ? floats[row] : doubles[row];
     }
 
     public boolean bool(int row) {
@@ -133,7 +145,7 @@ public final class Column {
         return switch (type) {
             case STRING, JSON -> strings[row];
             case INT64 -> Long.toString(longs[row]);
-            case FLOAT64 -> Double.toString(doubles[row]);
+            case FLOAT64 -> Double.toString(floats != null ? floats[row] : doubles[row]);
             case BOOL -> Boolean.toString(bools[row]);
         };
     }
@@ -157,6 +169,13 @@ public final class Column {
                 yield ofLongs(name, out, picked);
             }
             case FLOAT64 -> {
+                if (floats != null) {
+                    float[] out = new float[rows.length];
+                    for (int i = 0; i < rows.length; i++) {
+                        out[i] = floats[rows[i]];
+                    }
+                    yield ofFloats(name, out, picked);
+                }
                 double[] out = new double[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     out[i] = doubles[rows[i]];
@@ -175,7 +194,7 @@ public final class Column {
 
     /** The same values under another name. */
     public Column renamed(String newName) {
-        return new Column(newName, type, size, strings, longs, doubles, bools, nulls);
+        return new Column(newName, type, size, strings, longs, doubles, floats, bools, nulls);
     }
 
     private static String[] pick(String[] values, int[] rows) {

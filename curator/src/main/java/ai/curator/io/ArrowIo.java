@@ -131,9 +131,10 @@ public final class ArrowIo {
         for (int c = 0; c < fields.size(); c++) {
             values.add(new ArrayList<>());
             Field f = fields.get(c);
-            if (f.getType() instanceof ArrowType.FloatingPoint
+            if (f.getType() instanceof ArrowType.FloatingPoint fp
                     && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
-                doubles[c] = new Doubles();
+                doubles[c] =
+                        new Doubles(fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE);
             }
         }
         int rows = 0;
@@ -170,19 +171,41 @@ public final class ArrowIo {
         return new RawTable(columns, rows, null);
     }
 
-    /** A growing float64 column read from Float4/Float8 vectors, nulls kept apart. */
+    /**
+     * A growing float64 column read from Float4/Float8 vectors, nulls kept apart; single-precision
+     * vectors are kept as floats ({@link Column#ofFloats}: the same values in half the memory).
+     */
     private static final class Doubles {
-        private double[] data = new double[1024];
+        private final boolean single;
+        private double[] data;
+        private float[] floatData;
         private int size;
         private final BitSet nulls = new BitSet();
 
+        Doubles(boolean single) {
+            this.single = single;
+            if (single) {
+                floatData = new float[1024];
+            } else {
+                data = new double[1024];
+            }
+        }
+
         void add(FieldVector v, int n) {
-            if (size + n > data.length) {
-                data = java.util.Arrays.copyOf(data, Math.max(size + n, data.length * 2));
+            int capacity = single ? floatData.length : data.length;
+            if (size + n > capacity) {
+                int grown = Math.max(size + n, capacity + (capacity >> 1)); // x1.5: less slack at the end
+                if (single) {
+                    floatData = java.util.Arrays.copyOf(floatData, grown);
+                } else {
+                    data = java.util.Arrays.copyOf(data, grown);
+                }
             }
             for (int i = 0; i < n; i++) {
                 if (v.isNull(i)) {
                     nulls.set(size + i);
+                } else if (single) {
+                    floatData[size + i] = ((Float4Vector) v).get(i);
                 } else {
                     data[size + i] = ((org.apache.arrow.vector.FloatingPointVector) v).getValueAsDouble(i);
                 }
@@ -191,7 +214,11 @@ public final class ArrowIo {
         }
 
         Column column(String name) {
-            return Column.ofDoubles(name, java.util.Arrays.copyOf(data, size), nulls);
+            if (single) {
+                return Column.ofFloats(
+                        name, floatData.length == size ? floatData : java.util.Arrays.copyOf(floatData, size), nulls);
+            }
+            return Column.ofDoubles(name, data.length == size ? data : java.util.Arrays.copyOf(data, size), nulls);
         }
     }
 

@@ -130,6 +130,47 @@ class ArrowIoTest {
     }
 
     @Test
+    void singlePrecisionColumnsReadAsTheirDoubleValuesInHalfTheMemory() throws Exception {
+        Path f = dir.resolve("floats.arrow");
+        try (org.apache.arrow.memory.BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator();
+                org.apache.arrow.vector.Float4Vector x = new org.apache.arrow.vector.Float4Vector("x", alloc)) {
+            float[] v = {0.1f, 0f, -3.5f, 1e-30f, 7.25f};
+            x.allocateNew(v.length);
+            for (int i = 0; i < v.length; i++) {
+                if (i == 1) {
+                    x.setNull(i);
+                } else {
+                    x.set(i, v[i]);
+                }
+            }
+            x.setValueCount(v.length);
+            try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(x);
+                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                            f,
+                            java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.WRITE);
+                    org.apache.arrow.vector.ipc.ArrowFileWriter w =
+                            new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+                w.start();
+                w.writeBatch();
+                w.end();
+            }
+        }
+        Column c = ArrowIo.readIpc(f).columns().get(0);
+        assertEquals(Column.Type.FLOAT64, c.type());
+        assertEquals((double) 0.1f, c.number(0)); // the float's exact value, as before: (double) 0.1f
+        assertTrue(c.isNull(1));
+        assertTrue(Double.isNaN(c.number(1)));
+        assertEquals(Double.toString((double) 0.1f), c.text(0));
+        assertEquals((double) 1e-30f, c.number(3));
+        Column picked = c.select(new int[] {4, 1, 2});
+        assertEquals(7.25, picked.number(0));
+        assertTrue(picked.isNull(1));
+        assertEquals(-3.5, picked.number(2));
+        assertEquals(-3.5, picked.renamed("y").number(2));
+    }
+
+    @Test
     void inconsistentJsonStaysText() {
         List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
         assertEquals(null, ArrowIo.shapes(cols)[0]);
