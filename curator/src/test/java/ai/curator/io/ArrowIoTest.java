@@ -146,9 +146,7 @@ class ArrowIoTest {
             x.setValueCount(v.length);
             try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(x);
                     java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                            f,
-                            java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.WRITE);
+                            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
                     org.apache.arrow.vector.ipc.ArrowFileWriter w =
                             new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
                 w.start();
