@@ -35,7 +35,11 @@ public final class Column {
     private final double[] doubles;
     private final float[] floats; // FLOAT64 values read from single-precision storage: half the memory
     private final boolean[] bools;
-    private final BitSet nulls; // primitive types only
+    // JSON columns read from lists of single-precision floats: row r's list is
+    // listValues[listStarts[r] .. listStarts[r + 1]), its JSON text rendered when asked
+    private final float[] listValues;
+    private final int[] listStarts;
+    private final BitSet nulls; // primitive types and float lists only
 
     private Column(
             String name,
@@ -46,6 +50,8 @@ public final class Column {
             double[] doubles,
             float[] floats,
             boolean[] bools,
+            float[] listValues,
+            int[] listStarts,
             BitSet nulls) {
         this.name = Objects.requireNonNull(name, "name");
         this.type = type;
@@ -55,27 +61,29 @@ public final class Column {
         this.doubles = doubles;
         this.floats = floats;
         this.bools = bools;
+        this.listValues = listValues;
+        this.listStarts = listStarts;
         this.nulls = nulls == null ? new BitSet() : nulls;
     }
 
     /** A text column; null entries are nulls. The array is taken, not copied. */
     public static Column ofStrings(String name, String[] values) {
-        return new Column(name, Type.STRING, values.length, values, null, null, null, null, null);
+        return new Column(name, Type.STRING, values.length, values, null, null, null, null, null, null, null);
     }
 
     /** A column of canonical JSON texts; null entries are nulls. The array is taken, not copied. */
     public static Column ofJson(String name, String[] json) {
-        return new Column(name, Type.JSON, json.length, json, null, null, null, null, null);
+        return new Column(name, Type.JSON, json.length, json, null, null, null, null, null, null, null);
     }
 
     /** An integer column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofLongs(String name, long[] values, BitSet nulls) {
-        return new Column(name, Type.INT64, values.length, null, values, null, null, null, nulls);
+        return new Column(name, Type.INT64, values.length, null, values, null, null, null, null, null, nulls);
     }
 
     /** A floating-point column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofDoubles(String name, double[] values, BitSet nulls) {
-        return new Column(name, Type.FLOAT64, values.length, null, null, values, null, null, nulls);
+        return new Column(name, Type.FLOAT64, values.length, null, null, values, null, null, null, null, nulls);
     }
 
     /**
@@ -84,12 +92,35 @@ public final class Column {
      * taken.
      */
     public static Column ofFloats(String name, float[] values, BitSet nulls) {
-        return new Column(name, Type.FLOAT64, values.length, null, null, null, values, null, nulls);
+        return new Column(name, Type.FLOAT64, values.length, null, null, null, values, null, null, null, nulls);
+    }
+
+    /**
+     * A JSON column of lists of single-precision numbers, kept as floats ({@code starts[r] …
+     * starts[r + 1]} in {@code values} are row r's; rows in {@code nulls} are nulls): each row's text
+     * is the JSON array of its floats as Jackson writes a list of {@code Float} ({@link
+     * Float#toString} each), rendered when asked. Arrays are taken.
+     */
+    public static Column ofFloatLists(String name, float[] values, int[] starts, BitSet nulls) {
+        return new Column(name, Type.JSON, starts.length - 1, null, null, null, null, null, values, starts, nulls);
+    }
+
+    /** True for a column of float lists ({@link #ofFloatLists}), whose rows {@link #floatList} reads. */
+    public boolean hasFloatLists() {
+        return listValues != null;
+    }
+
+    /** Row {@code row}'s floats of a {@link #ofFloatLists} column (a copy; null for a null row). */
+    public float[] floatList(int row) {
+        if (listValues == null) {
+            throw new IllegalStateException("Column '" + name + "' is not a column of float lists");
+        }
+        return nulls.get(row) ? null : Arrays.copyOfRange(listValues, listStarts[row], listStarts[row + 1]);
     }
 
     /** A boolean column; rows set in {@code nulls} (may be null) are nulls. Arrays are taken. */
     public static Column ofBools(String name, boolean[] values, BitSet nulls) {
-        return new Column(name, Type.BOOL, values.length, null, null, null, null, values, nulls);
+        return new Column(name, Type.BOOL, values.length, null, null, null, null, values, null, null, nulls);
     }
 
     public String name() {
@@ -106,7 +137,7 @@ public final class Column {
 
     public boolean isNull(int row) {
         return switch (type) {
-            case STRING, JSON -> strings[row] == null;
+            case STRING, JSON -> listValues != null ? nulls.get(row) : strings[row] == null;
             default -> nulls.get(row);
         };
     }
@@ -114,7 +145,7 @@ public final class Column {
     /** The text of a STRING or JSON row (null for a null row). */
     public String string(int row) {
         requireType(Type.STRING, Type.JSON);
-        return strings[row];
+        return listValues != null ? listText(row) : strings[row];
     }
 
     /** The value of an INT64 row (0 for a null row: check {@link #isNull}). */
@@ -143,7 +174,7 @@ public final class Column {
             return null;
         }
         return switch (type) {
-            case STRING, JSON -> strings[row];
+            case STRING, JSON -> string(row);
             case INT64 -> Long.toString(longs[row]);
             case FLOAT64 -> Double.toString(floats != null ? floats[row] : doubles[row]);
             case BOOL -> Boolean.toString(bools[row]);
@@ -160,7 +191,20 @@ public final class Column {
         }
         return switch (type) {
             case STRING -> ofStrings(name, pick(strings, rows));
-            case JSON -> ofJson(name, pick(strings, rows));
+            case JSON -> {
+                if (listValues == null) {
+                    yield ofJson(name, pick(strings, rows));
+                }
+                int[] starts = new int[rows.length + 1];
+                for (int i = 0; i < rows.length; i++) {
+                    starts[i + 1] = starts[i] + (listStarts[rows[i] + 1] - listStarts[rows[i]]);
+                }
+                float[] values = new float[starts[rows.length]];
+                for (int i = 0; i < rows.length; i++) {
+                    System.arraycopy(listValues, listStarts[rows[i]], values, starts[i], starts[i + 1] - starts[i]);
+                }
+                yield ofFloatLists(name, values, starts, picked);
+            }
             case INT64 -> {
                 long[] out = new long[rows.length];
                 for (int i = 0; i < rows.length; i++) {
@@ -194,7 +238,23 @@ public final class Column {
 
     /** The same values under another name. */
     public Column renamed(String newName) {
-        return new Column(newName, type, size, strings, longs, doubles, floats, bools, nulls);
+        return new Column(newName, type, size, strings, longs, doubles, floats, bools, listValues, listStarts, nulls);
+    }
+
+    /** Row {@code row}'s float list as JSON text: {@code [f0,f1,…]}, each by {@link Float#toString}. */
+    private String listText(int row) {
+        if (nulls.get(row)) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(2 + 12 * (listStarts[row + 1] - listStarts[row]));
+        b.append('[');
+        for (int k = listStarts[row]; k < listStarts[row + 1]; k++) {
+            if (k > listStarts[row]) {
+                b.append(',');
+            }
+            b.append(Float.toString(listValues[k]));
+        }
+        return b.append(']').toString();
     }
 
     private static String[] pick(String[] values, int[] rows) {

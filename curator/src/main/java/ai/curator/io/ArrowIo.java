@@ -128,9 +128,14 @@ public final class ArrowIo {
         // floating-point columns go straight into primitive arrays: a boxed Double per value costs
         // ~5x the memory (10^6 rows x 384 float columns: ~3 GB instead of ~15 GB)
         Doubles[] doubles = new Doubles[fields.size()];
+        // lists of float32 (embeddings given with the data) likewise: floats, not JSON text
+        FloatLists[] lists = new FloatLists[fields.size()];
         for (int c = 0; c < fields.size(); c++) {
             values.add(new ArrayList<>());
             Field f = fields.get(c);
+            if (FloatLists.fits(f) && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
+                lists[c] = new FloatLists();
+            }
             if (f.getType() instanceof ArrowType.FloatingPoint fp
                     && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
                 doubles[c] =
@@ -145,6 +150,14 @@ public final class ArrowIo {
                 if (doubles[c] != null) {
                     doubles[c].add(v, n);
                     continue;
+                }
+                if (lists[c] != null) {
+                    if (lists[c].add(v, n)) {
+                        continue;
+                    }
+                    // a null inside a list: this column is JSON text after all, earlier rows rendered alike
+                    values.get(c).addAll(lists[c].texts());
+                    lists[c] = null;
                 }
                 List<Object> out = values.get(c);
                 for (int i = 0; i < n; i++) {
@@ -165,7 +178,9 @@ public final class ArrowIo {
             columns.add(
                     doubles[c] != null
                             ? doubles[c].column(fields.get(c).getName())
-                            : toColumn(fields.get(c), values.get(c)));
+                            : lists[c] != null
+                                    ? lists[c].column(fields.get(c).getName())
+                                    : toColumn(fields.get(c), values.get(c)));
             values.set(c, null);
         }
         return new RawTable(columns, rows, null);
@@ -219,6 +234,80 @@ public final class ArrowIo {
                         name, floatData.length == size ? floatData : java.util.Arrays.copyOf(floatData, size), nulls);
             }
             return Column.ofDoubles(name, data.length == size ? data : java.util.Arrays.copyOf(data, size), nulls);
+        }
+    }
+
+    /**
+     * A growing column of float32 lists ({@link Column#ofFloatLists}), read from List or
+     * FixedSizeList vectors of Float4; {@link #add} says false at the first null element, when the
+     * column must be JSON text instead.
+     */
+    private static final class FloatLists {
+        private float[] values = new float[4096];
+        private int[] starts = new int[1025];
+        private int size;
+        private final BitSet nulls = new BitSet();
+
+        static boolean fits(Field f) {
+            ArrowType t = f.getType();
+            return (t instanceof ArrowType.List || t instanceof ArrowType.FixedSizeList)
+                    && f.getChildren().size() == 1
+                    && f.getChildren().get(0).getType() instanceof ArrowType.FloatingPoint fp
+                    && fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE;
+        }
+
+        boolean add(FieldVector v, int n) {
+            Float4Vector data = (Float4Vector) v.getChildrenFromFields().get(0);
+            int before = size;
+            for (int i = 0; i < n; i++) {
+                if (size + 2 > starts.length) {
+                    starts = java.util.Arrays.copyOf(starts, starts.length + (starts.length >> 1));
+                }
+                int from;
+                int to;
+                if (v.isNull(i)) {
+                    nulls.set(size);
+                    from = 0;
+                    to = 0;
+                } else if (v instanceof FixedSizeListVector f) {
+                    from = i * f.getListSize();
+                    to = from + f.getListSize();
+                } else {
+                    org.apache.arrow.vector.complex.ListVector l = (org.apache.arrow.vector.complex.ListVector) v;
+                    from = l.getElementStartIndex(i);
+                    to = l.getElementEndIndex(i);
+                }
+                int at = starts[size];
+                if (at + (to - from) > values.length) {
+                    values = java.util.Arrays.copyOf(
+                            values, Math.max(at + (to - from), values.length + (values.length >> 1)));
+                }
+                for (int k = from; k < to; k++) {
+                    if (data.isNull(k)) {
+                        size = before; // this batch's rows go through the generic path
+                        return false;
+                    }
+                    values[at + k - from] = data.get(k);
+                }
+                starts[size + 1] = at + (to - from);
+                size++;
+            }
+            return true;
+        }
+
+        Column column(String name) {
+            int[] st = java.util.Arrays.copyOf(starts, size + 1);
+            return Column.ofFloatLists(name, java.util.Arrays.copyOf(values, st[size]), st, nulls);
+        }
+
+        /** The rows of the batches before the current one, as the JSON texts the generic path makes. */
+        List<Object> texts() {
+            Column c = column("_");
+            List<Object> out = new ArrayList<>(size);
+            for (int r = 0; r < size; r++) {
+                out.add(c.isNull(r) ? null : new JsonText(c.string(r)));
+            }
+            return out;
         }
     }
 

@@ -18,7 +18,8 @@ import java.io.IOException;
  * Embeddings given with the data: one column whose every value is a list of numbers (a JSON array in
  * JSONL, a list column in Parquet or Arrow), all of the same length — vectors made elsewhere (an
  * embedding API, an earlier pipeline) used as they are. Each number becomes a float32 ({@code
- * (float)} of its double value).
+ * (float)} of its double value; a Parquet or Arrow list of float32 gives its floats as they are,
+ * as Spark's reader does).
  */
 public final class VectorColumnEmbedder implements Stage {
 
@@ -99,6 +100,22 @@ public final class VectorColumnEmbedder implements Stage {
         if (c.type() != Column.Type.JSON || c.isNull(i)) {
             throw new DataException(where + ": " + (c.isNull(i) ? "no vector" : "a " + c.type() + " value, not a list")
                     + "; embed: column needs a list of numbers in every row");
+        }
+        if (c.hasFloatLists()) { // a Parquet/Arrow list of float32: the floats themselves, no text between
+            float[] v = c.floatList(i);
+            for (int k = 0; k < v.length; k++) {
+                if (!Float.isFinite(v[k])) {
+                    throw new DataException(
+                            where + ": element " + k + " is " + v[k] + "; vectors must be finite floats");
+                }
+            }
+            if (v.length == 0) {
+                throw new DataException(where + ": an empty vector");
+            }
+            if (d >= 0 && v.length != d) {
+                throw new DataException(where + ": a vector of " + v.length + " numbers; the first row's has " + d);
+            }
+            return v;
         }
         float[] v = new float[Math.max(d, 16)];
         int k = 0;

@@ -168,6 +168,91 @@ class ArrowIoTest {
         assertEquals(-3.5, picked.renamed("y").number(2));
     }
 
+    /** An Arrow file with one list-of-float32 column; a null float[] is a null row, a NaN box a null element. */
+    private Path floatLists(String file, List<float[]> rows, int nullElementRow) throws Exception {
+        Path f = dir.resolve(file);
+        try (org.apache.arrow.memory.BufferAllocator alloc = new org.apache.arrow.memory.RootAllocator();
+                org.apache.arrow.vector.complex.ListVector v =
+                        org.apache.arrow.vector.complex.ListVector.empty("v", alloc)) {
+            org.apache.arrow.vector.complex.impl.UnionListWriter w = v.getWriter();
+            for (int r = 0; r < rows.size(); r++) {
+                w.setPosition(r);
+                if (rows.get(r) == null) {
+                    w.writeNull();
+                    continue;
+                }
+                w.startList();
+                for (float x : rows.get(r)) {
+                    w.float4().writeFloat4(x);
+                }
+                if (r == nullElementRow) {
+                    w.float4().writeNull();
+                }
+                w.endList();
+            }
+            v.setValueCount(rows.size());
+            try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(v);
+                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                    org.apache.arrow.vector.ipc.ArrowFileWriter out =
+                            new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+                out.start();
+                out.writeBatch();
+                out.end();
+            }
+        }
+        return f;
+    }
+
+    @Test
+    void float32ListsStayFloatsAndReadAsTheSameJsonText() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        List<float[]> rows = new java.util.ArrayList<>();
+        rows.add(new float[] {0.1f, -2.5e-12f, Float.MAX_VALUE, Float.MIN_VALUE, 0f, -0f, 1e7f, 1.0e-3f});
+        rows.add(null);
+        rows.add(new float[0]);
+        for (int i = 0; i < 200; i++) {
+            float[] v = new float[1 + r.nextInt(9)];
+            for (int k = 0; k < v.length; k++) {
+                v[k] = Float.intBitsToFloat(r.nextInt()); // any bit pattern ...
+                if (!Float.isFinite(v[k])) {
+                    v[k] = (float) r.nextGaussian(); // ... but finite
+                }
+            }
+            rows.add(v);
+        }
+        com.fasterxml.jackson.databind.ObjectMapper jackson = new com.fasterxml.jackson.databind.ObjectMapper();
+        Column c =
+                ArrowIo.readIpc(floatLists("lists.arrow", rows, -1)).columns().get(0);
+        assertTrue(c.hasFloatLists());
+        assertEquals(Column.Type.JSON, c.type());
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) == null) {
+                assertTrue(c.isNull(i));
+                continue;
+            }
+            List<Float> boxed = new java.util.ArrayList<>();
+            for (float x : rows.get(i)) {
+                boxed.add(x);
+            }
+            // the text the generic path (Jackson on Arrow's list of Float) gave before
+            assertEquals(jackson.writeValueAsString(boxed), c.string(i), "row " + i);
+            assertArrayEquals(rows.get(i), c.floatList(i));
+        }
+        Column picked = c.select(new int[] {3, 1, 0});
+        assertArrayEquals(rows.get(3), picked.floatList(0));
+        assertTrue(picked.isNull(1));
+        assertEquals(c.string(0), picked.string(2));
+
+        // a null element inside a list: the column is JSON text, as before, earlier rows alike
+        Column text = ArrowIo.readIpc(floatLists("null-element.arrow", rows, 5))
+                .columns()
+                .get(0);
+        assertTrue(!text.hasFloatLists());
+        assertEquals(c.string(0), text.string(0));
+        assertTrue(text.string(5).endsWith(",null]"), text.string(5));
+    }
+
     @Test
     void inconsistentJsonStaysText() {
         List<Column> cols = List.of(Column.ofJson("v", new String[] {"[1,2]", "{\"a\":1}"}));
