@@ -144,15 +144,7 @@ class ArrowIoTest {
                 }
             }
             x.setValueCount(v.length);
-            try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(x);
-                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                    org.apache.arrow.vector.ipc.ArrowFileWriter w =
-                            new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
-                w.start();
-                w.writeBatch();
-                w.end();
-            }
+            writeIpc(x, f);
         }
         Column c = ArrowIo.readIpc(f).columns().get(0);
         assertEquals(Column.Type.FLOAT64, c.type());
@@ -166,6 +158,19 @@ class ArrowIoTest {
         assertTrue(picked.isNull(1));
         assertEquals(-3.5, picked.number(2));
         assertEquals(-3.5, picked.renamed("y").number(2));
+    }
+
+    /** {@code v} (its value count set) as the one column of an Arrow IPC file. */
+    private static void writeIpc(org.apache.arrow.vector.FieldVector v, Path f) throws Exception {
+        try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(v);
+                java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                        f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                org.apache.arrow.vector.ipc.ArrowFileWriter w =
+                        new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
+            w.start();
+            w.writeBatch();
+            w.end();
+        }
     }
 
     /** An Arrow file with one list-of-float32 column; a null float[] is a null row, a NaN box a null element. */
@@ -191,15 +196,7 @@ class ArrowIoTest {
                 w.endList();
             }
             v.setValueCount(rows.size());
-            try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.of(v);
-                    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                    org.apache.arrow.vector.ipc.ArrowFileWriter out =
-                            new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch)) {
-                out.start();
-                out.writeBatch();
-                out.end();
-            }
+            writeIpc(v, f);
         }
         return f;
     }
