@@ -133,11 +133,11 @@ public final class ArrowIo {
         for (int c = 0; c < fields.size(); c++) {
             values.add(new ArrayList<>());
             Field f = fields.get(c);
-            if (FloatLists.fits(f) && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
+            boolean json = "json".equals(f.getMetadata().get(TYPE_KEY));
+            if (FloatLists.fits(f) && !json) {
                 lists[c] = new FloatLists();
             }
-            if (f.getType() instanceof ArrowType.FloatingPoint fp
-                    && !"json".equals(f.getMetadata().get(TYPE_KEY))) {
+            if (f.getType() instanceof ArrowType.FloatingPoint fp && !json) {
                 doubles[c] =
                         new Doubles(fp.getPrecision() == org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE);
             }

@@ -6,12 +6,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Cache keys and per-stage seeds, both from SHA-256 so they are stable across JVMs and versions of Java. */
-final class Keys {
+/**
+ * Cache keys and per-stage seeds, both from SHA-256 so they are stable across JVMs and versions of
+ * Java. Public for the engines' own stage caches.
+ */
+public final class Keys {
     private Keys() {}
 
     /** The hex SHA-256 of the parts, each length-prefixed so that no two part lists collide. */
-    static String of(String... parts) {
+    public static String of(String... parts) {
         MessageDigest md = sha256();
         for (String p : parts) {
             byte[] b = p.getBytes(StandardCharsets.UTF_8);

@@ -39,7 +39,7 @@ public record Recipe(
         String outputUri,
         String workUri) {
 
-    /** Output URIs: a scheme of letters, digits, {@code + . -}, then {@code ://}. */
+    /** Whether a path is a URI: a scheme of letters, digits, {@code + . -}, then {@code ://}. */
     public static boolean isUri(String path) {
         return path != null && path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
     }

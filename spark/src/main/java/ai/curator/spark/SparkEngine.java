@@ -160,9 +160,7 @@ public final class SparkEngine implements Engine {
                                 data.rdd().getNumPartitions());
                         case "score" -> {
                             String col = hit.path("column").asText();
-                            scored = scored.join(SparkStageCache.readFrame(spark, folder, "scores"), SparkLoad.ROW)
-                                    .persist(StorageLevel.MEMORY_AND_DISK());
-                            scored.count();
+                            scored = withScore(scored, SparkStageCache.readFrame(spark, folder, "scores"));
                             scores.add(col);
                         }
                         default -> {
@@ -233,7 +231,6 @@ public final class SparkEngine implements Engine {
                                 what = "rank " + o.rank() + ": singular values " + Arrays.toString(rec.get(0))
                                         + ", ξ = " + rec.get(1)[0];
                             } else {
-                                String source = o.loss().source();
                                 ObjectNode details = Json.MAPPER.createObjectNode();
                                 SparkLowRank.LandmarkLosses losses =
                                         losses(spark, loaded, s, o.loss(), recipe, n, settings, details);
@@ -255,9 +252,7 @@ public final class SparkEngine implements Engine {
                                         rec.get(1)[3],
                                         rec.get(1)[0]);
                             }
-                            // σ is computed once (kernel ridge predictions per row), then read by select and export
-                            scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
-                            scored.count();
+                            scored = withScore(scored, sigma);
                             scores.add(o.column());
                         }
                         case "score: clustering_sensitivity" -> {
@@ -292,8 +287,7 @@ public final class SparkEngine implements Engine {
                                     (int) rec.get(0)[1],
                                     (long) rec.get(0)[2],
                                     lossText(o.loss()));
-                            scored = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
-                            scored.count();
+                            scored = withScore(scored, sigma);
                             scores.add(o.column());
                         }
                         case "score: uniform" -> {
@@ -491,10 +485,20 @@ public final class SparkEngine implements Engine {
      */
     static String dataPath(Recipe recipe) {
         String p = recipe.dataset().path();
-        if (p != null && p.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+        if (Recipe.isUri(p)) {
             return p;
         }
         return recipe.datasetPath().toString();
+    }
+
+    /**
+     * The score columns with one more, (row, σ), joined on the row: computed once (kernel ridge
+     * predictions, distances to centroids), kept, then read by select and export.
+     */
+    private static Dataset<Row> withScore(Dataset<Row> scored, Dataset<Row> sigma) {
+        Dataset<Row> out = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
+        out.count();
+        return out;
     }
 
     /** Embed, score and select stages keep their results (a constant score is not worth a file). */

@@ -146,7 +146,7 @@ final class SparkExport {
     }
 
     /** The folder's file system; local folders without Hadoop's {@code .crc} side files. */
-    private static org.apache.hadoop.fs.FileSystem fileSystem(
+    static org.apache.hadoop.fs.FileSystem fileSystem(
             org.apache.hadoop.fs.Path dir, org.apache.hadoop.conf.Configuration conf) throws IOException {
         org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(conf);
         return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;

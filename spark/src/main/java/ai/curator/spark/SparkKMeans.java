@@ -138,14 +138,8 @@ final class SparkKMeans {
     /** The chunk's distances lowered to {@code centre} where it is nearer, as one machine updates them. */
     private static Rows closer(Rows s, float[] centre, int d) {
         double[] m = s.minD().clone();
-        float[] a = s.x();
-        for (int i = 0; i < m.length; i++) {
-            double dist = Kernels.squaredDistance(a, i * d, centre, 0, d);
-            if (dist < m[i]) {
-                m[i] = dist;
-            }
-        }
-        return new Rows(a, m, null, 0);
+        KMeans.lowerDistances(s.x(), 0, m.length, d, centre, 0, m);
+        return new Rows(s.x(), m, null, 0);
     }
 
     /** {@link KMeans#unchosen} over a sorted set of chosen rows. */
@@ -187,7 +181,7 @@ final class SparkKMeans {
                     prev.unpersist(false);
                 }
                 state = next;
-                FloatMatrix nc = update(next, c, k, d, chunks);
+                FloatMatrix nc = update(x, next, c, k, d);
                 bc.unpersist(false);
                 double shift = KMeans.shift(nc, c);
                 c = nc;
@@ -212,13 +206,11 @@ final class SparkKMeans {
                 .mapValues(p -> {
                     float[] v = p._1();
                     int[] cl = p._2();
-                    double acc = 0;
                     long[] sizes = new long[k];
-                    for (int i = 0; i < cl.length; i++) {
-                        acc += Kernels.squaredDistance(v, i * d, cd, cl[i] * d, d);
-                        sizes[cl[i]]++;
+                    for (int cluster : cl) {
+                        sizes[cluster]++;
                     }
-                    return new Tuple2<>(acc, sizes);
+                    return new Tuple2<>(KMeans.inertia(v, cl, 0, cl.length, d, cd), sizes);
                 })
                 .collectAsMap();
         double inertia = 0;
@@ -258,7 +250,8 @@ final class SparkKMeans {
      * cluster in chunk order — one machine's totals, which add every chunk's (possibly zero) sums in
      * order; empty clusters re-seeded by the rows farthest from their old centroid (ties: lower row).
      */
-    private static FloatMatrix update(JavaPairRDD<Integer, Rows> rows, FloatMatrix old, int k, int d, int chunks) {
+    private static FloatMatrix update(
+            SparkTallMatrix x, JavaPairRDD<Integer, Rows> rows, FloatMatrix old, int k, int d) {
         int per = Parallel.REDUCTION_CHUNK;
         Map<Integer, Tuple2<double[], Long>> sums = rows.flatMapToPair(t -> {
                     Rows s = t._2();
@@ -325,7 +318,7 @@ final class SparkKMeans {
             for (int j = 0; j < k; j++) {
                 if (!sums.containsKey(j) && next.hasNext()) {
                     long r = next.next()._2();
-                    c.setRow(j, rowOf(rows, (int) r, d), 0);
+                    c.setRow(j, row(x, (int) r), 0);
                 }
             }
         }
@@ -409,13 +402,6 @@ final class SparkKMeans {
         return Arrays.copyOfRange(a, i * d, (i + 1) * d);
     }
 
-    private static float[] rowOf(JavaPairRDD<Integer, Rows> rows, int r, int d) {
-        int per = Parallel.REDUCTION_CHUNK;
-        float[] a = rows.lookup(r / per).get(0).x();
-        int i = r % per;
-        return Arrays.copyOfRange(a, i * d, (i + 1) * d);
-    }
-
     private static double[] inChunkOrder(Map<Integer, Double> byChunk, int chunks) {
         double[] out = new double[chunks];
         for (int ch = 0; ch < chunks; ch++) {
@@ -479,13 +465,8 @@ final class SparkKMeans {
         org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.Row> rows = x.chunks()
                 .join(fit.assignment())
                 .flatMap(p -> {
-                    float[] v = p._2()._1();
-                    int[] cl = p._2()._2();
-                    double[] sigma = new double[cl.length];
-                    for (int i = 0; i < cl.length; i++) {
-                        double dist = Kernels.squaredDistance(v, i * d, cd, cl[i] * d, d);
-                        sigma[i] = repLoss[cl[i]] + lambda * dist + smoothing;
-                    }
+                    double[] sigma = ai.curator.select.algo.ClusteringSensitivity.sigma(
+                            p._2()._1(), p._2()._2(), d, cd, repLoss, lambda, smoothing);
                     return SparkLowRank.sigmaRows((long) p._1() * per, sigma);
                 });
         return SparkLowRank.frame(spark, rows, column);

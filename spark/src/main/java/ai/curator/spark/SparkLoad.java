@@ -136,7 +136,7 @@ final class SparkLoad {
      * {@code dataset.path} read by Spark's readers.
      */
     private static Loaded loadTask(SparkSession spark, DatasetSpec spec, String path) {
-        if (path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+        if (ai.curator.recipe.Recipe.isUri(path)) {
             throw new RecipeException("dataset.task (" + spec.task() + ") reads its split on the driver, from a local"
                     + " file; " + path + " is a URI: copy the split to a local path or give dataset.path without task");
         }

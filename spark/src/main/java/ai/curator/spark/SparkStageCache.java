@@ -1,6 +1,7 @@
 package ai.curator.spark;
 
 import ai.curator.api.StageException;
+import ai.curator.pipeline.Keys;
 import ai.curator.pipeline.PlannedStage;
 import ai.curator.provenance.Version;
 import ai.curator.recipe.Json;
@@ -11,10 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -75,7 +73,7 @@ final class SparkStageCache {
         } catch (IOException e) {
             dataKey = "unreadable:" + dataPath; // the load names the problem
         }
-        String k = hash(
+        String k = Keys.of(
                 Version.codeId(),
                 "spark-load",
                 dataKey,
@@ -96,7 +94,7 @@ final class SparkStageCache {
     /** The folder of stage {@code s}, its key chained to the stages before it (call once per stage, in order). */
     Path next(PlannedStage s, long recipeSeed) {
         boolean seeded = s.stage().usesSeed();
-        key = hash(
+        key = Keys.of(
                 key,
                 s.name(),
                 s.resolvedOptions().toString(),
@@ -220,8 +218,7 @@ final class SparkStageCache {
     }
 
     private FileSystem fs(Path p) throws IOException {
-        FileSystem fs = p.getFileSystem(conf);
-        return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRawFileSystem() : fs;
+        return SparkExport.fileSystem(p, conf);
     }
 
     /** Path, length and modification time of every file of the data (a file, or a folder of parts). */
@@ -245,19 +242,5 @@ final class SparkStageCache {
             parts.add(fs.makeQualified(f.getPath()) + "|" + f.getLen() + "|" + f.getModificationTime());
         }
         return String.join("\n", parts);
-    }
-
-    static String hash(String... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String p : parts) {
-                byte[] b = (p == null ? "" : p).getBytes(StandardCharsets.UTF_8);
-                md.update(ByteBuffer.allocate(4).putInt(b.length).array());
-                md.update(b);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -76,14 +76,35 @@ public final class ClusteringSensitivity {
         for (int j = 0; j < k; j++) {
             repLoss[j] = reps[j] >= 0 ? got[t++] : Double.NaN;
         }
-        int d = x.cols();
-        double[] sigma = new double[x.rows()];
-        for (int i = 0; i < sigma.length; i++) {
-            int c = km.assignment()[i];
-            double dist =
-                    Kernels.squaredDistance(x.data(), i * d, km.centroids().data(), c * d, d);
-            sigma[i] = repLoss[c] + options.lambda() * dist + options.smoothing();
-        }
+        double[] sigma = sigma(
+                x.data(),
+                km.assignment(),
+                x.cols(),
+                km.centroids().data(),
+                repLoss,
+                options.lambda(),
+                options.smoothing());
         return new Result(sigma, reps, repLoss, km);
+    }
+
+    /**
+     * σ of each row of a row-major {@code d}-column array: its cluster representative's loss + λ·its
+     * squared distance to the cluster's centroid + smoothing ({@code assignment} indexed as the rows).
+     */
+    public static double[] sigma(
+            float[] rows,
+            int[] assignment,
+            int d,
+            float[] centroids,
+            double[] repLoss,
+            double lambda,
+            double smoothing) {
+        double[] sigma = new double[assignment.length];
+        for (int i = 0; i < sigma.length; i++) {
+            int c = assignment[i];
+            double dist = Kernels.squaredDistance(rows, i * d, centroids, c * d, d);
+            sigma[i] = repLoss[c] + lambda * dist + smoothing;
+        }
+        return sigma;
     }
 }

@@ -132,16 +132,31 @@ public final class KMeans {
             chosen[pick] = true;
             System.arraycopy(xd, pick * d, c.data(), j * d, d);
             final int po = pick * d;
-            Parallel.forBlocks(n, Parallel.blockSize(n, 2048), (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    double dist = Kernels.squaredDistance(xd, i * d, xd, po, d);
-                    if (dist < minD[i]) {
-                        minD[i] = dist;
-                    }
-                }
-            });
+            Parallel.forBlocks(n, Parallel.blockSize(n, 2048), (s, e) -> lowerDistances(xd, s, e, d, xd, po, minD));
         }
         return c;
+    }
+
+    /**
+     * Lowers {@code minD[i]} to row i's squared distance to the centre at {@code centre[co …]} where
+     * that is nearer, for rows {@code from … to − 1} of a row-major {@code d}-column array.
+     */
+    public static void lowerDistances(float[] rows, int from, int to, int d, float[] centre, int co, double[] minD) {
+        for (int i = from; i < to; i++) {
+            double dist = Kernels.squaredDistance(rows, i * d, centre, co, d);
+            if (dist < minD[i]) {
+                minD[i] = dist;
+            }
+        }
+    }
+
+    /** Σ ‖x_i − c(x_i)‖² over rows {@code from … to − 1} in row order ({@code assignment} indexed as the rows). */
+    public static double inertia(float[] rows, int[] assignment, int from, int to, int d, float[] centroids) {
+        double acc = 0;
+        for (int i = from; i < to; i++) {
+            acc += Kernels.squaredDistance(rows, i * d, centroids, assignment[i] * d, d);
+        }
+        return acc;
     }
 
     /** {@code v[from] + … + v[to − 1]}, in that order from 0. */
@@ -278,18 +293,16 @@ public final class KMeans {
         // Fixed chunks added in order: the inertia (which picks the best restart) is the same on any machine.
         int chunks = Parallel.reductionChunks(n);
         double[] part = new double[chunks];
-        IntStream.range(0, chunks).parallel().forEach(ch -> {
-            double acc = 0;
-            int end = Math.min(n, (ch + 1) * Parallel.REDUCTION_CHUNK);
-            for (int i = ch * Parallel.REDUCTION_CHUNK; i < end; i++) {
-                acc += Kernels.squaredDistance(x.data(), i * d, fc.data(), fa[i] * d, d);
-            }
-            part[ch] = acc;
-        });
-        double inertia = 0;
-        for (double v : part) {
-            inertia += v;
-        }
+        IntStream.range(0, chunks)
+                .parallel()
+                .forEach(ch -> part[ch] = inertia(
+                        x.data(),
+                        fa,
+                        ch * Parallel.REDUCTION_CHUNK,
+                        Math.min(n, (ch + 1) * Parallel.REDUCTION_CHUNK),
+                        d,
+                        fc.data()));
+        double inertia = total(part);
         return new Result(c, a, sizes, inertia, it);
     }
 
