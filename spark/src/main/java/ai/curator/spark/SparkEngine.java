@@ -76,6 +76,7 @@ public final class SparkEngine implements Engine {
 
     @Override
     public Result run(Recipe recipe, Settings settings) {
+        SparkJvm.check(); // before anything is written
         Pipeline pipeline = Pipeline.build(recipe, StageRegistry.load());
         List<PlannedStage> stages = pipeline.stages();
         for (PlannedStage s : stages) {

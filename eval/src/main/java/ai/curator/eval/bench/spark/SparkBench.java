@@ -4,6 +4,7 @@ import ai.curator.eval.bench.ChildJvm;
 import ai.curator.io.AtomicFiles;
 import ai.curator.recipe.Json;
 import ai.curator.spark.LocalSparkCluster;
+import ai.curator.spark.SparkJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -177,6 +178,12 @@ final class SparkBench {
         List<String> jvm = new ArrayList<>();
         boolean spark = cluster != null || engine.startsWith("local");
         if (spark) {
+            // what spark-submit adds on Java 17, whatever this JVM was started with
+            for (String opt : SparkJvm.options()) {
+                if (!cmdHas(opt)) {
+                    jvm.add(opt);
+                }
+            }
             // an even split of the file into `partitions` read tasks (Parquet splits at row groups)
             jvm.add("-Dspark.sql.files.maxPartitionBytes=" + (fileBytes / partitions + 1));
             jvm.add("-Dspark.sql.files.openCostInBytes=0");
@@ -286,6 +293,10 @@ final class SparkBench {
      * This JVM's {@code java} command line (options, class path) with the heap {@code xmx} instead of
      * its own and {@code options} added, ready for a main class.
      */
+    private static boolean cmdHas(String option) {
+        return ChildJvm.javaCommand().contains(option);
+    }
+
     private static List<String> java(String xmx, List<String> options) {
         List<String> cmd = new ArrayList<>();
         for (String a : ChildJvm.javaCommand()) {
