@@ -169,10 +169,13 @@ final class StudyReport {
 
     static BufferedImage lossPlot(List<LossApproxStudy.Cell> cells, LossApproxStudy.Options o) {
         headless();
-        double max = cells.stream()
-                .mapToDouble(LossApproxStudy.Cell::meanDelta)
-                .max()
-                .orElse(1);
+        // the colour scale's top, rounded up to 3 significant digits: the legend prints it as is
+        double max = new java.math.BigDecimal(cells.stream()
+                        .mapToDouble(LossApproxStudy.Cell::meanDelta)
+                        .max()
+                        .orElse(1))
+                .round(new java.math.MathContext(3, java.math.RoundingMode.UP))
+                .doubleValue();
         List<BufferedImage> panels = new ArrayList<>();
         for (String m : List.of(LossApproxStudy.CLUSTERING, LossApproxStudy.LOW_RANK)) {
             HeatMapChart h = new HeatMapChartBuilder()
