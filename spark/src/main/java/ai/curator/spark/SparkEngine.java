@@ -503,10 +503,16 @@ public final class SparkEngine implements Engine {
     }
 
     /** Embed, score and select stages keep their results (a constant score is not worth a file). */
+    /**
+     * Stages whose results the stage cache keeps: embed (but {@code features} and {@code column}, whose
+     * data file is their cache — at 10^7 × 384 a second copy is 15 GB), score (but uniform) and select.
+     */
     private static boolean cachable(PlannedStage s) {
         String role = s.spec().role();
         return (role.equals("embed") || role.equals("score") || role.equals("select"))
-                && !s.name().equals("score: uniform");
+                && !s.name().equals("score: uniform")
+                && !s.name().equals("embed: features")
+                && !s.name().equals("embed: column");
     }
 
     /**
