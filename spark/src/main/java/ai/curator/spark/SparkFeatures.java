@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -67,23 +68,20 @@ final class SparkFeatures {
             sel.add(functions.col("`" + c + "`").cast("double"));
         }
         List<String> names = List.copyOf(cols);
+        JavaRDD<Row> rows =
+                data.select(sel.toArray(new org.apache.spark.sql.Column[0])).javaRDD();
         if (!standardize) {
             // each value (float) of its double, as one machine's FeatureEmbedder.toFloats: rows move as
             // floats, half the shuffle and no double chunks kept (10^7 x 384 rows: 15 GB instead of 2 x 31 GB)
             JavaPairRDD<Integer, float[]> x = floatChunks(
-                            data.select(sel.toArray(new org.apache.spark.sql.Column[0]))
-                                    .javaRDD()
-                                    .mapToPair(r -> {
-                                        long row = r.getLong(0);
-                                        float[] v = new float[d];
-                                        for (int j = 0; j < d; j++) {
-                                            if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
-                                                throw notFinite(names.get(j), r, j + 1, row);
-                                            }
-                                            v[j] = (float) r.getDouble(j + 1);
-                                        }
-                                        return new Tuple2<>((int) (row / per), new Tuple2<>(row, v));
-                                    }),
+                            rows.mapToPair(r -> {
+                                double[] v = values(r, names);
+                                float[] f = new float[d];
+                                for (int j = 0; j < d; j++) {
+                                    f[j] = (float) v[j];
+                                }
+                                return new Tuple2<>((int) (r.getLong(0) / per), new Tuple2<>(r.getLong(0), f));
+                            }),
                             d)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
@@ -94,19 +92,8 @@ final class SparkFeatures {
             return new SparkTallMatrix(x, (int) n, d);
         }
         JavaPairRDD<Integer, double[]> raw = chunks(
-                data.select(sel.toArray(new org.apache.spark.sql.Column[0]))
-                        .javaRDD()
-                        .mapToPair(r -> {
-                            long row = r.getLong(0);
-                            double[] v = new double[d];
-                            for (int j = 0; j < d; j++) {
-                                if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
-                                    throw notFinite(names.get(j), r, j + 1, row);
-                                }
-                                v[j] = r.getDouble(j + 1);
-                            }
-                            return new Tuple2<>((int) (row / per), new Tuple2<>(row, v));
-                        }),
+                rows.mapToPair(
+                        r -> new Tuple2<>((int) (r.getLong(0) / per), new Tuple2<>(r.getLong(0), values(r, names)))),
                 d);
         try {
             double[] mean = new double[d];
@@ -130,10 +117,18 @@ final class SparkFeatures {
         }
     }
 
-    private static DataException notFinite(String name, Row r, int i, long row) {
-        return new DataException("Feature '" + name + "' is "
-                + (r.isNullAt(i) ? "missing" : Double.toString(r.getDouble(i))) + " in row " + row
-                + "; features must be finite");
+    /** A row's features (row position first, then the feature columns as doubles), each checked finite. */
+    private static double[] values(Row r, List<String> names) {
+        double[] v = new double[names.size()];
+        for (int j = 0; j < v.length; j++) {
+            if (r.isNullAt(j + 1) || !Double.isFinite(r.getDouble(j + 1))) {
+                throw new DataException("Feature '" + names.get(j) + "' is "
+                        + (r.isNullAt(j + 1) ? "missing" : Double.toString(r.getDouble(j + 1))) + " in row "
+                        + r.getLong(0) + "; features must be finite");
+            }
+            v[j] = r.getDouble(j + 1);
+        }
+        return v;
     }
 
     /** Rows (chunk id → (row, floats)) gathered into row-major chunks in row order (not kept: the caller persists). */

@@ -282,4 +282,23 @@ class SparkEngineTest {
                 .run(RecipeReader.read(g), new Engine.Settings("local[2]", false, QUIET)));
         assertTrue(d.getMessage().contains("nowhere.jsonl"), d.getMessage());
     }
+
+    /** A missing feature is named with its row, with and without z-scoring (floats and doubles move apart). */
+    @Test
+    void aMissingFeatureIsNamedWithItsRow() throws IOException {
+        Files.writeString(
+                dir.resolve("holes.jsonl"),
+                "{\"id\": \"a\", \"x\": 1.5}\n{\"id\": \"b\", \"x\": 2}\n{\"id\": \"c\"}\n");
+        for (String standardize : List.of("true", "false")) {
+            Path f = dir.resolve("holes-" + standardize + ".yaml");
+            Files.writeString(
+                    f,
+                    "dataset: {path: holes.jsonl}\nstages:\n  - embed: {method: features, columns: [x], standardize: "
+                            + standardize + "}\n  - score: {method: low_rank_sensitivity, rank: 1, landmarks: 0.5}\n"
+                            + "  - select: {method: sensitivity_sampling, budget: 2}\n  - export: {formats: [jsonl]}\n");
+            DataException e = assertThrows(DataException.class, () -> new SparkEngine()
+                    .run(RecipeReader.read(f), new Engine.Settings("local[2]", false, QUIET)));
+            assertTrue(e.getMessage().contains("Feature 'x' is missing in row 2"), e.getMessage());
+        }
+    }
 }
