@@ -473,7 +473,7 @@ public final class SparkEngine implements Engine {
             if (data instanceof ai.curator.api.CuratorException) {
                 throw data;
             }
-            throw new StageException("spark: " + SparkLoad.firstLine(e), e);
+            throw new StageException("spark: " + SparkLoad.firstLine(e) + diskFullHint(e, localDirs(spark)), e);
         } finally {
             spark.stop();
         }
@@ -607,6 +607,29 @@ public final class SparkEngine implements Engine {
         }
         throw new RecipeException("--master " + master + ": no master answers at " + String.join(", ", why)
                 + "; start one (Spark's sbin/start-master.sh) or check the address");
+    }
+
+    /** Where Spark writes shuffle files and spilled blocks on this process's machine. */
+    static String localDirs(SparkSession spark) {
+        String env = System.getenv("SPARK_LOCAL_DIRS");
+        return env != null && !env.isBlank()
+                ? env
+                : spark.conf().get("spark.local.dir", System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * For a full disk, which folder filled and how to move it (Spark's own message names neither):
+     * empty for any other failure.
+     */
+    static String diskFullHint(Throwable e, String localDirs) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return "; Spark's scratch folder (spark.local.dir: " + localDirs + ") holds its shuffle files and the"
+                        + " cached blocks it spills from memory, at times 2-3 x the embeddings (10^7 x 384 floats:"
+                        + " 15 GB each); point it at a larger disk with -Dspark.local.dir=DIR (or SPARK_LOCAL_DIRS)";
+            }
+        }
+        return "";
     }
 
     private static SparkSession session(Recipe recipe, String master) {

@@ -283,6 +283,16 @@ class SparkEngineTest {
         assertTrue(d.getMessage().contains("nowhere.jsonl"), d.getMessage());
     }
 
+    @Test
+    void aFullDiskNamesSparksScratchFolder() {
+        Exception full = new org.apache.spark.SparkException(
+                "Job aborted due to stage failure", new java.io.IOException("No space left on device"));
+        String hint = SparkEngine.diskFullHint(full, "/tmp");
+        assertTrue(hint.contains("spark.local.dir: /tmp") && hint.contains("-Dspark.local.dir=DIR"), hint);
+        assertEquals(
+                "", SparkEngine.diskFullHint(new RuntimeException("other", new java.io.IOException("closed")), "/tmp"));
+    }
+
     /** A missing feature is named with its row, with and without z-scoring (floats and doubles move apart). */
     @Test
     void aMissingFeatureIsNamedWithItsRow() throws IOException {
