@@ -136,7 +136,7 @@ public final class LlmBenchReport {
         md.append(String.format(
                 Locale.ROOT,
                 "Base model `%s`; %,d training rows; evaluated on the %s split (%d rows); fine-tuning %s, lr %s, %s"
-                        + " epoch(s), batch %s; landmarks %s of the rows. Mean ± sample std over seeds; PRR = mean / full's"
+                        + " epoch(s)%s, batch %s; landmarks %s of the rows. Mean ± sample std over seeds; PRR = mean / full's"
                         + " mean; Δ uniform = the paired difference to uniform at the same budget and seed (mean ± std).%n%n",
                 settings.path("model").asText(),
                 trainRows,
@@ -145,6 +145,10 @@ public final class LlmBenchReport {
                 settings.path("finetune").asText(),
                 settings.path("learning_rate").asText(),
                 settings.path("epochs").asText(),
+                settings.path("updates").asText().equals("full")
+                        ? " for the full run, round(epochs / share) for a subset (--updates full: about the full run's"
+                                + " updates)"
+                        : "",
                 settings.path("batch_size").asText(),
                 settings.path("landmarks").asText()));
         md.append("| method | budget | seeds | rows | ").append(head).append(" | PRR | Δ uniform |");

@@ -211,6 +211,13 @@ class LlmBenchReportTest {
         assertTrue(
                 md.contains("Base model `/m/stories260K.gguf`; 40 training rows; evaluated on the test split (6 rows)"),
                 md);
+        assertTrue(md.contains("lr 0.001, 1 epoch(s), batch 8"), md);
+        settings.put("updates", "full");
+        LlmBenchReport.write(dir, settings, "curator bench llm --task viggo --updates full", rs, TRAIN_ROWS);
+        assertTrue(
+                Files.readString(dir.resolve("llm-bench.md"))
+                        .contains("1 epoch(s) for the full run, round(epochs / share) for a subset (--updates full"),
+                "the same-updates setting is stated");
         String mainTable = md.substring(md.indexOf("| method |"), md.indexOf("\n\n", md.indexOf("| method |")));
         List<String[]> rows = mainTable
                 .lines()
