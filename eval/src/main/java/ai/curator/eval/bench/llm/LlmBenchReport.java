@@ -394,7 +394,10 @@ public final class LlmBenchReport {
             chart.addSeries(e.getKey(), x, y, err);
         }
         if (!Double.isNaN(full) && !budgets.isEmpty()) {
-            double[] x = {budgets.get(0), budgets.get(budgets.size() - 1)};
+            double lo = budgets.get(0);
+            double hi = budgets.get(budgets.size() - 1);
+            double pad = hi > lo ? 0 : Math.max(0.5, 0.1 * hi); // one budget: a short line, not a dot
+            double[] x = {lo - pad, hi + pad};
             double[] y = {100 * full, 100 * full};
             chart.addSeries("full (100%)", x, y).setMarker(SeriesMarkers.NONE);
         }
