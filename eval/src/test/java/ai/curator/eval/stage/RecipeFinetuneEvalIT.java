@@ -279,6 +279,10 @@ class RecipeFinetuneEvalIT {
         assertEquals(9, skip.at("/finetune/trainer/samples").asInt());
         assertEquals(
                 "w3", skip.at("/finetune/trainer/rows_skipped_too_long_ids/0").asText());
+        assertTrue(
+                logBytes.toString(StandardCharsets.UTF_8)
+                        .contains("trained on 9 rows (3 of 12 longer than max_length left out)"),
+                "the log counts the rows trained on");
 
         run(recipe.apply("truncate"));
         JsonNode cut = Json.MAPPER.readTree(

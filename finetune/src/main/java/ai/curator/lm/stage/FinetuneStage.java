@@ -368,8 +368,11 @@ public final class FinetuneStage implements ai.curator.api.Stage {
             details.forEach((k, v) -> ctx.record(k, v instanceof List<?> l ? String.join(" ", (List<String>) l) : v));
             ctx.record("subset_sha256", subsetSha);
             ctx.record("product", PRODUCT + "/" + MODEL_DIR);
-            ctx.summary("trained on " + sel.size() + " rows → " + product.resolve(MODEL_DIR) + " ("
-                    + details.get("wall_seconds") + " s)");
+            Object skipped = details.get("rows_skipped_too_long");
+            int left = skipped instanceof Number k ? k.intValue() : 0;
+            ctx.summary("trained on " + (sel.size() - left) + " rows"
+                    + (left > 0 ? " (" + left + " of " + sel.size() + " longer than max_length left out)" : "")
+                    + " → " + product.resolve(MODEL_DIR) + " (" + details.get("wall_seconds") + " s)");
         } catch (IOException e) {
             throw new StageException("finetune: cannot write " + staging + ": " + e.getMessage(), e);
         } catch (StageException e) {
