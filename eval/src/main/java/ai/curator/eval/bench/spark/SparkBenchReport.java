@@ -11,14 +11,29 @@ final class SparkBenchReport {
 
     private static final List<String> ROLES = List.of("load", "embed", "score", "select", "export");
 
+    /** The heaps of the engines this bench ran: only those. */
+    static String jvms(SparkBench.Options o) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (o.oneMachine()) {
+            parts.add("one machine's heap " + o.oneMachineMemory());
+        }
+        if (o.local() || o.cluster()) {
+            parts.add("Spark driver's heap " + o.driverMemory());
+        }
+        if (o.cluster()) {
+            parts.add("standalone: " + o.workers() + " workers x " + o.workerCores() + " cores, executors "
+                    + o.executorMemory());
+        }
+        return String.join("; ", parts);
+    }
+
     static String markdown(SparkBench.Options o, List<SparkBench.Run> runs) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(
                 Locale.ROOT,
                 "# curator bench spark%n%nRecipe: %d given float32 dimensions -> low-rank sensitivity (rank %d, %.3g of"
                         + " rows as landmarks, losses from a column, kernel ridge) -> sensitivity sampling at %s ->"
-                        + " Parquet. Seed %d. Each run in a fresh JVM (one machine's heap %s, Spark driver's %s); standalone: %d workers x %d"
-                        + " cores, executors %s. Stage seconds are the run's own log; peak RSS is VmHWM of each"
+                        + " Parquet. Seed %d. Each run in a fresh JVM (%s). Stage seconds are the run's own log; peak RSS is VmHWM of each"
                         + " process; task seconds, bytes read (input files and cached blocks) and shuffle bytes are Spark's event log; subset is the first 16 hex digits of"
                         + " SHA-256 over the exported rows' (id, count, weight bits, σ bits): equal digests, equal"
                         + " subsets.%n%n",
@@ -27,11 +42,7 @@ final class SparkBenchReport {
                 o.landmarks(),
                 o.budget(),
                 o.seed(),
-                o.oneMachineMemory(),
-                o.driverMemory(),
-                o.workers(),
-                o.workerCores(),
-                o.executorMemory()));
+                jvms(o)));
         b.append(
                 "| rows | engine | partitions | total s | load | embed | score | select | export | driver peak RSS |"
                         + " executor peak RSS | task s | input + cache reads | shuffle written | selected | subset | status |\n");

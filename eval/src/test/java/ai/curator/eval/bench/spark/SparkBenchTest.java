@@ -64,4 +64,48 @@ class SparkBenchTest {
                 + "[select: sensitivity_sampling] 5,000 draws with replacement ∝ low_rank_sensitivity (1.8 s)\n";
         assertEquals(Map.of("load", 9.8, "select", 1.8), SparkBench.stageSeconds(spark));
     }
+
+    @Test
+    void theReportNamesOnlyTheHeapsOfTheEnginesThatRan() {
+        SparkBench.Options localOnly = new SparkBench.Options(
+                java.util.List.of(1000L),
+                4,
+                java.util.List.of(2),
+                "10%",
+                2,
+                0.2,
+                2,
+                2,
+                1,
+                "4g",
+                "18g",
+                "8g",
+                false,
+                true,
+                false,
+                1,
+                dir);
+        assertEquals("Spark driver's heap 18g", SparkBenchReport.jvms(localOnly));
+        SparkBench.Options all = new SparkBench.Options(
+                java.util.List.of(1000L),
+                4,
+                java.util.List.of(2),
+                "10%",
+                2,
+                0.2,
+                2,
+                2,
+                1,
+                "4g",
+                "18g",
+                "8g",
+                true,
+                true,
+                true,
+                1,
+                dir);
+        assertEquals(
+                "one machine's heap 8g; Spark driver's heap 18g; standalone: 2 workers x 1 cores, executors 4g",
+                SparkBenchReport.jvms(all));
+    }
 }
