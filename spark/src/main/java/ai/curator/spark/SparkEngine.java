@@ -502,10 +502,10 @@ public final class SparkEngine implements Engine {
         return out;
     }
 
-    /** Embed, score and select stages keep their results (a constant score is not worth a file). */
     /**
      * Stages whose results the stage cache keeps: embed (but {@code features} and {@code column}, whose
-     * data file is their cache — at 10^7 × 384 a second copy is 15 GB), score (but uniform) and select.
+     * data file is their cache — at 10^7 × 384 a second copy is 15 GB), score (but uniform: a constant
+     * score is not worth a file) and select.
      */
     private static boolean cachable(PlannedStage s) {
         String role = s.spec().role();

@@ -73,7 +73,7 @@ final class SparkFeatures {
         if (!standardize) {
             // each value (float) of its double, as one machine's FeatureEmbedder.toFloats: rows move as
             // floats, half the shuffle and no double chunks kept (10^7 x 384 rows: 15 GB instead of 2 x 31 GB)
-            JavaPairRDD<Integer, float[]> x = floatChunks(
+            JavaPairRDD<Integer, float[]> x = chunks(
                             rows.mapToPair(r -> {
                                 double[] v = values(r, names);
                                 float[] f = new float[d];
@@ -82,7 +82,8 @@ final class SparkFeatures {
                                 }
                                 return new Tuple2<>((int) (r.getLong(0) / per), new Tuple2<>(r.getLong(0), f));
                             }),
-                            d)
+                            d,
+                            float.class)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 x.count();
@@ -91,22 +92,18 @@ final class SparkFeatures {
             }
             return new SparkTallMatrix(x, (int) n, d);
         }
-        JavaPairRDD<Integer, double[]> raw = chunks(
-                rows.mapToPair(
-                        r -> new Tuple2<>((int) (r.getLong(0) / per), new Tuple2<>(r.getLong(0), values(r, names)))),
-                d);
+        // z-scored: the double chunks are read three times (means, deviations, floats), so kept
+        JavaPairRDD<Integer, double[]> raw = SparkFeatures.<double[]>chunks(
+                        rows.mapToPair(r ->
+                                new Tuple2<>((int) (r.getLong(0) / per), new Tuple2<>(r.getLong(0), values(r, names)))),
+                        d,
+                        double.class)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            double[] mean = new double[d];
-            double[] sd = new double[d];
-            if (standardize) {
-                mean = FeatureEmbedder.means(ordered(raw.mapValues(c -> FeatureEmbedder.columnSums(c, d)), d), n);
-                double[] m = mean;
-                sd = FeatureEmbedder.standardDeviations(
-                        ordered(raw.mapValues(c -> FeatureEmbedder.centredSquares(c, d, m)), d), n);
-            }
-            double[] mf = mean;
-            double[] sf = sd;
-            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> FeatureEmbedder.toFloats(c, d, mf, sf, standardize))
+            double[] mean = FeatureEmbedder.means(ordered(raw.mapValues(c -> FeatureEmbedder.columnSums(c, d)), d), n);
+            double[] sd = FeatureEmbedder.standardDeviations(
+                    ordered(raw.mapValues(c -> FeatureEmbedder.centredSquares(c, d, mean)), d), n);
+            JavaPairRDD<Integer, float[]> x = raw.mapValues(c -> FeatureEmbedder.toFloats(c, d, mean, sd, true))
                     .persist(StorageLevel.MEMORY_AND_DISK());
             x.count();
             return new SparkTallMatrix(x, (int) n, d);
@@ -131,34 +128,22 @@ final class SparkFeatures {
         return v;
     }
 
-    /** Rows (chunk id → (row, floats)) gathered into row-major chunks in row order (not kept: the caller persists). */
-    static JavaPairRDD<Integer, float[]> floatChunks(JavaPairRDD<Integer, Tuple2<Long, float[]>> rows, int d) {
+    /**
+     * Rows (chunk id → (row, values)) gathered into row-major chunks in row order, each chunk an array
+     * of {@code type} ({@code float.class} or {@code double.class}); not kept: the caller persists.
+     */
+    @SuppressWarnings("unchecked")
+    static <A> JavaPairRDD<Integer, A> chunks(JavaPairRDD<Integer, Tuple2<Long, A>> rows, int d, Class<?> type) {
         return rows.groupByKey().mapValues(it -> {
-            List<Tuple2<Long, float[]>> l = new ArrayList<>();
+            List<Tuple2<Long, A>> l = new ArrayList<>();
             it.forEach(l::add);
             l.sort((a, b) -> Long.compare(a._1(), b._1()));
-            float[] chunk = new float[l.size() * d];
+            A chunk = (A) java.lang.reflect.Array.newInstance(type, l.size() * d);
             for (int i = 0; i < l.size(); i++) {
                 System.arraycopy(l.get(i)._2(), 0, chunk, i * d, d);
             }
             return chunk;
         });
-    }
-
-    /** Rows (chunk id → (row, values)) gathered into row-major chunks in row order, kept. */
-    static JavaPairRDD<Integer, double[]> chunks(JavaPairRDD<Integer, Tuple2<Long, double[]>> rows, int d) {
-        return rows.groupByKey()
-                .mapValues(it -> {
-                    List<Tuple2<Long, double[]>> l = new ArrayList<>();
-                    it.forEach(l::add);
-                    l.sort((a, b) -> Long.compare(a._1(), b._1()));
-                    double[] chunk = new double[l.size() * d];
-                    for (int i = 0; i < l.size(); i++) {
-                        System.arraycopy(l.get(i)._2(), 0, chunk, i * d, d);
-                    }
-                    return chunk;
-                })
-                .persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     /**
@@ -189,7 +174,7 @@ final class SparkFeatures {
                 : first.get(0).getList(1).size();
         int per = Parallel.REDUCTION_CHUNK;
         try {
-            JavaPairRDD<Integer, float[]> x = floatChunks(
+            JavaPairRDD<Integer, float[]> x = chunks(
                             v.javaRDD().mapToPair(r -> {
                                 long row = r.getLong(0);
                                 String where = "column '" + column + "', row " + row + " (id " + r.getString(2) + ")";
@@ -214,7 +199,8 @@ final class SparkFeatures {
                                 }
                                 return new Tuple2<>((int) (row / per), new Tuple2<>(row, f));
                             }),
-                            d)
+                            d,
+                            float.class)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             x.count();
             return new SparkTallMatrix(x, (int) n, d);

@@ -178,12 +178,7 @@ final class SparkBench {
         List<String> jvm = new ArrayList<>();
         boolean spark = cluster != null || engine.startsWith("local");
         if (spark) {
-            // what spark-submit adds on Java 17, whatever this JVM was started with
-            for (String opt : SparkJvm.options()) {
-                if (!cmdHas(opt)) {
-                    jvm.add(opt);
-                }
-            }
+            jvm.addAll(SparkJvm.options()); // what spark-submit adds on Java 17, whatever this JVM was started with
             // an even split of the file into `partitions` read tasks (Parquet splits at row groups)
             jvm.add("-Dspark.sql.files.maxPartitionBytes=" + (fileBytes / partitions + 1));
             jvm.add("-Dspark.sql.files.openCostInBytes=0");
@@ -291,12 +286,8 @@ final class SparkBench {
 
     /**
      * This JVM's {@code java} command line (options, class path) with the heap {@code xmx} instead of
-     * its own and {@code options} added, ready for a main class.
+     * its own and {@code options} added (those it already has once), ready for a main class.
      */
-    private static boolean cmdHas(String option) {
-        return ChildJvm.javaCommand().contains(option);
-    }
-
     private static List<String> java(String xmx, List<String> options) {
         List<String> cmd = new ArrayList<>();
         for (String a : ChildJvm.javaCommand()) {
@@ -306,7 +297,11 @@ final class SparkBench {
         }
         List<String> add = new ArrayList<>();
         add.add("-Xmx" + xmx);
-        add.addAll(options);
+        for (String o : options) {
+            if (!cmd.contains(o)) {
+                add.add(o);
+            }
+        }
         cmd.addAll(cmd.size() - 2, add); // before -cp CLASSPATH
         return cmd;
     }

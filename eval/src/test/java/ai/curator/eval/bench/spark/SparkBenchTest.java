@@ -67,45 +67,31 @@ class SparkBenchTest {
 
     @Test
     void theReportNamesOnlyTheHeapsOfTheEnginesThatRan() {
-        SparkBench.Options localOnly = new SparkBench.Options(
-                java.util.List.of(1000L),
-                4,
-                java.util.List.of(2),
-                "10%",
-                2,
-                0.2,
-                2,
-                2,
-                1,
-                "4g",
-                "18g",
-                "8g",
-                false,
-                true,
-                false,
-                1,
-                dir);
-        assertEquals("Spark driver's heap 18g", SparkBenchReport.jvms(localOnly));
-        SparkBench.Options all = new SparkBench.Options(
-                java.util.List.of(1000L),
-                4,
-                java.util.List.of(2),
-                "10%",
-                2,
-                0.2,
-                2,
-                2,
-                1,
-                "4g",
-                "18g",
-                "8g",
-                true,
-                true,
-                true,
-                1,
-                dir);
+        assertEquals("Spark driver's heap 18g", SparkBenchReport.jvms(options(false, true, false)));
         assertEquals(
                 "one machine's heap 8g; Spark driver's heap 18g; standalone: 2 workers x 1 cores, executors 4g",
-                SparkBenchReport.jvms(all));
+                SparkBenchReport.jvms(options(true, true, true)));
+    }
+
+    /** 1,000 rows × 4, executors 4g, driver 18g, one machine 8g; the engines as given. */
+    private SparkBench.Options options(boolean oneMachine, boolean local, boolean cluster) {
+        return new SparkBench.Options(
+                java.util.List.of(1000L),
+                4,
+                java.util.List.of(2),
+                "10%",
+                2,
+                0.2,
+                2,
+                2,
+                1,
+                "4g",
+                "18g",
+                "8g",
+                oneMachine,
+                local,
+                cluster,
+                1,
+                dir);
     }
 }
