@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,8 +43,10 @@ import org.apache.spark.storage.StorageLevel;
  * seed. Stages on Spark so far: load (JSONL, CSV, TSV, Parquet), {@code embed: features}, {@code
  * score: uniform}, {@code score: low_rank_sensitivity}, {@code score: clustering_sensitivity}, {@code select:
  * uniform} (with class quotas), {@code select: sensitivity_sampling}, {@code top_m} and {@code k_means}, {@code export: files}
- * (JSONL, Parquet); any other stage is refused before any work, by name. Every stage is
- * computed on each run (no stage cache on this engine yet).
+ * (JSONL, Parquet); any other stage is refused before any work, by name. Embed (but {@code
+ * features} and {@code column}), score and select results are kept in a stage cache ({@link
+ * SparkStageCache}) and reused by a rerun; an embed stage whose every later reader is in that cache
+ * is not computed at all.
  */
 public final class SparkEngine implements Engine {
     /** Subsets up to this many distinct rows are broadcast to the export's tasks instead of shuffled. */
@@ -141,15 +144,34 @@ public final class SparkEngine implements Engine {
                             Locale.ROOT,
                             "         spark: %s%n",
                             before.minus(start).line());
-            for (PlannedStage s : stages) {
+            boolean[] answered = cache.answered(stages, recipe.seed(), SparkEngine::cachable);
+            Supplier<SparkTallMatrix> deferred = null; // a skipped embed stage, should a reader need it after all
+            for (int i = 0; i < stages.size(); i++) {
+                PlannedStage s = stages.get(i);
                 t = System.nanoTime();
                 progress.stage(s.name());
                 long key = new SplittableRandom(s.seed(recipe.seed())).nextLong();
                 String what;
                 org.apache.hadoop.fs.Path folder = cache.next(s, recipe.seed());
                 boolean cachable = cachable(s);
-                ObjectNode hit = cachable ? cache.finished(folder) : null;
-                if (hit != null) {
+                ObjectNode hit = answered[i] ? cache.finished(folder) : null;
+                if (s.spec().role().equals("embed") && !readLater(stages, i, answered)) {
+                    // every later stage that reads the embeddings is in the stage cache (a new budget, say):
+                    // at 10^7 x 384 that skips re-chunking 15 GB; computed after all if a record vanishes
+                    int at = i;
+                    org.apache.hadoop.fs.Path f = folder;
+                    deferred = hit != null
+                            ? () -> SparkStageCache.readMatrix(
+                                    spark,
+                                    f,
+                                    hit.path("rows").asInt(),
+                                    hit.path("cols").asInt(),
+                                    data.rdd().getNumPartitions())
+                            : () -> embed(s, loaded, data, n, recipe, at).matrix();
+                    embeddings = null;
+                    cachable = false;
+                    what = "not needed: every later stage that reads embeddings is in the stage cache";
+                } else if (hit != null) {
                     what = hit.path("what").asText() + " (cached)";
                     stageDetails = hit.has("details") ? (ObjectNode) hit.get("details") : null;
                     switch (s.spec().role()) {
@@ -173,51 +195,16 @@ public final class SparkEngine implements Engine {
                     }
                 } else {
                     switch (s.name()) {
-                        case "embed: features" -> {
-                            FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
-                            List<String> cols = SparkFeatures.columns(
-                                    loaded,
-                                    o.columns(),
-                                    recipe.dataset().features(),
-                                    recipe.dataset().label());
-                            embeddings = SparkFeatures.embed(data, n, cols, o.standardize());
-                            what = String.format(
-                                    Locale.ROOT,
-                                    "%,d x %d from %s%s",
-                                    n,
-                                    cols.size(),
-                                    cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
-                                    o.standardize() ? ", z-scored" : "");
-                        }
-                        case "embed: column" -> {
-                            String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
-                            embeddings = SparkFeatures.vectors(loaded, data, n, col);
-                            what = String.format(Locale.ROOT, "%,d x %d from column %s", n, embeddings.cols(), col);
-                        }
-                        case "embed: encoder" -> {
-                            SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));
+                        case "embed: features", "embed: column", "embed: encoder" -> {
+                            Embedded e = embed(s, loaded, data, n, recipe, i);
                             embeddings = e.matrix();
-                            ObjectNode details = Json.MAPPER.createObjectNode();
-                            details.put("encoder", e.encoder());
-                            details.put("dimension", embeddings.cols());
-                            details.put("tokens", e.tokens());
-                            details.put("truncated", e.truncated());
-                            stageDetails = details;
-                            what = String.format(
-                                    Locale.ROOT,
-                                    "embedded %,d rows × %d dims (%s)%s",
-                                    n,
-                                    embeddings.cols(),
-                                    e.encoder(),
-                                    e.truncated() > 0
-                                            ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
-                                            : "");
+                            deferred = null;
+                            what = e.what();
+                            stageDetails = e.details();
                         }
                         case "score: low_rank_sensitivity" -> {
                             LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
-                            if (embeddings == null) {
-                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
-                            }
+                            embeddings = need(s, embeddings, deferred);
                             List<double[]> rec = new ArrayList<>();
                             SplittableRandom rnd = new SplittableRandom(s.seed(recipe.seed()));
                             Dataset<Row> sigma;
@@ -258,9 +245,7 @@ public final class SparkEngine implements Engine {
                         }
                         case "score: clustering_sensitivity" -> {
                             ClusteringSensitivityScorer.Options o = (ClusteringSensitivityScorer.Options) s.options();
-                            if (embeddings == null) {
-                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
-                            }
+                            embeddings = need(s, embeddings, deferred);
                             if (o.clusters() > n) {
                                 throw new RecipeException(
                                         "clustering_sensitivity.clusters must be <= the number of rows (" + n
@@ -336,9 +321,7 @@ public final class SparkEngine implements Engine {
                         }
                         case "select: k_means" -> {
                             KMeansSelector.Options o = (KMeansSelector.Options) s.options();
-                            if (embeddings == null) {
-                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
-                            }
+                            embeddings = need(s, embeddings, deferred);
                             int k = o.budget().resolve(n);
                             List<double[]> rec = new ArrayList<>();
                             selection = SparkKMeans.select(
@@ -500,6 +483,93 @@ public final class SparkEngine implements Engine {
         Dataset<Row> out = scored.join(sigma, SparkLoad.ROW).persist(StorageLevel.MEMORY_AND_DISK());
         out.count();
         return out;
+    }
+
+    /** The stages that read the embeddings. */
+    private static final java.util.Set<String> READS_EMBEDDINGS =
+            java.util.Set.of("score: low_rank_sensitivity", "score: clustering_sensitivity", "select: k_means");
+
+    /**
+     * Whether a stage after {@code i} (up to the next embed stage, which replaces the embeddings) reads
+     * the embeddings and is not answered by the stage cache.
+     */
+    static boolean readLater(List<PlannedStage> stages, int i, boolean[] answered) {
+        for (int j = i + 1; j < stages.size(); j++) {
+            PlannedStage t = stages.get(j);
+            if (t.spec().role().equals("embed")) {
+                return false;
+            }
+            if (READS_EMBEDDINGS.contains(t.name()) && !answered[j]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The embeddings stage {@code s} reads: those in hand, or a skipped embed stage's, computed now. */
+    private static SparkTallMatrix need(
+            PlannedStage s, SparkTallMatrix embeddings, Supplier<SparkTallMatrix> deferred) {
+        if (embeddings != null) {
+            return embeddings;
+        }
+        if (deferred != null) { // the stage cache's record that let the embed stage be skipped is gone
+            return deferred.get();
+        }
+        throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+    }
+
+    /** An embed stage's matrix, what the log says of it, and the details its record keeps (or null). */
+    private record Embedded(SparkTallMatrix matrix, String what, ObjectNode details) {}
+
+    /** Runs embed stage {@code s} (the {@code index}-th of the recipe) over the loaded rows. */
+    private static Embedded embed(
+            PlannedStage s, SparkLoad.Loaded loaded, Dataset<Row> data, long n, Recipe recipe, int index) {
+        switch (s.name()) {
+            case "embed: features" -> {
+                FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
+                List<String> cols = SparkFeatures.columns(
+                        loaded,
+                        o.columns(),
+                        recipe.dataset().features(),
+                        recipe.dataset().label());
+                return new Embedded(
+                        SparkFeatures.embed(data, n, cols, o.standardize()),
+                        String.format(
+                                Locale.ROOT,
+                                "%,d x %d from %s%s",
+                                n,
+                                cols.size(),
+                                cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
+                                o.standardize() ? ", z-scored" : ""),
+                        null);
+            }
+            case "embed: column" -> {
+                String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
+                SparkTallMatrix m = SparkFeatures.vectors(loaded, data, n, col);
+                return new Embedded(m, String.format(Locale.ROOT, "%,d x %d from column %s", n, m.cols(), col), null);
+            }
+            case "embed: encoder" -> {
+                SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, index);
+                ObjectNode details = Json.MAPPER.createObjectNode();
+                details.put("encoder", e.encoder());
+                details.put("dimension", e.matrix().cols());
+                details.put("tokens", e.tokens());
+                details.put("truncated", e.truncated());
+                return new Embedded(
+                        e.matrix(),
+                        String.format(
+                                Locale.ROOT,
+                                "embedded %,d rows × %d dims (%s)%s",
+                                n,
+                                e.matrix().cols(),
+                                e.encoder(),
+                                e.truncated() > 0
+                                        ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
+                                        : ""),
+                        details);
+            }
+            default -> throw new IllegalStateException(s.name());
+        }
     }
 
     /**

@@ -111,6 +111,25 @@ final class SparkStageCache {
                         key.substring(0, 12)));
     }
 
+    /**
+     * Which of {@code stages} the cache holds finished (of those {@code cachable} accepts), looked up
+     * in order without moving the chain on: {@link #next} still starts from the first stage.
+     */
+    boolean[] answered(
+            List<PlannedStage> stages, long recipeSeed, java.util.function.Predicate<PlannedStage> cachable) {
+        String start = key;
+        boolean[] hit = new boolean[stages.size()];
+        try {
+            for (int i = 0; i < stages.size(); i++) {
+                Path folder = next(stages.get(i), recipeSeed);
+                hit[i] = cachable.test(stages.get(i)) && finished(folder) != null;
+            }
+        } finally {
+            key = start;
+        }
+        return hit;
+    }
+
     /** The finished stage's record, or null when it is not there (or {@code --force}, or the cache is off). */
     ObjectNode finished(Path folder) {
         if (!enabled || force) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Spark engine's stage cache on {@code local[2]}: a second run reuses the scores and selection
- * (and asks nothing again; {@code embed: features} is read from the data again, which is its
- * cache); another budget reuses the scores and draws
+ * (and asks nothing again; {@code embed: features}, whose only reader is then in the cache, is not
+ * computed); another budget reuses the scores and draws
  * anew — the subset one machine draws for that budget; a stage folder without its record (a run
  * stopped mid-write) is recomputed; {@code --force} recomputes everything.
  */
@@ -68,18 +68,19 @@ class SparkStageCacheTest {
         List<String> firstRows = rows(recipe.output());
 
         String second = spark(recipe, false);
-        assertTrue(second.contains("[embed: features] 3,000 x 4"), second);
+        assertTrue(first.contains("[embed: features] 3,000 x 4"), first);
         for (String stage : List.of("score: low_rank_sensitivity", "select: sensitivity_sampling")) {
             assertTrue(second.lines().anyMatch(l -> l.startsWith("[" + stage + "]") && l.contains("(cached)")), second);
         }
-        // embed: features is read from the data again: the data file is its cache
-        assertTrue(second.lines().anyMatch(l -> l.startsWith("[embed: features]") && !l.contains("(cached)")), second);
+        // embed: features is not computed: the only stage reading the embeddings is in the cache
+        assertTrue(second.contains("[embed: features] not needed: every later stage that reads embeddings"), second);
         assertEquals(firstRows, rows(recipe.output()));
 
         // another budget: embeddings and scores from the cache, a new draw — one machine's
         Recipe other =
                 RecipeReader.read(f, List.of(ai.curator.recipe.RecipeOverrides.Setting.parse("select.budget=25%")));
         String third = spark(other, false);
+        assertTrue(third.contains("[embed: features] not needed"), third);
         assertTrue(
                 third.lines().anyMatch(l -> l.startsWith("[score: low_rank_sensitivity]") && l.contains("(cached)")));
         assertTrue(
@@ -98,10 +99,29 @@ class SparkStageCacheTest {
             Files.delete(score.resolve("stage.json"));
         }
         String fourth = spark(recipe, false);
+        assertTrue(fourth.contains("[embed: features] 3,000 x 4"), fourth); // the score reads them again
         assertTrue(
                 fourth.lines().anyMatch(l -> l.startsWith("[score: low_rank_sensitivity]") && !l.contains("(cached)")));
         assertEquals(firstRows, rows(recipe.output()));
         assertFalse(spark(recipe, true).contains("(cached)"));
+    }
+
+    @Test
+    void anEmbedStageIsNeededWhileALaterReaderIsNotInTheCache() throws IOException {
+        Files.writeString(dir.resolve("t.csv"), "id,a,b,loss\nk0,1,2,3\n");
+        Path f = dir.resolve("k.yaml");
+        Files.writeString(
+                f,
+                "dataset: {path: t.csv}\nseed: 9\nstages:\n"
+                        + "  - embed: {method: features}\n"
+                        + "  - score: {method: low_rank_sensitivity, rank: 1, loss: {source: column, column: loss}}\n"
+                        + "  - select: {method: k_means, budget: 1}\n"
+                        + "  - export: {formats: [jsonl]}\noutput: out\n");
+        List<ai.curator.pipeline.PlannedStage> stages =
+                Pipeline.build(RecipeReader.read(f), StageRegistry.load()).stages();
+        assertTrue(SparkEngine.readLater(stages, 0, new boolean[] {false, false, false, false}));
+        assertTrue(SparkEngine.readLater(stages, 0, new boolean[] {false, true, false, false})); // k-means reads them
+        assertFalse(SparkEngine.readLater(stages, 0, new boolean[] {false, true, true, false}));
     }
 
     private static String spark(Recipe r, boolean force) {
