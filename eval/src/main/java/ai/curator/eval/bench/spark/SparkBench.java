@@ -135,7 +135,35 @@ final class SparkBench {
             return f;
         }
         long t = System.nanoTime();
-        SyntheticEmbeddings.write(f, n, o.dims(), o.seed());
+        // in a child JVM: Arrow's native Parquet writer keeps its memory after the write (13 GB of RSS
+        // at 10^7 rows x 384, measured), memory the runs the bench starts next need
+        List<String> cmd = new ArrayList<>(java("4g", List.of()));
+        cmd.addAll(List.of(
+                SyntheticEmbeddings.class.getName(),
+                Long.toString(ProcessHandle.current().pid()),
+                f.toString(),
+                Long.toString(n),
+                Integer.toString(o.dims()),
+                Long.toString(o.seed())));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                out.add(line);
+            }
+        }
+        int rc;
+        try {
+            rc = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing " + f, e);
+        }
+        if (rc != 0 || !Files.isRegularFile(f)) {
+            throw new IOException("writing the bench data " + f + " failed (exit " + rc + "): "
+                    + String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size())));
+        }
         log.printf(
                 Locale.ROOT,
                 "bench spark: wrote %s: %,d rows x %d float32 + id + loss, %s in %.1f s%n",

@@ -44,6 +44,25 @@ final class SyntheticEmbeddings {
         return out;
     }
 
+    /**
+     * The bench's child JVM that writes one file: {@code PARENT_PID TARGET N D SEED}. It ends with its
+     * parent, and exits 2 on bad arguments or a failed write (the message on stderr).
+     */
+    public static void main(String[] args) {
+        if (args.length != 5) {
+            System.err.println("usage: SyntheticEmbeddings PARENT_PID TARGET N D SEED");
+            System.exit(2);
+        }
+        ai.curator.eval.bench.ChildJvm.haltWhenParentEnds(Long.parseLong(args[0]));
+        try {
+            write(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench spark: cannot write " + args[1] + ": " + e);
+            System.exit(2);
+        }
+        System.exit(0); // Arrow's native threads would keep the JVM up
+    }
+
     /** Writes the file at {@code target} (through a temporary name). */
     static void write(Path target, long n, int d, long seed) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");

@@ -66,6 +66,24 @@ class SparkBenchTest {
     }
 
     @Test
+    void theBenchWritesItsDataInAChildJvmAsThisOneWould() throws Exception {
+        // no engine: the bench only makes its data file (1,000 rows x 4, seed 1), in a child JVM
+        assertTrue(
+                new SparkBench(options(false, false, false), System.err).run().isEmpty());
+        Path made = dir.resolve("data-n1000-d4-s1.parquet");
+        Path here = dir.resolve("here.parquet");
+        SyntheticEmbeddings.write(here, 1000, 4, 1);
+        RawTable a = ArrowIo.readParquet(made);
+        RawTable b = ArrowIo.readParquet(here);
+        assertEquals(1000, a.rows());
+        for (int c = 0; c < 6; c++) {
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(b.columns().get(c).number(i), a.columns().get(c).number(i), "column " + c + " row " + i);
+            }
+        }
+    }
+
+    @Test
     void theReportNamesOnlyTheHeapsOfTheEnginesThatRan() {
         assertEquals("Spark driver's heap 18g", SparkBenchReport.jvms(options(false, true, false)));
         assertEquals(
