@@ -30,7 +30,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -144,8 +143,7 @@ public final class SparkEngine implements Engine {
                             Locale.ROOT,
                             "         spark: %s%n",
                             before.minus(start).line());
-            boolean[] answered = cache.answered(stages, recipe.seed(), SparkEngine::cachable);
-            Supplier<SparkTallMatrix> deferred = null; // a skipped embed stage, should a reader need it after all
+            ObjectNode[] records = cache.records(stages, recipe.seed(), SparkEngine::cachable);
             for (int i = 0; i < stages.size(); i++) {
                 PlannedStage s = stages.get(i);
                 t = System.nanoTime();
@@ -154,20 +152,10 @@ public final class SparkEngine implements Engine {
                 String what;
                 org.apache.hadoop.fs.Path folder = cache.next(s, recipe.seed());
                 boolean cachable = cachable(s);
-                ObjectNode hit = answered[i] ? cache.finished(folder) : null;
-                if (s.spec().role().equals("embed") && !readLater(stages, i, answered)) {
+                ObjectNode hit = records[i];
+                if (s.spec().role().equals("embed") && !readLater(stages, i, records)) {
                     // every later stage that reads the embeddings is in the stage cache (a new budget, say):
-                    // at 10^7 x 384 that skips re-chunking 15 GB; computed after all if a record vanishes
-                    int at = i;
-                    org.apache.hadoop.fs.Path f = folder;
-                    deferred = hit != null
-                            ? () -> SparkStageCache.readMatrix(
-                                    spark,
-                                    f,
-                                    hit.path("rows").asInt(),
-                                    hit.path("cols").asInt(),
-                                    data.rdd().getNumPartitions())
-                            : () -> embed(s, loaded, data, n, recipe, at).matrix();
+                    // at 10^7 x 384 that skips re-chunking 15 GB
                     embeddings = null;
                     cachable = false;
                     what = "not needed: every later stage that reads embeddings is in the stage cache";
@@ -195,16 +183,51 @@ public final class SparkEngine implements Engine {
                     }
                 } else {
                     switch (s.name()) {
-                        case "embed: features", "embed: column", "embed: encoder" -> {
-                            Embedded e = embed(s, loaded, data, n, recipe, i);
+                        case "embed: features" -> {
+                            FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
+                            List<String> cols = SparkFeatures.columns(
+                                    loaded,
+                                    o.columns(),
+                                    recipe.dataset().features(),
+                                    recipe.dataset().label());
+                            embeddings = SparkFeatures.embed(data, n, cols, o.standardize());
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "%,d x %d from %s%s",
+                                    n,
+                                    cols.size(),
+                                    cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
+                                    o.standardize() ? ", z-scored" : "");
+                        }
+                        case "embed: column" -> {
+                            String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
+                            embeddings = SparkFeatures.vectors(loaded, data, n, col);
+                            what = String.format(Locale.ROOT, "%,d x %d from column %s", n, embeddings.cols(), col);
+                        }
+                        case "embed: encoder" -> {
+                            SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, stages.indexOf(s));
                             embeddings = e.matrix();
-                            deferred = null;
-                            what = e.what();
-                            stageDetails = e.details();
+                            ObjectNode details = Json.MAPPER.createObjectNode();
+                            details.put("encoder", e.encoder());
+                            details.put("dimension", embeddings.cols());
+                            details.put("tokens", e.tokens());
+                            details.put("truncated", e.truncated());
+                            stageDetails = details;
+                            what = String.format(
+                                    Locale.ROOT,
+                                    "embedded %,d rows × %d dims (%s)%s",
+                                    n,
+                                    embeddings.cols(),
+                                    e.encoder(),
+                                    e.truncated() > 0
+                                            ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
+                                            : "");
                         }
                         case "score: low_rank_sensitivity" -> {
                             LowRankSensitivityScorer.Options o = (LowRankSensitivityScorer.Options) s.options();
-                            embeddings = need(s, embeddings, deferred);
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
                             List<double[]> rec = new ArrayList<>();
                             SplittableRandom rnd = new SplittableRandom(s.seed(recipe.seed()));
                             Dataset<Row> sigma;
@@ -245,7 +268,9 @@ public final class SparkEngine implements Engine {
                         }
                         case "score: clustering_sensitivity" -> {
                             ClusteringSensitivityScorer.Options o = (ClusteringSensitivityScorer.Options) s.options();
-                            embeddings = need(s, embeddings, deferred);
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
                             if (o.clusters() > n) {
                                 throw new RecipeException(
                                         "clustering_sensitivity.clusters must be <= the number of rows (" + n
@@ -321,7 +346,9 @@ public final class SparkEngine implements Engine {
                         }
                         case "select: k_means" -> {
                             KMeansSelector.Options o = (KMeansSelector.Options) s.options();
-                            embeddings = need(s, embeddings, deferred);
+                            if (embeddings == null) {
+                                throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
+                            }
                             int k = o.budget().resolve(n);
                             List<double[]> rec = new ArrayList<>();
                             selection = SparkKMeans.select(
@@ -491,85 +518,19 @@ public final class SparkEngine implements Engine {
 
     /**
      * Whether a stage after {@code i} (up to the next embed stage, which replaces the embeddings) reads
-     * the embeddings and is not answered by the stage cache.
+     * the embeddings and has no record in the stage cache ({@code records}, one per stage, null when none).
      */
-    static boolean readLater(List<PlannedStage> stages, int i, boolean[] answered) {
+    static boolean readLater(List<PlannedStage> stages, int i, ObjectNode[] records) {
         for (int j = i + 1; j < stages.size(); j++) {
             PlannedStage t = stages.get(j);
             if (t.spec().role().equals("embed")) {
                 return false;
             }
-            if (READS_EMBEDDINGS.contains(t.name()) && !answered[j]) {
+            if (READS_EMBEDDINGS.contains(t.name()) && records[j] == null) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** The embeddings stage {@code s} reads: those in hand, or a skipped embed stage's, computed now. */
-    private static SparkTallMatrix need(
-            PlannedStage s, SparkTallMatrix embeddings, Supplier<SparkTallMatrix> deferred) {
-        if (embeddings != null) {
-            return embeddings;
-        }
-        if (deferred != null) { // the stage cache's record that let the embed stage be skipped is gone
-            return deferred.get();
-        }
-        throw new RecipeException(s.name() + " needs embeddings: add an embed stage before it");
-    }
-
-    /** An embed stage's matrix, what the log says of it, and the details its record keeps (or null). */
-    private record Embedded(SparkTallMatrix matrix, String what, ObjectNode details) {}
-
-    /** Runs embed stage {@code s} (the {@code index}-th of the recipe) over the loaded rows. */
-    private static Embedded embed(
-            PlannedStage s, SparkLoad.Loaded loaded, Dataset<Row> data, long n, Recipe recipe, int index) {
-        switch (s.name()) {
-            case "embed: features" -> {
-                FeatureEmbedder.Options o = (FeatureEmbedder.Options) s.options();
-                List<String> cols = SparkFeatures.columns(
-                        loaded,
-                        o.columns(),
-                        recipe.dataset().features(),
-                        recipe.dataset().label());
-                return new Embedded(
-                        SparkFeatures.embed(data, n, cols, o.standardize()),
-                        String.format(
-                                Locale.ROOT,
-                                "%,d x %d from %s%s",
-                                n,
-                                cols.size(),
-                                cols.size() <= 4 ? String.join(", ", cols) : cols.size() + " columns",
-                                o.standardize() ? ", z-scored" : ""),
-                        null);
-            }
-            case "embed: column" -> {
-                String col = ((ai.curator.tabular.VectorColumnEmbedder.Options) s.options()).column();
-                SparkTallMatrix m = SparkFeatures.vectors(loaded, data, n, col);
-                return new Embedded(m, String.format(Locale.ROOT, "%,d x %d from column %s", n, m.cols(), col), null);
-            }
-            case "embed: encoder" -> {
-                SparkEncoder.Embedded e = SparkEncoder.embed(data, n, recipe, index);
-                ObjectNode details = Json.MAPPER.createObjectNode();
-                details.put("encoder", e.encoder());
-                details.put("dimension", e.matrix().cols());
-                details.put("tokens", e.tokens());
-                details.put("truncated", e.truncated());
-                return new Embedded(
-                        e.matrix(),
-                        String.format(
-                                Locale.ROOT,
-                                "embedded %,d rows × %d dims (%s)%s",
-                                n,
-                                e.matrix().cols(),
-                                e.encoder(),
-                                e.truncated() > 0
-                                        ? String.format(Locale.ROOT, "; %,d texts truncated", e.truncated())
-                                        : ""),
-                        details);
-            }
-            default -> throw new IllegalStateException(s.name());
-        }
     }
 
     /**

@@ -112,22 +112,23 @@ final class SparkStageCache {
     }
 
     /**
-     * Which of {@code stages} the cache holds finished (of those {@code cachable} accepts), looked up
-     * in order without moving the chain on: {@link #next} still starts from the first stage.
+     * The finished record of each of {@code stages} (null where there is none, or {@code cachable}
+     * refuses the stage), read once up front without moving the chain on: {@link #next} still starts
+     * from the first stage.
      */
-    boolean[] answered(
+    ObjectNode[] records(
             List<PlannedStage> stages, long recipeSeed, java.util.function.Predicate<PlannedStage> cachable) {
         String start = key;
-        boolean[] hit = new boolean[stages.size()];
+        ObjectNode[] out = new ObjectNode[stages.size()];
         try {
             for (int i = 0; i < stages.size(); i++) {
                 Path folder = next(stages.get(i), recipeSeed);
-                hit[i] = cachable.test(stages.get(i)) && finished(folder) != null;
+                out[i] = cachable.test(stages.get(i)) ? finished(folder) : null;
             }
         } finally {
             key = start;
         }
-        return hit;
+        return out;
     }
 
     /** The finished stage's record, or null when it is not there (or {@code --force}, or the cache is off). */

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.curator.pipeline.Engine;
 import ai.curator.pipeline.Pipeline;
+import ai.curator.pipeline.PlannedStage;
 import ai.curator.pipeline.RunSettings;
 import ai.curator.pipeline.StageRegistry;
+import ai.curator.recipe.Json;
 import ai.curator.recipe.Recipe;
 import ai.curator.recipe.RecipeReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,12 +66,12 @@ class SparkStageCacheTest {
         Recipe recipe = RecipeReader.read(f);
 
         String first = spark(recipe, false);
+        assertTrue(first.contains("[embed: features] 3,000 x 4"), first);
         assertTrue(first.contains("[spark] stage cache: "), first);
         assertFalse(first.contains("(cached)"), first);
         List<String> firstRows = rows(recipe.output());
 
         String second = spark(recipe, false);
-        assertTrue(first.contains("[embed: features] 3,000 x 4"), first);
         for (String stage : List.of("score: low_rank_sensitivity", "select: sensitivity_sampling")) {
             assertTrue(second.lines().anyMatch(l -> l.startsWith("[" + stage + "]") && l.contains("(cached)")), second);
         }
@@ -117,11 +120,12 @@ class SparkStageCacheTest {
                         + "  - score: {method: low_rank_sensitivity, rank: 1, loss: {source: column, column: loss}}\n"
                         + "  - select: {method: k_means, budget: 1}\n"
                         + "  - export: {formats: [jsonl]}\noutput: out\n");
-        List<ai.curator.pipeline.PlannedStage> stages =
+        List<PlannedStage> stages =
                 Pipeline.build(RecipeReader.read(f), StageRegistry.load()).stages();
-        assertTrue(SparkEngine.readLater(stages, 0, new boolean[] {false, false, false, false}));
-        assertTrue(SparkEngine.readLater(stages, 0, new boolean[] {false, true, false, false})); // k-means reads them
-        assertFalse(SparkEngine.readLater(stages, 0, new boolean[] {false, true, true, false}));
+        ObjectNode kept = Json.MAPPER.createObjectNode();
+        assertTrue(SparkEngine.readLater(stages, 0, new ObjectNode[4]));
+        assertTrue(SparkEngine.readLater(stages, 0, new ObjectNode[] {null, kept, null, null})); // k-means
+        assertFalse(SparkEngine.readLater(stages, 0, new ObjectNode[] {null, kept, kept, null}));
     }
 
     private static String spark(Recipe r, boolean force) {

@@ -128,7 +128,7 @@ final class SparkBench {
     }
 
     /** The data file for {@code n} rows, generated once per (n, d, seed) and reused. */
-    private Path data(long n) throws IOException {
+    private Path data(long n) throws IOException, InterruptedException {
         Path f = o.work().resolve(String.format(Locale.ROOT, "data-n%d-d%d-s%d.parquet", n, o.dims(), o.seed()));
         if (Files.isRegularFile(f)) {
             log.printf(Locale.ROOT, "bench spark: data %s (%s, made earlier)%n", f, mib(Files.size(f)));
@@ -137,7 +137,7 @@ final class SparkBench {
         long t = System.nanoTime();
         // in a child JVM: Arrow's native Parquet writer keeps its memory after the write (13 GB of RSS
         // at 10^7 rows x 384, measured), memory the runs the bench starts next need
-        List<String> cmd = new ArrayList<>(java("4g", List.of()));
+        List<String> cmd = java("4g", List.of());
         cmd.addAll(List.of(
                 SyntheticEmbeddings.class.getName(),
                 Long.toString(ProcessHandle.current().pid()),
@@ -145,23 +145,15 @@ final class SparkBench {
                 Long.toString(n),
                 Integer.toString(o.dims()),
                 Long.toString(o.seed())));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                out.add(line);
-            }
-        }
-        int rc;
-        try {
-            rc = p.waitFor();
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while writing " + f, e);
-        }
+        Path childLog = f.resolveSibling(f.getFileName() + ".log");
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(childLog.toFile())
+                .start();
+        int rc = p.waitFor();
         if (rc != 0 || !Files.isRegularFile(f)) {
-            throw new IOException("writing the bench data " + f + " failed (exit " + rc + "): "
+            List<String> out = Files.readAllLines(childLog, StandardCharsets.UTF_8);
+            throw new IOException("writing the bench data " + f + " failed (exit " + rc + "; " + childLog + "): "
                     + String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size())));
         }
         log.printf(
